@@ -1,0 +1,116 @@
+/**
+ * Every setting Emporium reads, with its environment variable, default and meaning.
+ * The README table and `.env.example` are written from this list; keep the three in step.
+ */
+export type Parser<T> = (raw: string) => T;
+
+export interface Setting<T> {
+  env: string;
+  doc: string;
+  default: T | undefined;
+  parse: Parser<T>;
+  secret?: boolean;
+}
+
+const fail = (message: string): never => {
+  throw new Error(message);
+};
+
+export const str = (): Parser<string> => (raw) => raw;
+
+export const int =
+  (min: number, max: number = Number.MAX_SAFE_INTEGER): Parser<number> =>
+  (raw) => {
+    const n = Number(raw);
+    return Number.isInteger(n) && n >= min && n <= max
+      ? n
+      : fail(`must be a whole number from ${min} to ${max}`);
+  };
+
+export const bool = (): Parser<boolean> => (raw) => {
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  return fail('must be true or false');
+};
+
+export const url =
+  (...protocols: string[]): Parser<string> =>
+  (raw) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(raw);
+    } catch {
+      return fail('must be a URL');
+    }
+    return protocols.includes(parsed.protocol.replace(/:$/, ''))
+      ? raw
+      : fail(`must be a URL with scheme ${protocols.join(' or ')}`);
+  };
+
+export const list = (): Parser<string[]> => (raw) =>
+  raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+export const oneOf =
+  <T extends string>(...values: T[]): Parser<T> =>
+  (raw) =>
+    (values as string[]).includes(raw) ? (raw as T) : fail(`must be one of ${values.join(', ')}`);
+
+export const currency = (): Parser<string> => (raw) =>
+  /^[A-Z]{3}$/.test(raw) ? raw : fail('must be an ISO 4217 code such as USD');
+
+const setting = <T>(s: Setting<T>): Setting<T> => s;
+
+export const configSchema = {
+  port: setting({ env: 'PORT', doc: 'TCP port the HTTP server listens on.', default: 3000, parse: int(0, 65535) }),
+  host: setting({ env: 'HOST', doc: 'Interface the HTTP server binds to.', default: '0.0.0.0', parse: str() }),
+  publicUrl: setting({ env: 'PUBLIC_URL', doc: 'Address clients use to reach the gateway (links in emails and docs).', default: 'http://localhost:3000', parse: url('http', 'https') }),
+  dataDir: setting({ env: 'DATA_DIR', doc: 'Directory for embedded data: the PGlite database, written emails, keys, media.', default: 'data', parse: str() }),
+  databaseUrl: setting({ env: 'DATABASE_URL', doc: 'PostgreSQL connection URL. Unset: embedded PGlite database under DATA_DIR.', default: undefined, parse: url('postgres', 'postgresql'), secret: true }),
+  databasePoolSize: setting({ env: 'DATABASE_POOL_SIZE', doc: 'Connections per process in the PostgreSQL pool.', default: 10, parse: int(1, 200) }),
+  redisUrl: setting({ env: 'REDIS_URL', doc: 'Redis URL for carts, sessions, rate limits and cache. Unset: in-memory store (one process only).', default: undefined, parse: url('redis', 'rediss'), secret: true }),
+  redisKeyPrefix: setting({ env: 'REDIS_KEY_PREFIX', doc: 'Prefix of every Redis key, so several deployments can share one Redis.', default: 'emporium:', parse: str() }),
+  amqpUrl: setting({ env: 'AMQP_URL', doc: 'RabbitMQ URL for events between services. Unset: in-process event bus.', default: undefined, parse: url('amqp', 'amqps'), secret: true }),
+  amqpPrefix: setting({ env: 'AMQP_PREFIX', doc: 'Prefix of the exchange and queue names in RabbitMQ.', default: 'emporium', parse: str() }),
+  smtpUrl: setting({ env: 'SMTP_URL', doc: 'SMTP URL for outgoing mail. Unset: emails are written as .eml files under DATA_DIR/mail.', default: undefined, parse: url('smtp', 'smtps'), secret: true }),
+  mailFrom: setting({ env: 'MAIL_FROM', doc: 'Sender address of outgoing emails.', default: 'Emporium <shop@emporium.localhost>', parse: str() }),
+  logLevel: setting({ env: 'LOG_LEVEL', doc: 'Log level: fatal, error, warn, info, debug, trace or silent.', default: 'info', parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent') }),
+  logFormat: setting({ env: 'LOG_FORMAT', doc: 'json, or pretty for people. Default: pretty when the output is a terminal.', default: undefined, parse: oneOf('json', 'pretty') }),
+  corsOrigins: setting({ env: 'CORS_ORIGINS', doc: 'Comma-separated origins allowed to call the API from a browser. Empty: none.', default: [], parse: list() }),
+  trustedProxies: setting({ env: 'TRUSTED_PROXIES', doc: 'Comma-separated addresses or CIDRs of proxies whose X-Forwarded-For is believed.', default: [], parse: list() }),
+  bodyLimitBytes: setting({ env: 'BODY_LIMIT_BYTES', doc: 'Largest JSON request body accepted; larger bodies get 413.', default: 1_048_576, parse: int(1024) }),
+  rateLimitPerHour: setting({ env: 'RATE_LIMIT_PER_HOUR', doc: 'Requests per hour per signed-in user, or per client IP when anonymous.', default: 1000, parse: int(1) }),
+  jwtPrivateKey: setting({ env: 'JWT_PRIVATE_KEY', doc: 'Ed25519 private key (PKCS#8 PEM) that signs access tokens. Unset: generated once and kept under DATA_DIR/keys.', default: undefined, parse: str(), secret: true }),
+  jwtPublicKey: setting({ env: 'JWT_PUBLIC_KEY', doc: 'Ed25519 public key (SPKI PEM) that verifies access tokens, for services that do not sign. Derived from JWT_PRIVATE_KEY when unset.', default: undefined, parse: str() }),
+  accessTokenTtlSeconds: setting({ env: 'ACCESS_TOKEN_TTL_SECONDS', doc: 'Lifetime of an access token.', default: 900, parse: int(10, 86_400) }),
+  refreshTokenTtlSeconds: setting({ env: 'REFRESH_TOKEN_TTL_SECONDS', doc: 'Idle lifetime of a session and its refresh token.', default: 2_592_000, parse: int(60) }),
+  storeCurrency: setting({ env: 'STORE_CURRENCY', doc: 'ISO 4217 currency of every price in the store.', default: 'USD', parse: currency() }),
+  adminEmail: setting({ env: 'ADMIN_EMAIL', doc: 'Creates this admin on first start (with ADMIN_PASSWORD) when no admin exists.', default: undefined, parse: str() }),
+  adminPassword: setting({ env: 'ADMIN_PASSWORD', doc: 'Password of ADMIN_EMAIL (at least 10 characters).', default: undefined, parse: str(), secret: true }),
+  seedDemoData: setting({ env: 'SEED_DEMO_DATA', doc: 'Fill an empty catalog with demo products and create a demo admin on first start.', default: true, parse: bool() }),
+  cacheTtlSeconds: setting({ env: 'CACHE_TTL_SECONDS', doc: 'How long product reads stay in the cache (writes invalidate them at once).', default: 300, parse: int(1) }),
+  httpMaxAgeSeconds: setting({ env: 'HTTP_MAX_AGE_SECONDS', doc: 'max-age of public catalog responses for browsers and CDNs.', default: 30, parse: int(0) }),
+  httpStaleSeconds: setting({ env: 'HTTP_STALE_WHILE_REVALIDATE_SECONDS', doc: 'stale-while-revalidate of public catalog responses.', default: 60, parse: int(0) }),
+  reservationTtlSeconds: setting({ env: 'RESERVATION_TTL_SECONDS', doc: 'A stock reservation not committed within this time is released.', default: 900, parse: int(1) }),
+  eventRetryAttempts: setting({ env: 'EVENT_RETRY_ATTEMPTS', doc: 'Attempts at handling an event before it goes to the dead letters.', default: 6, parse: int(1, 100) }),
+  eventRetryBaseMs: setting({ env: 'EVENT_RETRY_BASE_MS', doc: 'Delay before the first retry of a failed event; doubles each attempt.', default: 500, parse: int(1) }),
+  outboxPollMs: setting({ env: 'OUTBOX_POLL_MS', doc: 'How often the outbox relay looks for events written by other processes.', default: 500, parse: int(10) }),
+  shutdownTimeoutMs: setting({ env: 'SHUTDOWN_TIMEOUT_MS', doc: 'Longest wait for in-flight work on SIGTERM before exiting.', default: 10_000, parse: int(100) }),
+  identityUrl: setting({ env: 'IDENTITY_URL', doc: 'Base URL of a separately running identity service (gateway routes to it). Unset: in-process.', default: undefined, parse: url('http', 'https') }),
+  catalogUrl: setting({ env: 'CATALOG_URL', doc: 'Base URL of a separately running catalog service. Unset: in-process.', default: undefined, parse: url('http', 'https') }),
+  cartUrl: setting({ env: 'CART_URL', doc: 'Base URL of a separately running cart service. Unset: in-process.', default: undefined, parse: url('http', 'https') }),
+  ordersUrl: setting({ env: 'ORDERS_URL', doc: 'Base URL of a separately running orders service. Unset: in-process.', default: undefined, parse: url('http', 'https') }),
+  paymentsUrl: setting({ env: 'PAYMENTS_URL', doc: 'Base URL of a separately running payments service. Unset: in-process.', default: undefined, parse: url('http', 'https') }),
+  notificationsUrl: setting({ env: 'NOTIFICATIONS_URL', doc: 'Base URL of a separately running notifications service. Unset: in-process.', default: undefined, parse: url('http', 'https') }),
+};
+
+export type ConfigSchema = typeof configSchema;
+export type Config = {
+  [K in keyof ConfigSchema]: ConfigSchema[K] extends Setting<infer T>
+    ? ConfigSchema[K]['default'] extends undefined
+      ? T | undefined
+      : T
+    : never;
+};

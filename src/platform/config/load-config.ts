@@ -1,0 +1,26 @@
+import { configSchema, type Config, type Setting } from './config-schema.js';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads the settings from `env`; the first bad value stops with one line naming its variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const config: Record<string, unknown> = {};
+  for (const [key, s] of Object.entries(configSchema) as [string, Setting<unknown>][]) {
+    const raw = env[s.env];
+    if (raw === undefined || raw.trim() === '') {
+      config[key] = s.default;
+      continue;
+    }
+    try {
+      config[key] = s.parse(raw.trim());
+    } catch (err) {
+      throw new ConfigError(`${s.env} ${(err as Error).message} (got "${s.secret ? '***' : raw}")`);
+    }
+  }
+  const result = { ...(config as Config), ...overrides };
+  if (result.adminEmail && !result.adminPassword) throw new ConfigError('ADMIN_PASSWORD must be set when ADMIN_EMAIL is set');
+  if (result.adminPassword && result.adminPassword.length < 10) throw new ConfigError('ADMIN_PASSWORD must be at least 10 characters');
+  return result;
+}

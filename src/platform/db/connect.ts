@@ -1,0 +1,65 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import type { Database } from './database.js';
+import { lockDataDir } from './data-dir-lock.js';
+
+// int8 (counts, sums) as numbers: amounts are minor units well inside 2^53.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+function wrap(kind: Database['kind'], pool: pg.Pool, onClose: () => Promise<void>): Database {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const root = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind,
+    root,
+    forSchema: <DB>(schema: string) => root.withSchema(schema) as unknown as Kysely<DB>,
+    ping: async () => {
+      await sql`select 1`.execute(root);
+    },
+    close: async () => {
+      await root.destroy();
+      await onClose();
+    },
+  };
+}
+
+export interface ConnectOptions {
+  databaseUrl?: string | undefined;
+  poolSize?: number;
+  dataDir?: string;
+  /** A ready PGlite instance (tests load one from a migrated template). */
+  pglite?: PGlite;
+  onProgress?: (message: string) => void;
+}
+
+export async function connectDatabase(options: ConnectOptions): Promise<Database> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    pool.on('error', () => undefined);
+    const db = wrap('postgres', pool, async () => undefined);
+    return db;
+  }
+  if (options.pglite) {
+    const pool = new pg.Pool({ ...createPgConfig(options.pglite), max: 1 });
+    return wrap('pglite', pool, async () => undefined);
+  }
+  const dir = options.dataDir ?? 'data';
+  const unlock = lockDataDir(dir);
+  try {
+    const pgDir = join(dir, 'pglite');
+    if (!existsSync(join(pgDir, 'PG_VERSION'))) options.onProgress?.(`Creating the embedded database in ${pgDir} (first start only)...`);
+    const pglite = await PGlite.create(pgDir);
+    const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
+    return wrap('pglite', pool, async () => {
+      await pglite.close();
+      unlock();
+    });
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+}
