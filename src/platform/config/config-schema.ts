@@ -96,6 +96,7 @@ export const configSchema = {
   reservationTtlSeconds: setting({ env: 'RESERVATION_TTL_SECONDS', doc: 'A stock reservation not committed within this time is released.', default: 900, parse: int(1) }),
   eventRetryAttempts: setting({ env: 'EVENT_RETRY_ATTEMPTS', doc: 'Attempts at handling an event before it goes to the dead letters.', default: 6, parse: int(1, 100) }),
   eventRetryBaseMs: setting({ env: 'EVENT_RETRY_BASE_MS', doc: 'Delay before the first retry of a failed event; doubles each attempt.', default: 500, parse: int(1) }),
+  eventBusDeliverTwice: setting({ env: 'EVENT_BUS_DELIVER_TWICE', doc: 'Testing switch: the bus delivers every event twice, to prove that consumers are idempotent.', default: false, parse: bool() }),
   outboxPollMs: setting({ env: 'OUTBOX_POLL_MS', doc: 'How often the outbox relay looks for events written by other processes.', default: 500, parse: int(10) }),
   shutdownTimeoutMs: setting({ env: 'SHUTDOWN_TIMEOUT_MS', doc: 'Longest wait for in-flight work on SIGTERM before exiting.', default: 10_000, parse: int(100) }),
   identityUrl: setting({ env: 'IDENTITY_URL', doc: 'Base URL of a separately running identity service (gateway routes to it). Unset: in-process.', default: undefined, parse: url('http', 'https') }),
