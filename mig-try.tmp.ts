@@ -1,0 +1,10 @@
+import { PGlite } from '@electric-sql/pglite';
+import { connectDatabase } from './src/platform/db/connect.js';
+import { migrateSchema } from './src/platform/db/migrate.js';
+import { messagingMigrations } from './src/platform/messaging/messaging-migrations.js';
+import { sql } from 'kysely';
+const db = await connectDatabase({ pglite: new PGlite() });
+console.log(await migrateSchema(db, 'catalog', messagingMigrations));
+console.log((await sql`select schemaname, tablename from pg_tables where schemaname='catalog'`.execute(db.root)).rows);
+console.log((await sql`select indexname, indexdef from pg_indexes where schemaname='catalog'`.execute(db.root)).rows);
+await db.close();

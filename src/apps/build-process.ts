@@ -1,0 +1,133 @@
+import type { Config } from '../platform/config/config-schema.js';
+import { createLogger, type Logger } from '../platform/logging/logger.js';
+import { createMetrics, type Metrics } from '../platform/metrics/metrics.js';
+import { systemClock, type Clock } from '../platform/clock.js';
+import { buildHttpApp, type HttpApp } from '../platform/http/build-http-app.js';
+import { registerHealthRoutes } from '../platform/http/health-routes.js';
+import { registerOpenApi } from '../platform/http/openapi.js';
+import { migrateSchema } from '../platform/db/migrate.js';
+import { loadSigningKeys, type SigningKeys } from '../platform/auth/signing-keys.js';
+import { SessionRegistry } from '../platform/auth/session-registry.js';
+import { createAuthGuards } from '../platform/auth/auth-guards.js';
+import { createOutbox } from '../platform/messaging/outbox.js';
+import { messagingMigrations } from '../platform/messaging/messaging-migrations.js';
+import { startOutboxRelay } from '../platform/messaging/outbox-relay.js';
+import { startConsumer } from '../platform/messaging/consumer.js';
+import type { ServiceModule } from '../platform/runtime/service-module.js';
+import { startJobs } from '../platform/runtime/jobs.js';
+import { registerGateway, type RemoteService } from '../services/gateway/gateway.js';
+import { connectInfrastructure, type Infrastructure } from './infrastructure.js';
+import { createService, type RunnableService } from './service-catalogue.js';
+import { remoteServices } from './remote-services.js';
+
+export interface ProcessOptions {
+  config: Config;
+  /** Services mounted in this process. */
+  services: RunnableService[];
+  /** Whether this process is the public entry point (rate limits, docs, routing to remote services). */
+  gateway: boolean;
+  infrastructure?: Partial<Infrastructure>;
+  signingKeys?: SigningKeys;
+  logger?: Logger;
+  clock?: Clock;
+  announce?: (message: string) => void;
+  /** False for maintenance commands: migrate only, no first-start seeding. */
+  runStartHooks?: boolean;
+}
+
+export interface EmporiumProcess {
+  app: HttpApp;
+  config: Config;
+  infrastructure: Infrastructure;
+  metrics: Metrics;
+  services: Map<RunnableService, ServiceModule>;
+  /** Starts relays, consumers and jobs (the HTTP app is ready without them). */
+  startBackground(): Promise<void>;
+  listen(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+type Stoppable = { stop(): Promise<void> };
+
+/** Assembles one process: infrastructure, the chosen services, their migrations and the HTTP app. */
+export async function buildProcess(options: ProcessOptions): Promise<EmporiumProcess> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config);
+  const announce = options.announce ?? ((message: string) => process.stdout.write(`${message}\n`));
+  const metrics = createMetrics();
+  const infrastructure = await connectInfrastructure(config, logger, options.infrastructure, announce);
+  const { db, kv, bus } = infrastructure;
+  const signingKeys = options.signingKeys ?? loadSigningKeys(config);
+  const sessions = new SessionRegistry(kv);
+  const auth = createAuthGuards(signingKeys.publicKey, sessions);
+  const wakers = new Map<string, () => void>();
+
+  const services = new Map<RunnableService, ServiceModule>();
+  for (const name of options.services) {
+    const outbox = createOutbox({ db: db.forSchema(name), onCommit: () => wakers.get(name)?.() });
+    const deps = {
+      config, logger: logger.child({ service: name }), metrics, clock: options.clock ?? systemClock,
+      db, kv, auth, sessions, signingKeys, outbox, announce,
+    };
+    services.set(name, createService(name, deps));
+  }
+  for (const [name, service] of services) {
+    const applied = await migrateSchema(db, name, { ...messagingMigrations, ...service.migrations });
+    if (applied.length > 0) logger.info({ service: name, applied }, 'migrations applied');
+  }
+  if (options.runStartHooks !== false) {
+    for (const service of services.values()) await service.start?.();
+  }
+
+  const app = buildHttpApp({ config, logger, metrics });
+  await registerOpenApi(app, {
+    title: 'Emporium API',
+    version: '1.0.0',
+    description: 'The public HTTP API of the Emporium shop backend.',
+    serverUrl: config.publicUrl,
+  });
+  if (options.gateway) {
+    const remotes: RemoteService[] = remoteServices(config).filter((r) => !services.has(r.name as RunnableService));
+    await registerGateway(app, { config, kv, auth, remotes });
+  }
+  for (const service of services.values()) {
+    if (service.routes) await app.register(async (scope) => service.routes?.(scope as HttpApp), { prefix: '/api/v1' });
+    if (service.internalRoutes && !options.gateway) {
+      await app.register(async (scope) => service.internalRoutes?.(scope as HttpApp), { prefix: '/internal' });
+    }
+  }
+  registerHealthRoutes(app, { database: () => db.ping(), keyValueStore: () => kv.ping(), broker: () => bus.ping() }, metrics);
+  await app.ready();
+
+  const background: Stoppable[] = [];
+  const stop = async () => {
+    await app.close();
+    for (const task of background.reverse()) await task.stop();
+    // What the caller handed in, the caller closes.
+    const given = options.infrastructure ?? {};
+    if (!given.bus) await bus.close();
+    if (!given.kv) await kv.close();
+    if (!given.db) await db.close();
+  };
+
+  return {
+    app, config, infrastructure, metrics, services,
+    startBackground: async () => {
+      for (const [name, service] of services) {
+        const schemaDb = db.forSchema(name);
+        const relay = startOutboxRelay({ service: name, db: schemaDb, bus, metrics, logger, pollMs: config.outboxPollMs, batchSize: 100 });
+        wakers.set(name, relay.wake);
+        background.push(relay);
+        if (service.subscriptions?.length) {
+          background.push(await startConsumer({
+            consumer: name, db: schemaDb, bus, subscriptions: service.subscriptions, metrics, logger,
+            retry: { attempts: config.eventRetryAttempts, baseMs: config.eventRetryBaseMs },
+          }));
+        }
+        if (service.jobs?.length) background.push(startJobs(service.jobs, logger));
+      }
+    },
+    listen: () => app.listen({ port: config.port, host: config.host }),
+    stop,
+  };
+}

@@ -1,0 +1,46 @@
+import type { KeyObject } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../http/errors.js';
+import { verifyAccessToken, type Principal } from './access-tokens.js';
+import type { SessionRegistry } from './session-registry.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the guards: undefined before checking, null for an anonymous request. */
+    principal?: Principal | null;
+  }
+}
+
+export interface AuthGuards {
+  /** The caller, or null when the request carries no valid token of an open session. */
+  identify(request: FastifyRequest): Promise<Principal | null>;
+  /** preHandler: 401 unless signed in. */
+  requireUser(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+  /** preHandler: 401 unless signed in, 403 unless an admin. */
+  requireAdmin(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+}
+
+const bearer = /^Bearer ([\w-]+\.[\w-]+\.[\w-]*)$/;
+
+export function createAuthGuards(publicKey: KeyObject, sessions: SessionRegistry): AuthGuards {
+  const identify = async (request: FastifyRequest): Promise<Principal | null> => {
+    if (request.principal !== undefined) return request.principal;
+    const match = bearer.exec(request.headers.authorization ?? '');
+    const claims = match?.[1] ? await verifyAccessToken(publicKey, match[1]) : null;
+    request.principal = claims && (await sessions.isOpen(claims.sessionId)) ? claims : null;
+    return request.principal;
+  };
+  const requireUser = async (request: FastifyRequest): Promise<void> => {
+    if (!(await identify(request))) {
+      throw new AppError('unauthorized', 'Send a valid access token: Authorization: Bearer <accessToken>.');
+    }
+  };
+  return {
+    identify,
+    requireUser,
+    requireAdmin: async (request) => {
+      await requireUser(request);
+      if (request.principal?.role !== 'admin') throw new AppError('forbidden', 'This needs an admin account.');
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import proxy from '@fastify/http-proxy';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Config } from '../../platform/config/config-schema.js';
+import type { KvStore } from '../../platform/kv/kv-store.js';
+import type { AuthGuards } from '../../platform/auth/auth-guards.js';
+import type { HttpApp } from '../../platform/http/build-http-app.js';
+import { createRateLimiter } from './rate-limit.js';
+
+export interface RemoteService {
+  name: string;
+  url: string;
+  paths: string[];
+}
+
+export interface GatewayOptions {
+  config: Pick<Config, 'rateLimitPerHour'>;
+  kv: KvStore;
+  auth: AuthGuards;
+  /** Services that run in other processes; the rest are mounted in this one. */
+  remotes: RemoteService[];
+}
+
+const limited = (url: string) => url.startsWith('/api/') || url.startsWith('/media/');
+
+/** The public entry point: rate limits, API docs and routing to services that run apart. */
+export async function registerGateway(app: HttpApp, { config, kv, auth, remotes }: GatewayOptions): Promise<void> {
+  const rateLimit = createRateLimiter(kv, auth, config.rateLimitPerHour);
+  app.addHook('onRequest', async (request, reply) => {
+    if (limited(request.url)) await rateLimit(request, reply);
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { url: '/openapi.json' } });
+  for (const remote of remotes) {
+    for (const path of remote.paths) {
+      await app.register(proxy, { upstream: remote.url, prefix: path, rewritePrefix: path, http2: false });
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import type { OutgoingHttpHeaders } from 'node:http';
+import type { IdentityService } from '../../src/services/identity/identity-service.js';
+import type { TestApp } from './test-app.js';
+
+export interface CallOptions {
+  body?: unknown;
+  token?: string | undefined;
+  headers?: Record<string, string>;
+}
+
+export interface CallResult {
+  status: number;
+  headers: OutgoingHttpHeaders;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+  text: string;
+}
+
+/** One HTTP request through the whole app (gateway hooks included), without a socket. */
+export async function call(app: TestApp, method: string, url: string, options: CallOptions = {}): Promise<CallResult> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const response = await app.app.inject({
+    method: method as 'GET',
+    url,
+    headers,
+    ...(options.body !== undefined ? { payload: options.body as object } : {}),
+  });
+  let body: unknown = undefined;
+  if (response.body && /json/.test(String(response.headers['content-type']))) body = JSON.parse(response.body);
+  return { status: response.statusCode, headers: response.headers, body, text: response.body };
+}
+
+export interface TestUser {
+  id: string;
+  email: string;
+  password: string;
+  accessToken: string;
+  refreshToken: string;
+}
+
+export const uniqueEmail = (label = 'user') => `${label}-${randomBytes(5).toString('hex')}@example.com`;
+
+export async function registerUser(app: TestApp, label = 'user'): Promise<TestUser> {
+  const email = uniqueEmail(label);
+  const password = 'correct horse battery';
+  const res = await call(app, 'POST', '/api/v1/auth/register', { body: { email, password, name: `Test ${label}` } });
+  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${res.text}`);
+  return { id: res.body.user.id, email, password, accessToken: res.body.accessToken, refreshToken: res.body.refreshToken };
+}
+
+/** An admin made the way operators make one (the identity service's createAdmin), then signed in. */
+export async function createAdmin(app: TestApp): Promise<TestUser> {
+  const identity = app.services.get('identity') as IdentityService;
+  const email = uniqueEmail('admin');
+  const password = 'admin password 1';
+  const { id } = await identity.createAdmin({ email, password, name: 'Test Admin' });
+  const res = await call(app, 'POST', '/api/v1/auth/login', { body: { email, password } });
+  if (res.status !== 200) throw new Error(`admin login failed: ${res.status} ${res.text}`);
+  return { id, email, password, accessToken: res.body.accessToken, refreshToken: res.body.refreshToken };
+}

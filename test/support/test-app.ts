@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import amqp from 'amqplib';
+import { loadConfig } from '../../src/platform/config/load-config.js';
+import type { Config } from '../../src/platform/config/config-schema.js';
+import { connectDatabase } from '../../src/platform/db/connect.js';
+import { generateSigningKeys, type SigningKeys } from '../../src/platform/auth/signing-keys.js';
+import type { Clock } from '../../src/platform/clock.js';
+import { buildProcess, type EmporiumProcess } from '../../src/apps/build-process.js';
+import type { Infrastructure } from '../../src/apps/infrastructure.js';
+import { serviceNames, type RunnableService } from '../../src/apps/service-catalogue.js';
+import { createEmbeddedPglite } from './embedded-db.js';
+import { createTestDatabase, realInfra, runId, type ProfileName } from './infra.js';
+
+export interface TestApp extends EmporiumProcess {
+  profile: ProfileName;
+  signingKeys: SigningKeys;
+  /** Closes the process and removes what the run created (database, keys, queues). */
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  config?: Partial<Config>;
+  services?: RunnableService[];
+  /** Share the key-value store (and so rate limits and sessions) with another test app. */
+  shareWith?: TestApp;
+  clock?: Clock;
+  /** Start relays, consumers and jobs (default true). */
+  background?: boolean;
+}
+
+const quiet = {
+  logLevel: 'silent',
+  seedDemoData: false,
+  rateLimitPerHour: 1_000_000,
+  eventRetryBaseMs: 10,
+  eventRetryAttempts: 3,
+  outboxPollMs: 50,
+} as const satisfies Partial<Config>;
+
+/** One Emporium process on the chosen profile, isolated from every other test run. */
+export async function createTestApp(profile: ProfileName, options: TestAppOptions = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'emporium-test-'));
+  const id = runId('e2e');
+  const cleanups: (() => Promise<void>)[] = [async () => rmSync(dataDir, { recursive: true, force: true })];
+  let overrides: Partial<Config> = { ...quiet, dataDir, ...options.config };
+  const infrastructure: Partial<Infrastructure> = {};
+
+  if (profile === 'real') {
+    const database = await createTestDatabase();
+    cleanups.push(database.drop);
+    overrides = { databaseUrl: database.url, redisUrl: realInfra.redisUrl, amqpUrl: realInfra.amqpUrl, redisKeyPrefix: `${id}:`, amqpPrefix: id, ...overrides };
+    if (!options.shareWith) cleanups.push(() => deleteRedisKeys(`${id}:`), () => deleteAmqpNames(id));
+  } else {
+    const pglite = await createEmbeddedPglite();
+    const db = await connectDatabase({ pglite });
+    infrastructure.db = db;
+    cleanups.push(() => pglite.close(), () => db.close());
+  }
+  if (options.shareWith) {
+    infrastructure.kv = options.shareWith.infrastructure.kv;
+    overrides.redisKeyPrefix = options.shareWith.config.redisKeyPrefix;
+  }
+  const config = loadConfig({}, overrides);
+  const signingKeys = options.shareWith?.signingKeys ?? generateSigningKeys();
+  const proc = await buildProcess({
+    config,
+    services: options.services ?? [...serviceNames],
+    gateway: true,
+    infrastructure,
+    signingKeys,
+    ...(options.clock ? { clock: options.clock } : {}),
+    announce: () => undefined,
+  });
+  if (options.background !== false) await proc.startBackground();
+  return {
+    ...proc,
+    profile,
+    signingKeys,
+    close: async () => {
+      await proc.stop();
+      for (const cleanup of cleanups.reverse()) await cleanup();
+    },
+  };
+}
+
+async function deleteRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis(realInfra.redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function deleteAmqpNames(prefix: string): Promise<void> {
+  const connection = await amqp.connect(realInfra.amqpUrl);
+  try {
+    const channel = await connection.createChannel();
+    for (const name of serviceNames) await channel.deleteQueue(`${prefix}.${name}`);
+    await channel.deleteExchange(`${prefix}.events`);
+    await channel.close();
+  } finally {
+    await connection.close();
+  }
+}
