@@ -11,12 +11,20 @@ import { lockDataDir } from './data-dir-lock.js';
 pg.types.setTypeParser(20, (v) => Number(v));
 
 function wrap(kind: Database['kind'], pool: pg.Pool, onClose: () => Promise<void>): Database {
+  const listeners = new Set<(sql: string) => void>();
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const root = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+  const root = new Kysely<any>({
+    dialect: new PostgresDialect({ pool }),
+    log: (event) => listeners.forEach((listener) => listener(event.query.sql)),
+  });
   return {
     kind,
     root,
     forSchema: <DB>(schema: string) => root.withSchema(schema) as unknown as Kysely<DB>,
+    observe: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     ping: async () => {
       await sql`select 1`.execute(root);
     },

@@ -11,6 +11,8 @@ export interface Database {
   forSchema<DB>(schema: string): Kysely<DB>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly root: Kysely<any>;
+  /** Calls `listener` with the SQL of every statement run until the returned function is called. */
+  observe(listener: (sql: string) => void): () => void;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
