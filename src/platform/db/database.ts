@@ -7,7 +7,6 @@ import type { Kysely } from 'kysely';
 export interface Database {
   readonly kind: 'postgres' | 'pglite';
   /** A query builder whose unqualified table names resolve to the given schema. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   forSchema<DB>(schema: string): Kysely<DB>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly root: Kysely<any>;
