@@ -41,6 +41,8 @@ export interface EmporiumProcess {
   infrastructure: Infrastructure;
   metrics: Metrics;
   services: Map<RunnableService, ServiceModule>;
+  /** Every route this process serves. */
+  routes: { method: string; url: string }[];
   /** Starts relays, consumers and jobs (the HTTP app is ready without them). */
   startBackground(): Promise<void>;
   listen(): Promise<string>;
@@ -80,6 +82,10 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
   }
 
   const app = buildHttpApp({ config, logger, metrics });
+  const routes: EmporiumProcess['routes'] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
   await registerOpenApi(app, {
     title: 'Emporium API',
     version: '1.0.0',
@@ -111,7 +117,7 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
   };
 
   return {
-    app, config, infrastructure, metrics, services,
+    app, config, infrastructure, metrics, services, routes,
     startBackground: async () => {
       for (const [name, service] of services) {
         const schemaDb = db.forSchema(name);

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { profiles } from './support/infra.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+import { call, registerUser } from './support/http.js';
+
+describe.each(profiles)('HTTP conventions (%s profile)', (profile) => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await createTestApp(profile, { config: { bodyLimitBytes: 2048, corsOrigins: ['https://shop.example'] } });
+  });
+  afterAll(() => app?.close());
+
+  it('answers an unknown route with a problem+json 404', async () => {
+    const res = await call(app, 'GET', '/api/v1/nothing-here');
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 404, code: 'not_found', title: expect.any(String), detail: expect.any(String), type: expect.any(String) });
+  });
+
+  it('rejects malformed JSON with 400 invalid_json', async () => {
+    const res = await call(app, 'POST', '/api/v1/auth/login', { body: '{"email": ', headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('invalid_json');
+  });
+
+  it('rejects a body that is not JSON with 415', async () => {
+    const res = await call(app, 'POST', '/api/v1/auth/login', { body: 'email=a', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(res.status).toBe(415);
+    expect(res.body.code).toBe('unsupported_media_type');
+  });
+
+  it('rejects a body over the limit with 413', async () => {
+    const res = await call(app, 'POST', '/api/v1/auth/register', { body: { email: 'a@example.com', password: 'x'.repeat(4000), name: 'A' } });
+    expect(res.status).toBe(413);
+    expect(res.body.code).toBe('payload_too_large');
+  });
+
+  it('echoes a given X-Request-Id and makes one up otherwise', async () => {
+    const given = await call(app, 'GET', '/health/live', { headers: { 'x-request-id': 'req-abc.123' } });
+    expect(given.headers['x-request-id']).toBe('req-abc.123');
+    const made = await call(app, 'GET', '/health/live');
+    expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('sends security headers and honours the CORS allow-list', async () => {
+    const allowed = await call(app, 'GET', '/api/v1/categories', { headers: { origin: 'https://shop.example' } });
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://shop.example');
+    expect(allowed.headers['x-content-type-options']).toBe('nosniff');
+    expect(allowed.headers['strict-transport-security']).toBeDefined();
+    const other = await call(app, 'GET', '/api/v1/categories', { headers: { origin: 'https://evil.example' } });
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('reports readiness of every dependency', async () => {
+    const res = await call(app, 'GET', '/health/ready');
+    expect(res.status).toBe(200);
+    expect(res.body.checks).toEqual({ database: 'up', keyValueStore: 'up', broker: 'up' });
+  });
+
+  it('serves Prometheus metrics labelled by route template', async () => {
+    const user = await registerUser(app);
+    await call(app, 'GET', '/api/v1/me', { token: user.accessToken });
+    const res = await call(app, 'GET', '/metrics');
+    expect(res.status).toBe(200);
+    expect(res.text).toMatch(/emporium_http_request_duration_seconds_bucket\{[^}]*route="\/api\/v1\/me"/);
+    expect(res.text).toMatch(/emporium_http_requests_total\{method="POST",route="\/api\/v1\/auth\/register",status="201"\}/);
+    expect(res.text).toContain('emporium_outbox_backlog');
+  });
+
+  it('serves a valid OpenAPI 3.1 document that lists exactly the public routes', async () => {
+    const res = await call(app, 'GET', '/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toBe('3.1.0');
+    const validation = await new Validator().validate(res.body);
+    expect(validation.errors ?? []).toEqual([]);
+    expect(validation.valid).toBe(true);
+
+    const documented = new Set<string>();
+    for (const [path, ops] of Object.entries(res.body.paths as Record<string, Record<string, unknown>>)) {
+      for (const method of Object.keys(ops)) documented.add(`${method.toUpperCase()} ${path}`);
+    }
+    const served = new Set<string>();
+    for (const route of app.routes) {
+      if (!route.url.startsWith('/api/') || route.method === 'HEAD') continue;
+      served.add(`${route.method} ${route.url.replace(/:(\w+)/g, '{$1}')}`);
+    }
+    expect([...documented].sort()).toEqual([...served].sort());
+  });
+
+  it('renders the API reference at /docs', async () => {
+    const res = await call(app, 'GET', '/docs/');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('swagger-ui');
+  });
+});
