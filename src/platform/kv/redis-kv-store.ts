@@ -132,8 +132,15 @@ export class RedisKvStore implements KvStore {
 
   async close(): Promise<void> {
     if (!this.ownsClient) return;
-    // QUIT needs a live connection; when Redis is gone there is nothing to say goodbye to.
-    if (this.client.status === 'ready') await this.client.quit();
-    else this.client.disconnect();
+    // QUIT needs a Redis that answers; one that is gone or silent just gets its socket dropped.
+    if (this.client.status === 'ready') {
+      try {
+        await this.client.quit();
+        return;
+      } catch {
+        // fall through to disconnect
+      }
+    }
+    this.client.disconnect();
   }
 }
