@@ -29,6 +29,8 @@ export interface TestAppOptions {
   clock?: Clock;
   /** Start relays, consumers and jobs (default true). */
   background?: boolean;
+  /** Receives what the process tells its operator (default: dropped). */
+  announce?: (message: string) => void;
 }
 
 const quiet = {
@@ -72,7 +74,7 @@ export async function createTestApp(profile: ProfileName, options: TestAppOption
     infrastructure,
     signingKeys,
     ...(options.clock ? { clock: options.clock } : {}),
-    announce: () => undefined,
+    announce: options.announce ?? (() => undefined),
   });
   if (options.background !== false) await proc.startBackground();
   return {

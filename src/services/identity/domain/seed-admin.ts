@@ -1,0 +1,60 @@
+import { EmailTakenError } from '../data/user-repository.js';
+import { checkNewAccount, newUserRow, type NewAccount } from './account.js';
+import type { IdentityContext } from './identity-context.js';
+import { newGeneratedPassword } from './ids.js';
+
+export interface SeedSettings {
+  adminEmail?: string | undefined;
+  adminPassword?: string | undefined;
+  seedDemoData: boolean;
+}
+
+export const demoAdminEmail = 'admin@emporium.localhost';
+
+/**
+ * First-start admin: the one configuration names, or else (demo mode, no admin at all) one with a
+ * generated password shown once to the operator. Never a built-in password. Several processes may
+ * run this at once: the unique email index lets one win and the others do nothing.
+ */
+export async function seedAdmin(ctx: IdentityContext, settings: SeedSettings, announce: (message: string) => void): Promise<void> {
+  if (settings.adminEmail && settings.adminPassword) {
+    const account = checkNewAccount({ email: settings.adminEmail, password: settings.adminPassword, name: 'Admin' });
+    const existing = await ctx.users.findByEmail(account.email);
+    // An account someone signed up with is not promoted by configuration: its password is theirs.
+    if (existing && existing.role !== 'admin') {
+      announce(
+        `ADMIN_EMAIL ${account.email} belongs to an existing customer account, which was NOT made an admin.\n` +
+          `If that account is yours, promote it with: emporium admin create --email ${account.email} --password <its password>`,
+      );
+    }
+    if (!existing) await insertAdmin(ctx, account);
+    return;
+  }
+  if (settings.adminEmail || settings.adminPassword) {
+    ctx.logger.warn('ADMIN_EMAIL and ADMIN_PASSWORD must be set together; no admin was created from them');
+  }
+  if (!settings.seedDemoData || (await ctx.users.anyAdmin())) return;
+  const password = newGeneratedPassword();
+  if (await insertAdmin(ctx, { email: demoAdminEmail, password, name: 'Demo Admin' })) {
+    announce(
+      [
+        'Emporium created an admin account (this password is shown only once):',
+        `  email:    ${demoAdminEmail}`,
+        `  password: ${password}`,
+        'Sign in with POST /api/v1/auth/login. Set ADMIN_EMAIL and ADMIN_PASSWORD to choose your own.',
+      ].join('\n'),
+    );
+  }
+}
+
+async function insertAdmin(ctx: IdentityContext, account: NewAccount): Promise<boolean> {
+  const passwordHash = await ctx.passwords.hash(account.password);
+  try {
+    await ctx.users.insert(newUserRow(account, 'admin', passwordHash, ctx.clock.now()));
+    ctx.logger.info({ email: account.email }, 'admin account created');
+    return true;
+  } catch (err) {
+    if (err instanceof EmailTakenError) return false;
+    throw err;
+  }
+}

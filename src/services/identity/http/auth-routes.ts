@@ -1,0 +1,88 @@
+import { Type } from 'typebox';
+import type { HttpApp } from '../../../platform/http/build-http-app.js';
+import type { AuthGuards } from '../../../platform/auth/auth-guards.js';
+import { problems } from '../../../platform/http/problem-schema.js';
+import { LoginRequest, RefreshRequest, RegisterRequest, SignedIn, TokenPair } from '../../../contracts/api/identity-api.js';
+import type { IdentityContext } from '../domain/identity-context.js';
+import { registerUser } from '../domain/register-user.js';
+import { signIn } from '../domain/sign-in.js';
+import { refreshSession } from '../domain/refresh-session.js';
+import { signOut } from '../domain/sign-out.js';
+
+const tags = ['Identity'];
+// Token responses are credentials: no cache, shared or private, may keep them (RFC 6749 5.1).
+const noStore = 'no-store';
+const described = <T extends object>(schema: T, description: string) => ({ ...schema, description });
+
+export function authRoutes(app: HttpApp, ctx: IdentityContext, auth: AuthGuards): void {
+  app.post(
+    '/auth/register',
+    {
+      schema: {
+        tags,
+        summary: 'Create a customer account and sign in',
+        description: 'Emails are unique whatever their case. Passwords have at least 10 characters.',
+        body: RegisterRequest,
+        response: { 201: described(SignedIn, 'Account created; signed in.'), ...problems(400, 409) },
+      },
+    },
+    async (request, reply) => {
+      const signedIn = await registerUser(ctx, request.body);
+      return reply.status(201).header('Cache-Control', noStore).send(signedIn);
+    },
+  );
+
+  app.post(
+    '/auth/login',
+    {
+      schema: {
+        tags,
+        summary: 'Sign in with email and password',
+        description: 'An unknown email and a wrong password get the same 401 `invalid_credentials`.',
+        body: LoginRequest,
+        response: { 200: described(SignedIn, 'Signed in.'), ...problems(400, 401) },
+      },
+    },
+    async (request, reply) => {
+      const signedIn = await signIn(ctx, request.body);
+      return reply.header('Cache-Control', noStore).send(signedIn);
+    },
+  );
+
+  app.post(
+    '/auth/refresh',
+    {
+      schema: {
+        tags,
+        summary: 'Exchange a refresh token for a new token pair',
+        description:
+          'Refresh tokens are single use. Presenting one that was already exchanged ends the whole session: ' +
+          'its access and refresh tokens stop working (401).',
+        body: RefreshRequest,
+        response: { 200: described(TokenPair, 'A new token pair; the presented refresh token is spent.'), ...problems(400, 401) },
+      },
+    },
+    async (request, reply) => {
+      const pair = await refreshSession(ctx, request.body.refreshToken);
+      return reply.header('Cache-Control', noStore).send(pair);
+    },
+  );
+
+  app.post(
+    '/auth/logout',
+    {
+      preHandler: auth.requireUser,
+      schema: {
+        tags,
+        summary: 'End the current session',
+        description: 'The access and refresh tokens of this session are rejected from now on.',
+        security: [{ bearerAuth: [] }],
+        response: { 204: Type.Null({ description: 'Session ended.' }), ...problems(401) },
+      },
+    },
+    async (request, reply) => {
+      await signOut(ctx, request.principal!.sessionId);
+      return reply.status(204).header('Cache-Control', noStore).send(null);
+    },
+  );
+}

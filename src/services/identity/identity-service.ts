@@ -1,0 +1,48 @@
+import type { ServiceDeps, ServiceModule } from '../../platform/runtime/service-module.js';
+import type { IdentityDb } from './data/identity-db.js';
+import { identityMigrations } from './data/identity-migrations.js';
+import { userRepository } from './data/user-repository.js';
+import { refreshTokenStore } from './data/refresh-token-store.js';
+import type { IdentityContext } from './domain/identity-context.js';
+import { createPasswords } from './domain/passwords.js';
+import { sessionTokens } from './domain/session-tokens.js';
+import { createAdmin, type CreatedAdmin } from './domain/create-admin.js';
+import { seedAdmin } from './domain/seed-admin.js';
+import { authRoutes } from './http/auth-routes.js';
+import { meRoutes } from './http/me-routes.js';
+
+/** The identity module plus what operators call directly (the admin command, test harness). */
+export interface IdentityService extends ServiceModule {
+  createAdmin(input: { email: string; password: string; name: string }): Promise<CreatedAdmin>;
+}
+
+/** Users, passwords and sessions. Publishes `user.registered`; subscribes to nothing. */
+export function createIdentityService(deps: ServiceDeps): IdentityService {
+  const { config, signingKeys } = deps;
+  if (!signingKeys.privateKey) throw new Error('identity issues access tokens: it needs the private signing key');
+  const ctx: IdentityContext = {
+    users: userRepository(deps.db.forSchema<IdentityDb>('identity')),
+    outbox: deps.outbox,
+    passwords: createPasswords(),
+    tokens: sessionTokens({
+      sessions: deps.sessions,
+      store: refreshTokenStore(deps.kv, config.refreshTokenTtlSeconds * 1000),
+      privateKey: signingKeys.privateKey,
+      accessTtlSeconds: config.accessTokenTtlSeconds,
+      refreshTtlSeconds: config.refreshTokenTtlSeconds,
+    }),
+    clock: deps.clock,
+    metrics: deps.metrics,
+    logger: deps.logger,
+  };
+  return {
+    name: 'identity',
+    migrations: identityMigrations,
+    routes: (app) => {
+      authRoutes(app, ctx, deps.auth);
+      meRoutes(app, ctx, deps.auth);
+    },
+    start: () => seedAdmin(ctx, config, deps.announce),
+    createAdmin: (input) => createAdmin(ctx, input),
+  };
+}
