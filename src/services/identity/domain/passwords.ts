@@ -15,13 +15,13 @@ export interface Passwords {
 }
 
 export function createPasswords(): Passwords {
-  let dummy: Promise<string> | undefined;
-  const dummyHash = () => (dummy ??= hash(newSecret(), options));
+  // Made at once, so that even the first unknown-email login costs no more than one verification.
+  const dummyHash = hash(newSecret(), options);
   return {
     hash: (password) => hash(password, options),
     async verify(storedHash, password) {
       if (storedHash === undefined) {
-        await verify(await dummyHash(), password).catch(() => false);
+        await verify(await dummyHash, password).catch(() => false);
         return false;
       }
       return verify(storedHash, password).catch(() => false);

@@ -18,7 +18,7 @@ export const demoAdminEmail = 'admin@emporium.localhost';
  */
 export async function seedAdmin(ctx: IdentityContext, settings: SeedSettings, announce: (message: string) => void): Promise<void> {
   if (settings.adminEmail && settings.adminPassword) {
-    const account = checkNewAccount({ email: settings.adminEmail, password: settings.adminPassword, name: 'Admin' });
+    const account = configuredAccount(settings.adminEmail, settings.adminPassword);
     const existing = await ctx.users.findByEmail(account.email);
     // An account someone signed up with is not promoted by configuration: its password is theirs.
     if (existing && existing.role !== 'admin') {
@@ -44,6 +44,15 @@ export async function seedAdmin(ctx: IdentityContext, settings: SeedSettings, an
         'Sign in with POST /api/v1/auth/login. Set ADMIN_EMAIL and ADMIN_PASSWORD to choose your own.',
       ].join('\n'),
     );
+  }
+}
+
+function configuredAccount(email: string, password: string): NewAccount {
+  try {
+    return checkNewAccount({ email, password, name: 'Admin' });
+  } catch (err) {
+    // Said in the operator's terms: the API's field paths mean nothing in an environment file.
+    throw new Error(`ADMIN_EMAIL / ADMIN_PASSWORD are not valid: ${(err as Error).message}`, { cause: err });
   }
 }
 
