@@ -21,7 +21,7 @@ export const messagingMigrations: Migrations = {
         .addColumn('published_at', 'timestamptz')
         // A relay instance leases the rows it is publishing so that others skip them until then.
         .addColumn('claimed_until', 'timestamptz')
-        .addColumn('seq', 'bigserial', (c) => c.notNull().unique())
+        .addColumn('seq', 'bigserial', (c) => c.notNull())
         .execute();
       await db.schema
         .createIndex('outbox_unpublished_idx')

@@ -1,0 +1,171 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { EventEnvelope } from '../../contracts/events/envelope.js';
+import type { Logger } from '../logging/logger.js';
+import type { Metrics } from '../metrics/metrics.js';
+import type { EventBus } from './event-bus.js';
+import { messagingTables } from './messaging-tables.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface Subscription<DB = any> {
+  event: string;
+  /** Runs in the transaction that records the event as handled: write effects with `trx` only. */
+  handle(event: EventEnvelope, trx: Transaction<DB>): Promise<void>;
+}
+
+export interface ConsumerOptions {
+  /** The consuming service's name: its queue and its rows in `inbox` and `dead_letters`. */
+  consumer: string;
+  /** Bound to the consumer's schema. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  db: Kysely<any>;
+  bus: EventBus;
+  subscriptions: Subscription[];
+  metrics: Metrics;
+  logger: Logger;
+  retry: { attempts: number; baseMs: number };
+  /** How often to look for dead letters whose replay was requested. */
+  replayPollMs?: number;
+  /** Called after a handler's transaction committed (handlers may have written to the outbox). */
+  onCommit?: () => void;
+}
+
+export interface Consumer {
+  stop(): Promise<void>;
+}
+
+type Outcome = 'ok' | 'duplicate';
+type Attempted = { ok: true; outcome: Outcome } | { ok: false; error: unknown; attempts: number };
+
+const describe = (err: unknown) => (err instanceof Error ? (err.stack ?? err.message) : String(err));
+
+/**
+ * Handles each event at most once per consumer in effect: the inbox row and the handler's writes
+ * commit together. Failures are retried with growing delay, then parked in `dead_letters`.
+ */
+export async function startConsumer(options: ConsumerOptions): Promise<Consumer> {
+  const { consumer, metrics, retry } = options;
+  const db = messagingTables(options.db);
+  const log = options.logger.child({ component: 'consumer', consumer });
+  const handlers = new Map<string, Subscription[]>();
+  for (const s of options.subscriptions) handlers.set(s.event, [...(handlers.get(s.event) ?? []), s]);
+  const stopping = new AbortController();
+  const inFlight = new Set<Promise<unknown>>();
+
+  const handleOnce = (event: EventEnvelope, alsoInTrx?: (trx: Transaction<unknown>) => Promise<void>) =>
+    options.db.transaction().execute(async (trx): Promise<Outcome> => {
+      const inserted = await messagingTables(trx)
+        .insertInto('inbox')
+        .values({ consumer, event_id: event.id })
+        .onConflict((oc) => oc.doNothing())
+        .returning('event_id')
+        .executeTakeFirst();
+      if (inserted) for (const s of handlers.get(event.type) ?? []) await s.handle(event, trx);
+      await alsoInTrx?.(trx);
+      return inserted ? 'ok' : 'duplicate';
+    });
+
+  const attempt = async (event: EventEnvelope, alsoInTrx?: (trx: Transaction<unknown>) => Promise<void>): Promise<Attempted> => {
+    const labels = { consumer, type: event.type };
+    for (let n = 1; ; n += 1) {
+      try {
+        const outcome = await handleOnce(event, alsoInTrx);
+        metrics.eventsHandled.inc({ ...labels, outcome });
+        if (outcome === 'ok') {
+          metrics.eventLag.observe(labels, Math.max(0, Date.now() - Date.parse(event.occurredAt)) / 1000);
+          options.onCommit?.();
+        }
+        return { ok: true, outcome };
+      } catch (error) {
+        metrics.eventsHandled.inc({ ...labels, outcome: 'failed' });
+        log.warn({ err: error, eventId: event.id, type: event.type, attempt: n }, 'handling an event failed');
+        if (n >= retry.attempts || stopping.signal.aborted) return { ok: false, error, attempts: n };
+        // Jitter only lengthens the wait, so delays never shrink from one attempt to the next.
+        await sleep(retry.baseMs * 2 ** (n - 1) * (1 + Math.random() * 0.25), undefined, { signal: stopping.signal }).catch(() => undefined);
+      }
+    }
+  };
+
+  const refreshDeadLetterGauge = async () => {
+    const { n } = await db.selectFrom('dead_letters').select((eb) => eb.fn.countAll<number>().as('n')).where('consumer', '=', consumer).executeTakeFirstOrThrow();
+    metrics.deadLetters.set({ consumer }, Number(n));
+  };
+
+  const bury = async (event: EventEnvelope, error: unknown, attempts: number) => {
+    await db
+      .insertInto('dead_letters')
+      .values({ consumer, event_id: event.id, event: JSON.stringify(event), error: describe(error), attempts })
+      .onConflict((oc) =>
+        oc.columns(['consumer', 'event_id']).doUpdateSet((eb) => ({
+          attempts: sql<number>`${eb.ref('dead_letters.attempts')} + ${eb.ref('excluded.attempts')}`,
+          error: eb.ref('excluded.error'),
+          failed_at: sql<Date>`now()`,
+          replay_requested_at: null,
+        })),
+      )
+      .execute();
+    metrics.eventsHandled.inc({ consumer, type: event.type, outcome: 'dead' });
+    log.error({ eventId: event.id, type: event.type, attempts }, 'event moved to the dead letters');
+    await refreshDeadLetterGauge();
+  };
+
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work)).catch(() => undefined);
+    return work;
+  };
+
+  const deliver = (event: EventEnvelope) =>
+    track(
+      (async () => {
+        // Thrown back to the bus, which redelivers later: a stopped consumer must not bury events.
+        if (stopping.signal.aborted) throw new Error(`consumer ${consumer} is stopping`);
+        if (!handlers.has(event.type)) return;
+        const result = await attempt(event);
+        if (!result.ok) {
+          if (stopping.signal.aborted) throw result.error;
+          await bury(event, result.error, result.attempts);
+        }
+      })(),
+    );
+
+  const replayRequested = async () => {
+    const rows = await db
+      .selectFrom('dead_letters')
+      .select(['id', 'event'])
+      .where('consumer', '=', consumer)
+      .where('replay_requested_at', 'is not', null)
+      .orderBy('failed_at')
+      .execute();
+    for (const row of rows) {
+      if (stopping.signal.aborted) return;
+      const event = row.event as EventEnvelope;
+      const result = await attempt(event, async (trx) => {
+        await messagingTables(trx).deleteFrom('dead_letters').where('id', '=', row.id).execute();
+      });
+      if (!result.ok) {
+        // A replay cut short by stop() stays requested, for the next start.
+        if (!stopping.signal.aborted) await bury(event, result.error, result.attempts);
+      } else log.info({ eventId: event.id, type: event.type }, 'dead letter replayed');
+    }
+  };
+
+  const replayLoop = async () => {
+    const everyMs = options.replayPollMs ?? 2_000;
+    while (!stopping.signal.aborted) {
+      await track(replayRequested().then(refreshDeadLetterGauge)).catch((err: unknown) => log.error({ err }, 'replaying dead letters failed'));
+      await sleep(everyMs, undefined, { signal: stopping.signal }).catch(() => undefined);
+    }
+  };
+
+  await options.bus.consume(consumer, [...handlers.keys()], deliver);
+  const replaying = replayLoop();
+
+  return {
+    async stop() {
+      stopping.abort();
+      await replaying;
+      await Promise.allSettled(inFlight);
+    },
+  };
+}

@@ -1,0 +1,282 @@
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql, type Kysely } from 'kysely';
+import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createTestDatabase, realInfra, realProfileEnabled, runId } from '../../../test/support/infra.js';
+import type { EventEnvelope } from '../../contracts/events/envelope.js';
+import { connectDatabase } from '../db/connect.js';
+import type { Database } from '../db/database.js';
+import { migrateSchema } from '../db/migrate.js';
+import { createMetrics, type Metrics } from '../metrics/metrics.js';
+import { startConsumer, type Consumer } from './consumer.js';
+import { listDeadLetters, requestReplay } from './dead-letters.js';
+import type { EventBus } from './event-bus.js';
+import { InProcessEventBus } from './in-process-event-bus.js';
+import { messagingMigrations } from './messaging-migrations.js';
+import { createOutbox } from './outbox.js';
+import { startOutboxRelay, type OutboxRelay } from './outbox-relay.js';
+import { RabbitMqEventBus } from './rabbitmq-event-bus.js';
+import { deleteRabbitTopology } from './rabbitmq-testing.js';
+
+const logger = pino({ level: 'silent' });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const eventually = (assertion: () => Promise<void> | void, timeout = 10_000) => vi.waitFor(assertion, { timeout, interval: 20 });
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyDb = Kysely<any>;
+type Handler = (event: EventEnvelope, trx: AnyDb) => Promise<void>;
+
+const recordEffect: Handler = async (event, trx) => {
+  await trx.insertInto('effects').values({ event_id: event.id }).execute();
+};
+
+const effectsMigration = {
+  '0001_effects': {
+    up: async (db: AnyDb) => {
+      await db.schema.createTable('effects').addColumn('event_id', 'uuid', (c) => c.notNull()).execute();
+      await db.schema.createTable('orders').addColumn('id', 'text', (c) => c.primaryKey()).execute();
+    },
+  },
+};
+
+async function handled(metrics: Metrics, outcome: string): Promise<number> {
+  const { values } = await metrics.eventsHandled.get();
+  return values.filter((v) => v.labels.outcome === outcome).reduce((sum, v) => sum + v.value, 0);
+}
+
+const databases = realProfileEnabled ? (['pglite', 'postgres'] as const) : (['pglite'] as const);
+const buses = realProfileEnabled ? (['in-process', 'rabbitmq'] as const) : (['in-process'] as const);
+const combinations = databases.flatMap((database) => buses.map((bus) => ({ database, bus })));
+
+describe.each(combinations)('messaging on $database with the $bus bus', ({ database, bus: busKind }) => {
+  let db: Database;
+  let closeDatabase: () => Promise<void>;
+  const cleanups: (() => Promise<void>)[] = [];
+  let tests = 0;
+
+  beforeAll(async () => {
+    if (database === 'pglite') {
+      const pglite = new PGlite();
+      await pglite.waitReady;
+      db = await connectDatabase({ pglite });
+      closeDatabase = () => pglite.close();
+    } else {
+      const created = await createTestDatabase();
+      db = await connectDatabase({ databaseUrl: created.url });
+      closeDatabase = created.drop;
+    }
+  });
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  afterAll(async () => {
+    await db?.close();
+    await closeDatabase?.();
+  });
+
+  /** One service whose handler records an effect per event, wired as the runtime wires it. */
+  async function service(options: { deliverTwice?: boolean; attempts?: number; baseMs?: number; handler?: Handler; consume?: boolean; relay?: boolean } = {}) {
+    tests += 1;
+    const name = `svc_${tests}`;
+    const prefix = runId('msg');
+    await migrateSchema(db, name, { ...messagingMigrations, ...effectsMigration });
+    const schemaDb: AnyDb = db.forSchema(name);
+    const metrics = createMetrics();
+    const bus: EventBus =
+      busKind === 'rabbitmq'
+        ? await RabbitMqEventBus.connect({ url: realInfra.amqpUrl, prefix, logger, redeliveryDelayMs: 20, deliverTwice: options.deliverTwice ?? false })
+        : new InProcessEventBus({ logger, redeliveryDelayMs: 20, deliverTwice: options.deliverTwice ?? false });
+    cleanups.push(async () => {
+      await bus.close();
+      if (busKind === 'rabbitmq') await deleteRabbitTopology(realInfra.amqpUrl, prefix, [name]);
+    });
+    const handler = options.handler ?? recordEffect;
+    const consume = async () => {
+      const consumer: Consumer = await startConsumer({
+        consumer: name, db: schemaDb, bus, metrics, logger, replayPollMs: 50,
+        subscriptions: [{ event: 'thing.created', handle: (event, trx) => handler(event, trx) }],
+        retry: { attempts: options.attempts ?? 3, baseMs: options.baseMs ?? 10 },
+      });
+      cleanups.push(() => consumer.stop());
+    };
+    const relay = (relayBus: EventBus = bus): OutboxRelay => {
+      const started = startOutboxRelay({ service: name, db: schemaDb, bus: relayBus, metrics, logger, pollMs: 20 });
+      cleanups.push(() => started.stop());
+      return started;
+    };
+    if (options.consume !== false) await consume();
+    const running = options.relay === false ? null : relay();
+    const outbox = createOutbox({ db: schemaDb, onCommit: () => running?.wake() });
+    const effects = async (eventId?: string) => {
+      let query = schemaDb.selectFrom('effects').select('event_id');
+      if (eventId) query = query.where('event_id', '=', eventId);
+      return (await query.execute()).length;
+    };
+    const emit = (data: unknown = {}) => outbox.transaction((_trx, send) => send([{ type: 'thing.created', data }])).then(([e]) => e!);
+    return { name, prefix, db: schemaDb, bus, metrics, outbox, effects, emit, consume, relay };
+  }
+
+  it('delivers events once their transaction commits and never when it rolls back', async () => {
+    const svc = await service();
+    const [kept] = await svc.outbox.transaction(async (trx, emit) => {
+      await trx.insertInto('orders').values({ id: 'o1' }).execute();
+      return emit([{ type: 'thing.created', data: { order: 'o1' } }], { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
+    });
+    const rollback = svc.outbox.transaction(async (trx, emit) => {
+      await trx.insertInto('orders').values({ id: 'o2' }).execute();
+      await emit([{ type: 'thing.created', data: { order: 'o2' } }]);
+      throw new Error('changed my mind');
+    });
+    await expect(rollback).rejects.toThrow('changed my mind');
+    await eventually(async () => expect(await svc.effects(kept!.id)).toBe(1));
+    await sleep(200);
+    expect(await svc.effects()).toBe(1);
+    const rows = await svc.db.selectFrom('outbox').selectAll().execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ id: kept!.id, traceparent: kept!.traceparent, data: { order: 'o1' } });
+    await eventually(async () => expect((await svc.db.selectFrom('outbox').select('published_at').executeTakeFirstOrThrow()).published_at).not.toBeNull());
+    expect((await svc.metrics.eventsPublished.get()).values[0]?.value).toBe(1);
+  });
+
+  it('gives a redelivered event one effect', async () => {
+    const svc = await service();
+    const event = await svc.emit();
+    await eventually(async () => expect(await svc.effects(event.id)).toBe(1));
+    await svc.bus.publish([event]);
+    await svc.bus.publish([event]);
+    await eventually(async () => expect(await handled(svc.metrics, 'duplicate')).toBe(2));
+    expect(await svc.effects(event.id)).toBe(1);
+  });
+
+  it('gives one effect per event when the bus delivers everything twice', async () => {
+    const svc = await service({ deliverTwice: true });
+    const events = [await svc.emit(), await svc.emit(), await svc.emit()];
+    await eventually(async () => expect(await handled(svc.metrics, 'duplicate')).toBe(3));
+    for (const event of events) expect(await svc.effects(event.id)).toBe(1);
+  });
+
+  it('retries a failing handler with growing delays until it succeeds', async () => {
+    const calls: number[] = [];
+    const svc = await service({
+      attempts: 5,
+      baseMs: 20,
+      handler: async (event, trx) => {
+        calls.push(Date.now());
+        await recordEffect(event, trx);
+        // The effect written before the throw must roll back with the attempt.
+        if (calls.length <= 3) throw new Error(`flaky ${calls.length}`);
+      },
+    });
+    const event = await svc.emit();
+    await eventually(async () => expect(await svc.effects(event.id)).toBe(1));
+    expect(calls).toHaveLength(4);
+    const gaps = calls.slice(1).map((t, i) => t - calls[i]!);
+    gaps.forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual(20 * 2 ** i - 2));
+    expect(gaps[2]!).toBeGreaterThan(gaps[0]!);
+    expect(await handled(svc.metrics, 'failed')).toBe(3);
+    expect(await handled(svc.metrics, 'ok')).toBe(1);
+  });
+
+  it('keeps later events flowing while one delivery backs off', async () => {
+    const done: string[] = [];
+    let slowCalls = 0;
+    const svc = await service({
+      attempts: 5,
+      baseMs: 100,
+      handler: async (event, trx) => {
+        const { kind } = event.data as { kind: string };
+        if (kind === 'slow' && ++slowCalls < 4) throw new Error('backing off');
+        await recordEffect(event, trx);
+        done.push(kind);
+      },
+    });
+    await svc.emit({ kind: 'slow' });
+    await svc.emit({ kind: 'fast' });
+    await eventually(() => expect(done).toEqual(['fast', 'slow']));
+  });
+
+  it('parks an event that always fails in the dead letters and replays it on request', async () => {
+    let broken = true;
+    const svc = await service({
+      attempts: 3,
+      handler: async (event, trx) => {
+        if (broken) throw new Error('handler bug');
+        await recordEffect(event, trx);
+      },
+    });
+    const event = await svc.emit();
+    await eventually(async () => expect(await listDeadLetters(svc.db)).toHaveLength(1));
+    const [dead] = await listDeadLetters(svc.db, svc.name);
+    expect(dead).toMatchObject({ consumer: svc.name, attempts: 3, event, replayRequestedAt: null });
+    expect(dead!.error).toContain('handler bug');
+    expect(await handled(svc.metrics, 'failed')).toBe(3);
+    expect(await handled(svc.metrics, 'dead')).toBe(1);
+    await eventually(async () => expect((await svc.metrics.deadLetters.get()).values[0]?.value).toBe(1));
+    expect(await listDeadLetters(svc.db, 'someone-else')).toEqual([]);
+
+    broken = false;
+    expect(await requestReplay(svc.db, ['not-a-uuid'])).toBe(0);
+    expect(await requestReplay(svc.db, [dead!.id])).toBe(1);
+    await eventually(async () => expect(await listDeadLetters(svc.db)).toEqual([]));
+    expect(await svc.effects(event.id)).toBe(1);
+    await eventually(async () => expect((await svc.metrics.deadLetters.get()).values[0]?.value).toBe(0));
+  });
+
+  it('publishes again after a relay died between publishing and marking, and the inbox drops the copy', async () => {
+    const svc = await service({ relay: false });
+    let crashed: () => void = () => undefined;
+    const crash = new Promise<void>((resolve) => (crashed = resolve));
+    const dying: EventBus = Object.assign(Object.create(svc.bus) as EventBus, {
+      publish: async (events: EventEnvelope[]) => {
+        await svc.bus.publish(events);
+        crashed();
+        throw new Error('process died before marking');
+      },
+    });
+    const first = svc.relay(dying);
+    const event = await svc.emit();
+    first.wake();
+    await crash;
+    await first.stop();
+    await eventually(async () => expect(await svc.effects(event.id)).toBe(1));
+    const row = await svc.db.selectFrom('outbox').select('published_at').executeTakeFirstOrThrow();
+    expect(row.published_at).toBeNull();
+
+    svc.relay();
+    await eventually(async () => expect((await svc.db.selectFrom('outbox').select('published_at').executeTakeFirstOrThrow()).published_at).not.toBeNull());
+    await eventually(async () => expect(await handled(svc.metrics, 'duplicate')).toBe(1));
+    expect(await svc.effects(event.id)).toBe(1);
+  });
+
+  it.runIf(busKind === 'rabbitmq')('hands an event to another consumer when the process handling it dies', async () => {
+    const svc = await service({ consume: false });
+    const child = fork(fileURLToPath(new URL('./dying-consumer.fixture.ts', import.meta.url)), [realInfra.amqpUrl, svc.prefix, svc.name, 'thing.created'], {
+      execArgv: ['--import', 'tsx'],
+      stdio: 'ignore',
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    cleanups.push(async () => {
+      child.kill('SIGKILL');
+      await exited;
+    });
+    const messages: { ready?: boolean; received?: string }[] = [];
+    child.on('message', (m) => messages.push(m as (typeof messages)[number]));
+    await eventually(() => expect(messages).toContainEqual({ ready: true }), 20_000);
+
+    const event = await svc.emit();
+    await eventually(() => expect(messages).toContainEqual({ received: event.id }));
+    child.kill('SIGKILL');
+    await exited;
+    await svc.consume();
+    await eventually(async () => expect(await svc.effects(event.id)).toBe(1));
+    expect(await svc.db.selectFrom('inbox').select('event_id').execute()).toEqual([{ event_id: event.id }]);
+  });
+
+  it('keeps one schema per service for its messaging tables', async () => {
+    const svc = await service({ consume: false, relay: false });
+    const { rows } = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = ${svc.name} order by table_name`.execute(db.root);
+    expect(rows.map((r) => r.table_name)).toEqual(['dead_letters', 'effects', 'inbox', 'kysely_migration', 'kysely_migration_lock', 'orders', 'outbox']);
+  });
+});
