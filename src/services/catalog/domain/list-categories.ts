@@ -1,0 +1,7 @@
+import { categoriesWithCounts, type CategoryWithCount } from '../data/category-repository.js';
+import type { CatalogContext } from './catalog-context.js';
+
+/** Every category with its number of active products; cached like the product lists. */
+export async function listCategories(ctx: CatalogContext): Promise<{ items: CategoryWithCount[] }> {
+  return ctx.cache.list('categories', {}, async () => ({ items: await categoriesWithCounts(ctx.db) }));
+}

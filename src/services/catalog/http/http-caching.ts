@@ -1,0 +1,43 @@
+import { createHash } from 'node:crypto';
+import { Type } from 'typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../../../platform/config/config-schema.js';
+
+/** A strong ETag: the hash of the representation, so any change to it (stock too) changes it. */
+export const etagOf = (body: unknown): string => `"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 27)}"`;
+
+const tags = (header: string | undefined): string[] =>
+  (header ?? '')
+    .split(',')
+    .map((t) => t.trim().replace(/^W\//, ''))
+    .filter(Boolean);
+
+/** If-None-Match / If-Match: does the header name this ETag (or `*`)? */
+export const headerMatches = (header: string | undefined, etag: string): boolean => tags(header).some((t) => t === '*' || t === etag);
+
+export const publicCacheControl = (config: Pick<Config, 'httpMaxAgeSeconds' | 'httpStaleSeconds'>): string =>
+  `public, max-age=${config.httpMaxAgeSeconds}, stale-while-revalidate=${config.httpStaleSeconds}`;
+
+/**
+ * Marks a public catalog read with its ETag and Cache-Control, and tells whether the client's
+ * copy is current (answer 304 with no body then).
+ */
+export function isNotModified(request: FastifyRequest, reply: FastifyReply, body: unknown, cacheControl: string): boolean {
+  const etag = etagOf(body);
+  reply.header('ETag', etag).header('Cache-Control', cacheControl);
+  return headerMatches(request.headers['if-none-match'], etag);
+}
+
+/** Documented response headers of cacheable reads. */
+export const cacheHeaders = {
+  ETag: Type.String({ description: 'Strong validator of this representation; send it back in If-None-Match.' }),
+  'Cache-Control': Type.String({ description: 'public, max-age=..., stale-while-revalidate=...' }),
+};
+
+export const ConditionalReadHeaders = Type.Object({
+  'if-none-match': Type.Optional(Type.String({ description: 'ETag of the copy you hold: 304 when it is still current.' })),
+});
+
+export const NotModified = Type.Null({ description: 'Not modified: the ETag in If-None-Match is current.' });
+
+export const noStore = (reply: FastifyReply): FastifyReply => reply.header('Cache-Control', 'no-store');

@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { profiles } from './support/infra.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+import { call, createAdmin, type TestUser } from './support/http.js';
+
+const unique = (label: string) => `${label}-${randomBytes(4).toString('hex')}`;
+
+describe.each(profiles)('catalog HTTP caching and preconditions (%s profile)', (profile) => {
+  let app: TestApp;
+  let admin: TestUser;
+
+  const newProduct = async (body: Record<string, unknown> = {}) => {
+    const res = await call(app, 'POST', '/api/v1/products', {
+      token: admin.accessToken,
+      body: { sku: unique('SKU'), name: 'Copper Kettle', description: 'Boils water on any hob.', price: { amount: 4999 }, ...body },
+    });
+    expect(res.status, res.text).toBe(201);
+    return res;
+  };
+
+  beforeAll(async () => {
+    app = await createTestApp(profile, { config: { httpMaxAgeSeconds: 30, httpStaleSeconds: 60 } });
+    admin = await createAdmin(app);
+  });
+  afterAll(() => app?.close());
+
+  it('honours If-Match: 412 when the product changed since it was read', async () => {
+    const product = (await newProduct()).body;
+    const read = await call(app, 'GET', `/api/v1/products/${product.id}`);
+    const etag = String(read.headers.etag);
+    const first = await call(app, 'PATCH', `/api/v1/products/${product.id}`, {
+      token: admin.accessToken,
+      headers: { 'if-match': etag },
+      body: { description: 'First writer wins.' },
+    });
+    expect(first.status).toBe(200);
+    expect(first.headers.etag).not.toBe(etag);
+    const stale = await call(app, 'PATCH', `/api/v1/products/${product.id}`, {
+      token: admin.accessToken,
+      headers: { 'if-match': etag },
+      body: { description: 'Second writer loses.' },
+    });
+    expect(stale.status).toBe(412);
+    expect(stale.body.code).toBe('precondition_failed');
+    const fresh = await call(app, 'PATCH', `/api/v1/products/${product.id}`, {
+      token: admin.accessToken,
+      headers: { 'if-match': String(first.headers.etag) },
+      body: { description: 'Second writer, after reading again.' },
+    });
+    expect(fresh.status).toBe(200);
+    expect(fresh.body.version).toBe(3);
+  });
+
+  it('sends ETag and Cache-Control on public reads and answers If-None-Match with 304', async () => {
+    const product = (await newProduct()).body;
+    for (const url of [`/api/v1/products/${product.id}`, '/api/v1/products?limit=3', '/api/v1/categories']) {
+      const first = await call(app, 'GET', url);
+      expect(first.status).toBe(200);
+      expect(first.headers['cache-control']).toBe('public, max-age=30, stale-while-revalidate=60');
+      expect(first.headers.etag).toMatch(/^"[\w-]+"$/);
+      const again = await call(app, 'GET', url, { headers: { 'if-none-match': String(first.headers.etag) } });
+      expect(again.status, url).toBe(304);
+      expect(again.text).toBe('');
+      expect(again.headers.etag).toBe(first.headers.etag);
+      const other = await call(app, 'GET', url, { headers: { 'if-none-match': '"something-else"' } });
+      expect(other.status).toBe(200);
+    }
+  });
+
+  it('changes the ETag when the stock changes', async () => {
+    const product = (await newProduct({ stock: 1 })).body;
+    const before = await call(app, 'GET', `/api/v1/products/${product.id}`);
+    await call(app, 'POST', `/api/v1/products/${product.id}/inventory-adjustments`, { token: admin.accessToken, body: { delta: 4, reason: 'Delivery' } });
+    const after = await call(app, 'GET', `/api/v1/products/${product.id}`, { headers: { 'if-none-match': String(before.headers.etag) } });
+    expect(after.status).toBe(200);
+    expect(after.body.stock).toEqual({ available: 5 });
+  });
+});
