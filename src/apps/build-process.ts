@@ -71,7 +71,7 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
       config, logger: logger.child({ service: name }), metrics, clock: options.clock ?? systemClock,
       db, kv, auth, sessions, signingKeys, outbox, announce,
     };
-    services.set(name, createService(name, deps));
+    services.set(name, createService(name, deps, services));
   }
   for (const [name, service] of services) {
     const applied = await migrateSchema(db, name, { ...messagingMigrations, ...service.migrations });
@@ -109,6 +109,7 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
   const stop = async () => {
     await app.close();
     for (const task of background.reverse()) await task.stop();
+    for (const service of services.values()) await service.stop?.();
     // What the caller handed in, the caller closes.
     const given = options.infrastructure ?? {};
     if (!given.bus) await bus.close();
@@ -119,17 +120,21 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
   return {
     app, config, infrastructure, metrics, services, routes,
     startBackground: async () => {
+      // Stopped in reverse: jobs, then relays (so no publish waits on a stopped consumer), then consumers.
       for (const [name, service] of services) {
-        const schemaDb = db.forSchema(name);
-        const relay = startOutboxRelay({ service: name, db: schemaDb, bus, metrics, logger, pollMs: config.outboxPollMs, batchSize: 100 });
+        if (!service.subscriptions?.length) continue;
+        background.push(await startConsumer({
+          consumer: name, db: db.forSchema(name), bus, subscriptions: service.subscriptions, metrics, logger,
+          retry: { attempts: config.eventRetryAttempts, baseMs: config.eventRetryBaseMs },
+          onCommit: () => wakers.get(name)?.(),
+        }));
+      }
+      for (const name of services.keys()) {
+        const relay = startOutboxRelay({ service: name, db: db.forSchema(name), bus, metrics, logger, pollMs: config.outboxPollMs, batchSize: 100 });
         wakers.set(name, relay.wake);
         background.push(relay);
-        if (service.subscriptions?.length) {
-          background.push(await startConsumer({
-            consumer: name, db: schemaDb, bus, subscriptions: service.subscriptions, metrics, logger,
-            retry: { attempts: config.eventRetryAttempts, baseMs: config.eventRetryBaseMs },
-          }));
-        }
+      }
+      for (const service of services.values()) {
         if (service.jobs?.length) background.push(startJobs(service.jobs, logger));
       }
     },

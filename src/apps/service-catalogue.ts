@@ -1,17 +1,52 @@
+import { join } from 'node:path';
 import type { ServiceDeps, ServiceModule, ServiceName } from '../platform/runtime/service-module.js';
+import { createMailer } from '../platform/mail/create-mailer.js';
 import { createIdentityService } from '../services/identity/identity-service.js';
-import { createCatalogService } from '../services/catalog/catalog-service.js';
+import { createCatalogService, type CatalogService } from '../services/catalog/catalog-service.js';
+import { createCartService, type CartService } from '../services/cart/cart-service.js';
+import { createHttpProductReader } from '../services/cart/clients/http-product-reader.js';
+import { createOrdersService } from '../services/orders/orders-service.js';
+import { createHttpInventoryClient } from '../services/orders/clients/http-inventory-client.js';
+import { createHttpCartReader } from '../services/orders/clients/http-cart-reader.js';
+import { createPaymentsService } from '../services/payments/payments-service.js';
+import { createNotificationsService } from '../services/notifications/notifications-service.js';
 
-/** Every service this codebase can run, by name. The only place that imports the services. */
-export const serviceNames = ['identity', 'catalog'] as const satisfies readonly ServiceName[];
+/** Every service this codebase can run, in the order they are built (peers before their users). */
+export const serviceNames = ['identity', 'catalog', 'cart', 'orders', 'payments', 'notifications'] as const satisfies readonly ServiceName[];
 export type RunnableService = (typeof serviceNames)[number];
 
-export function createService(name: RunnableService, deps: ServiceDeps): ServiceModule {
+/** Services already built in this process; a service whose peer runs elsewhere gets an HTTP client. */
+export type Peers = Map<RunnableService, ServiceModule>;
+
+const remote = (url: string | undefined, variable: string, service: string): string => {
+  if (!url) throw new Error(`${variable} must be set: ${service} does not run in this process.`);
+  return url;
+};
+
+export function createService(name: RunnableService, deps: ServiceDeps, peers: Peers): ServiceModule {
+  const { config } = deps;
+  const catalog = peers.get('catalog') as CatalogService | undefined;
+  const cart = peers.get('cart') as CartService | undefined;
   switch (name) {
     case 'identity':
       return createIdentityService(deps);
     case 'catalog':
       return createCatalogService(deps);
+    case 'cart':
+      return createCartService(deps, {
+        products: catalog?.products ?? createHttpProductReader(remote(config.catalogUrl, 'CATALOG_URL', 'catalog')),
+      });
+    case 'orders':
+      return createOrdersService(deps, {
+        inventory: catalog?.inventory ?? createHttpInventoryClient(remote(config.catalogUrl, 'CATALOG_URL', 'catalog')),
+        carts: cart?.carts ?? createHttpCartReader(remote(config.cartUrl, 'CART_URL', 'cart')),
+      });
+    case 'payments':
+      return createPaymentsService(deps);
+    case 'notifications':
+      return createNotificationsService(deps, {
+        mailer: createMailer({ smtpUrl: config.smtpUrl, mailDir: join(config.dataDir, 'mail'), from: config.mailFrom }),
+      });
   }
 }
 

@@ -1,18 +1,12 @@
 import { Type, type Static } from 'typebox';
+import { Money } from '../money.js';
 
 /**
  * The catalog's stock reservations as other services see them: the in-process `InventoryApi`
  * and the request/response shapes of its internal HTTP routes (`/internal/inventory/...`).
  */
 
-export const Money = Type.Object(
-  {
-    amount: Type.Integer({ minimum: 0, description: 'Integer minor units (cents for USD).', example: 1999 }),
-    currency: Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code.', example: 'USD' }),
-  },
-  { additionalProperties: false, title: 'Money' },
-);
-export type Money = Static<typeof Money>;
+export { Money };
 
 /** Largest quantity of one product in one reservation. */
 export const maxReservationQuantity = 10_000;

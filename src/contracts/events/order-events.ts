@@ -1,12 +1,11 @@
 import { Type, type Static } from 'typebox';
 import type { EventEnvelope, NewEvent } from './envelope.js';
+import { Money } from '../money.js';
 
 /**
  * Facts about orders, published by the orders service. They carry the order's lines and total
  * because their consumers (payments, notifications) must not read the orders tables.
  */
-export const Money = Type.Object({ amount: Type.Integer(), currency: Type.String() }, { additionalProperties: false });
-export type Money = Static<typeof Money>;
 
 export const OrderLine = Type.Object(
   {

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import type { EventEnvelope, NewEvent } from './envelope.js';
-import { Money } from './order-events.js';
+import { Money } from '../money.js';
 
 /** Facts about payments, published by the payments service. */
 const PaymentRef = { paymentId: Type.String(), orderId: Type.String(), userId: Type.String(), amount: Money };

@@ -32,7 +32,6 @@ export function buildHttpApp({ config, logger, metrics }: HttpAppOptions): HttpA
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
     },
-    disableRequestLogging: true,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true },
@@ -66,10 +65,6 @@ export function buildHttpApp({ config, logger, metrics }: HttpAppOptions): HttpA
     const labels = { method: request.method, route, status: String(reply.statusCode) };
     metrics.httpRequests.inc(labels);
     metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
-    request.log.info(
-      { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
-      'request',
-    );
   });
   return app as unknown as HttpApp;
 }

@@ -51,4 +51,6 @@ export interface ServiceModule {
   jobs?: Job[];
   /** Runs after migrations and before the process serves (first-start seeding). */
   start?: () => Promise<void>;
+  /** Releases what the service opened itself (a mailer's connections), after it stopped serving. */
+  stop?: () => Promise<void>;
 }

@@ -1,4 +1,5 @@
 import type { InventoryApi } from '../../contracts/api/inventory.js';
+import type { ProductReader } from '../../contracts/api/catalog-api.js';
 import type { ServiceDeps, ServiceModule } from '../../platform/runtime/service-module.js';
 import { createCatalogCache } from './data/catalog-cache.js';
 import type { CatalogDb } from './data/catalog-db.js';
@@ -12,12 +13,15 @@ import { seedDemoCatalog } from './domain/seed-demo-catalog.js';
 import { registerCategoryRoutes } from './http/category-routes.js';
 import { publicCacheControl } from './http/http-caching.js';
 import { registerInternalInventoryRoutes } from './http/internal-inventory-routes.js';
+import { registerInternalProductRoutes } from './http/internal-product-routes.js';
+import { lookUpProducts } from './domain/look-up-products.js';
 import { registerInventoryRoutes } from './http/inventory-routes.js';
 import { registerProductRoutes } from './http/product-routes.js';
 
-/** The catalog as the runtime sees it, plus the in-process stock API the orders service uses. */
+/** The catalog as the runtime sees it, plus the in-process APIs the cart and orders services use. */
 export interface CatalogService extends ServiceModule {
   inventory: InventoryApi;
+  products: ProductReader;
 }
 
 /** Products, categories and stock: public reads (cached), admin writes, reservations for orders. */
@@ -37,18 +41,23 @@ export function createCatalogService(deps: ServiceDeps): CatalogService {
     commit: (orderId) => commitReservation(ctx, orderId),
     release: (orderId) => releaseReservation(ctx, orderId),
   };
+  const products: ProductReader = { productsByIds: (ids) => lookUpProducts(ctx, ids) };
   const http = { ctx, auth: deps.auth, publicCacheControl: publicCacheControl(config) };
 
   return {
     name: 'catalog',
     migrations: catalogMigrations,
     inventory,
+    products,
     routes: (app) => {
       registerProductRoutes(app, http);
       registerInventoryRoutes(app, http);
       registerCategoryRoutes(app, http);
     },
-    internalRoutes: (app) => registerInternalInventoryRoutes(app, inventory),
+    internalRoutes: (app) => {
+      registerInternalInventoryRoutes(app, inventory);
+      registerInternalProductRoutes(app, products);
+    },
     jobs: [
       {
         name: 'release-expired-reservations',
