@@ -5,6 +5,7 @@ import { systemClock, type Clock } from '../platform/clock.js';
 import { buildHttpApp, type HttpApp } from '../platform/http/build-http-app.js';
 import { registerHealthRoutes } from '../platform/http/health-routes.js';
 import { registerOpenApi } from '../platform/http/openapi.js';
+import { registerIdempotency } from '../platform/http/idempotency.js';
 import { migrateSchema } from '../platform/db/migrate.js';
 import { loadSigningKeys, type SigningKeys } from '../platform/auth/signing-keys.js';
 import { SessionRegistry } from '../platform/auth/session-registry.js';
@@ -48,6 +49,9 @@ export interface EmporiumProcess {
   listen(): Promise<string>;
   stop(): Promise<void>;
 }
+
+/** API.md: idempotency keys are kept at least 24 hours. */
+const idempotencyTtlMs = 24 * 3_600_000;
 
 type Stoppable = { stop(): Promise<void> };
 
@@ -96,6 +100,7 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
     const remotes: RemoteService[] = remoteServices(config).filter((r) => !services.has(r.name as RunnableService));
     await registerGateway(app, { config, kv, auth, remotes });
   }
+  registerIdempotency(app, kv, auth, idempotencyTtlMs);
   for (const service of services.values()) {
     if (service.routes) await app.register(async (scope) => service.routes?.(scope as HttpApp), { prefix: '/api/v1' });
     if (service.internalRoutes && !options.gateway) {
