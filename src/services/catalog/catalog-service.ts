@@ -17,6 +17,8 @@ import { registerInternalProductRoutes } from './http/internal-product-routes.js
 import { lookUpProducts } from './domain/look-up-products.js';
 import { registerInventoryRoutes } from './http/inventory-routes.js';
 import { registerProductRoutes } from './http/product-routes.js';
+import { onOrderCancelled } from './messages/on-order-cancelled.js';
+import { onPaymentSucceeded } from './messages/on-payment-succeeded.js';
 
 /** The catalog as the runtime sees it, plus the in-process APIs the cart and orders services use. */
 export interface CatalogService extends ServiceModule {
@@ -58,6 +60,7 @@ export function createCatalogService(deps: ServiceDeps): CatalogService {
       registerInternalInventoryRoutes(app, inventory);
       registerInternalProductRoutes(app, products);
     },
+    subscriptions: [onPaymentSucceeded(ctx), onOrderCancelled(ctx)],
     jobs: [
       {
         name: 'release-expired-reservations',
