@@ -1,0 +1,64 @@
+import { applyChange, claimDuePayments, lockByIds } from '../data/payment-repository.js';
+import { TransientProcessorError } from '../processor/payment-processor.js';
+import { recordCharge, recordRefund, type ChargeOutcome, type Payment, type PaymentChange, type RefundOutcome } from './payment.js';
+import type { PaymentsContext } from './payments-context.js';
+
+/** Long enough for any processor call to finish; a crashed worker's payments wait this long. */
+const leaseMs = 30_000;
+const batchSize = 25;
+
+type Answer = { payment: Payment; charge: ChargeOutcome } | { payment: Payment; refund: RefundOutcome };
+
+/**
+ * One round of the payments worker, safe with any number of instances: lease the due payments
+ * (one statement), call the processor for each with no transaction open, then record every answer
+ * and its events in one transaction. The processor's idempotency keys make a repeated call (a
+ * lease that ran out, a crash before recording) answer as the first one did.
+ * Returns how many payments it handled.
+ */
+export async function processDuePayments(ctx: PaymentsContext): Promise<number> {
+  const claimed = await claimDuePayments(ctx.db, ctx.clock.now(), leaseMs, batchSize);
+  if (claimed.length === 0) return 0;
+  const answers = await Promise.all(claimed.map((payment) => callProcessor(ctx, payment)));
+  const facts = await ctx.outbox.transaction(async (trx, emit) => {
+    const now = ctx.clock.now();
+    const current = new Map((await lockByIds(trx, claimed.map((p) => p.id))).map((p) => [p.id, p]));
+    const changes: PaymentChange[] = [];
+    for (const answer of answers) {
+      const payment = current.get(answer.payment.id);
+      if (!payment) continue;
+      const change = 'charge' in answer ? recordCharge(payment, answer.charge, now, ctx.retry) : recordRefund(payment, answer.refund, now, ctx.retry);
+      await applyChange(trx, payment.id, change, now);
+      changes.push(change);
+    }
+    await emit(changes.flatMap((c) => c.events));
+    return changes.flatMap((c) => (c.fact ? [c.fact] : []));
+  });
+  for (const event of facts) ctx.metrics.business.inc({ event });
+  return claimed.length;
+}
+
+async function callProcessor(ctx: PaymentsContext, payment: Payment): Promise<Answer> {
+  try {
+    if (payment.status === 'refund_pending') {
+      const { refundId } = await ctx.processor.refund({
+        idempotencyKey: `refund:${payment.id}`,
+        chargeId: payment.chargeId ?? '',
+        amount: payment.amount,
+      });
+      return { payment, refund: { kind: 'refunded', refundId } };
+    }
+    const result = await ctx.processor.charge({
+      idempotencyKey: payment.id,
+      amount: payment.amount,
+      token: payment.token,
+      description: `Order ${payment.orderId}`,
+    });
+    return { payment, charge: result.status === 'succeeded' ? { kind: 'succeeded', chargeId: result.chargeId } : { kind: 'declined', code: result.code } };
+  } catch (err) {
+    // Anything but a clear answer may have reached the processor: retry with the same key.
+    if (!(err instanceof TransientProcessorError)) ctx.logger.error({ err, paymentId: payment.id }, 'payment processor call failed');
+    else ctx.logger.warn({ paymentId: payment.id, reason: err.message }, 'payment processor failed transiently');
+    return payment.status === 'refund_pending' ? { payment, refund: { kind: 'transient' } } : { payment, charge: { kind: 'transient' } };
+  }
+}

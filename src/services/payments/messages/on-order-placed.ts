@@ -1,0 +1,10 @@
+import { orderPlacedType, type OrderPlacedData } from '../../../contracts/events/order-events.js';
+import type { Clock } from '../../../platform/clock.js';
+import type { Subscription } from '../../../platform/messaging/consumer.js';
+import type { PaymentsDb } from '../data/payments-db.js';
+import { startPayment } from '../domain/start-payment.js';
+
+export const onOrderPlaced = (clock: Clock): Subscription<PaymentsDb> => ({
+  event: orderPlacedType,
+  handle: (event, trx) => startPayment(trx, event.data as OrderPlacedData, clock.now()),
+});

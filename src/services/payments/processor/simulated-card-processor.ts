@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../../platform/clock.js';
+import type { Insertable, Kysely } from 'kysely';
+import type { PaymentsDb, ProcessorLedgerTable } from '../data/payments-db.js';
+import {
+  TransientProcessorError,
+  type ChargeRequest,
+  type ChargeResult,
+  type PaymentProcessor,
+  type RefundRequest,
+  type RefundResult,
+} from './payment-processor.js';
+
+/** Test tokens named after Stripe's: what each one does to a charge. */
+const declines: Record<string, string> = {
+  tok_chargeDeclined: 'card_declined',
+  tok_chargeDeclinedInsufficientFunds: 'insufficient_funds',
+};
+const approved = new Set(['tok_visa', 'tok_mastercard', 'tok_processingError']);
+/** `tok_processingError` fails this many times per idempotency key, then succeeds. */
+const transientFailures = 2;
+
+type LedgerRow = Pick<ProcessorLedgerTable, 'reference' | 'outcome' | 'decline_code'>;
+
+/**
+ * The built-in processor: a card network in a table. Its ledger is the processor's side of the
+ * books, so tests can count real charges; a unique idempotency key makes a repeated call answer
+ * with the first result instead of charging again.
+ */
+export class SimulatedCardProcessor implements PaymentProcessor {
+  constructor(private readonly db: Kysely<PaymentsDb>, private readonly clock: Clock) {}
+
+  async charge({ idempotencyKey, amount, token }: ChargeRequest): Promise<ChargeResult> {
+    if (token === 'tok_processingError' && (await this.countAttempt(idempotencyKey)) <= transientFailures) {
+      throw new TransientProcessorError('The card network did not answer (simulated processing error).');
+    }
+    const code = approved.has(token) ? null : (declines[token] ?? 'invalid_token');
+    const row = await this.record({
+      idempotency_key: idempotencyKey,
+      kind: 'charge',
+      reference: `ch_${randomBytes(12).toString('hex')}`,
+      amount: amount.amount,
+      currency: amount.currency,
+      token,
+      charge_id: null,
+      outcome: code ? 'declined' : 'succeeded',
+      decline_code: code,
+      created_at: this.clock.now(),
+    });
+    return row.outcome === 'succeeded' ? { status: 'succeeded', chargeId: row.reference } : { status: 'declined', code: row.decline_code ?? 'card_declined' };
+  }
+
+  async refund({ idempotencyKey, chargeId, amount }: RefundRequest): Promise<RefundResult> {
+    const row = await this.record({
+      idempotency_key: idempotencyKey,
+      kind: 'refund',
+      reference: `re_${randomBytes(12).toString('hex')}`,
+      amount: amount.amount,
+      currency: amount.currency,
+      token: null,
+      charge_id: chargeId,
+      outcome: 'succeeded',
+      decline_code: null,
+      created_at: this.clock.now(),
+    });
+    return { refundId: row.reference };
+  }
+
+  /** Inserts the entry, or answers with the one the key already has. */
+  private async record(entry: Insertable<ProcessorLedgerTable>): Promise<LedgerRow> {
+    const inserted = await this.db
+      .insertInto('processor_ledger')
+      .values(entry)
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .returning(['reference', 'outcome', 'decline_code'])
+      .executeTakeFirst();
+    return (
+      inserted ??
+      this.db
+        .selectFrom('processor_ledger')
+        .select(['reference', 'outcome', 'decline_code'])
+        .where('idempotency_key', '=', entry.idempotency_key)
+        .executeTakeFirstOrThrow()
+    );
+  }
+
+  private async countAttempt(idempotencyKey: string): Promise<number> {
+    const { attempts } = await this.db
+      .insertInto('processor_attempts')
+      .values({ idempotency_key: idempotencyKey, attempts: 1 })
+      .onConflict((oc) => oc.column('idempotency_key').doUpdateSet((eb) => ({ attempts: eb('processor_attempts.attempts', '+', 1) })))
+      .returning('attempts')
+      .executeTakeFirstOrThrow();
+    return attempts;
+  }
+}
