@@ -1,12 +1,19 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { freePort, runForJson, startNode, stop, waitForHttp } from './processes.js';
+import { runCheckoutScenario, type CheckoutFigures } from './checkout-scenario.js';
+import { measureDbCeiling } from './db-ceiling.js';
+import { printTable } from './table.js';
 
 /**
- * `npm run bench`: starts Emporium (embedded profile, or real when DATABASE_URL, REDIS_URL and
- * AMQP_URL are set) and a bare Fastify baseline, loads each from a separate process, and prints
- * requests/s, p50, p99 and errors per scenario with the ratio to the baseline.
+ * `npm run bench [-- embedded|real|both]`: starts Emporium and a bare Fastify baseline, loads
+ * each from separate processes and prints per scenario requests/s, p50, p99 and errors with the
+ * ratio to the baseline; then the checkout scenario, compared with PostgreSQL's own ceiling for
+ * a six-commit checkout. The real profile uses DATABASE_URL's server (a fresh database),
+ * REDIS_URL and AMQP_URL, defaulting to the local servers.
  */
 interface LoadResult {
   requestsPerSecond: number;
@@ -14,59 +21,118 @@ interface LoadResult {
   p99: number;
   errors: number;
   non2xx: number;
-  total: number;
 }
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const durationSeconds = Number(process.env.BENCH_DURATION_SECONDS ?? 10);
-const profile = process.env.DATABASE_URL ? 'real' : 'embedded';
+const customers = Number(process.env.BENCH_CUSTOMERS ?? 50);
+const checkoutSeconds = Number(process.env.BENCH_CHECKOUT_SECONDS ?? 15);
+const postgresUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const choice = process.argv[2] ?? 'embedded';
+const profiles = choice === 'both' ? ['embedded', 'real'] : [choice];
 
 const load = (url: string, paths: string[]) =>
   runForJson<LoadResult>('bench/load.ts', [JSON.stringify({ url, paths, connections, durationSeconds })]);
 
-async function main(): Promise<void> {
+async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `emporium_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: postgresUrl });
+  await admin.connect();
+  await admin.query(`drop database if exists "${name}" with (force)`);
+  await admin.query(`create database "${name}"`);
+  await admin.end();
+  const url = new URL(postgresUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: postgresUrl });
+      await client.connect();
+      await client.query(`drop database if exists "${name}" with (force)`);
+      await client.end();
+    },
+  };
+}
+
+async function benchProfile(profile: string, baselineUrl: string): Promise<{ rows: [string, LoadResult][]; checkout: CheckoutFigures }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'emporium-bench-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = startNode('src/apps/cli.ts', ['start'], {
+  const admin = { email: 'bench-admin@example.com', password: randomBytes(12).toString('base64url') };
+  const env: NodeJS.ProcessEnv = {
     PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', LOG_FORMAT: 'json',
-    RATE_LIMIT_PER_HOUR: '1000000000', SEED_DEMO_DATA: 'true', REDIS_KEY_PREFIX: `bench-${process.pid}:`, AMQP_PREFIX: `bench-${process.pid}`,
-  });
-  const baselinePort = await freePort();
-  const baseline = startNode('bench/baseline-server.ts', [], { PORT: String(baselinePort) });
+    RATE_LIMIT_PER_HOUR: '1000000000', SEED_DEMO_DATA: 'true', ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password,
+    DATABASE_URL: '', REDIS_URL: '', AMQP_URL: '',
+  };
+  const database = profile === 'real' ? await freshDatabase() : undefined;
+  if (database) {
+    Object.assign(env, {
+      DATABASE_URL: database.url,
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      AMQP_URL: process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+      REDIS_KEY_PREFIX: `bench-${process.pid}:`,
+      AMQP_PREFIX: `bench-${process.pid}`,
+    });
+  }
+  const server = startNode('src/apps/cli.ts', ['start'], env);
   try {
     await waitForHttp(`${base}/health/ready`, 60_000);
-    await waitForHttp(`http://127.0.0.1:${baselinePort}/`, 20_000);
     const list = (await (await fetch(`${base}/api/v1/products?limit=20`)).json()) as { items: { id: string; categories: string[] }[] };
     const product = list.items[0];
     if (!product) throw new Error('the demo catalog is empty');
     const category = product.categories[0] ?? '';
     const rows: [string, LoadResult][] = [];
-    process.stdout.write(`Profile: ${profile}; ${connections} connections, ${durationSeconds} s per scenario\n`);
-    rows.push(['baseline: bare Fastify JSON', await load(`http://127.0.0.1:${baselinePort}`, ['/'])]);
+    rows.push(['baseline: bare Fastify JSON', await load(baselineUrl, ['/'])]);
     rows.push(['GET /api/v1/products/{id} (cache hit)', await load(base, [`/api/v1/products/${product.id}`])]);
-    rows.push(['GET /api/v1/products?q=&category=', await load(base, [
+    rows.push(['GET /api/v1/products (search, filters)', await load(base, [
       '/api/v1/products?q=steel', `/api/v1/products?category=${category}`, '/api/v1/products?q=wireless&sort=price_asc',
       `/api/v1/products?category=${category}&minPrice=1000&maxPrice=20000&inStock=true`,
     ])]);
-    printTable(rows);
+    const checkout = await runCheckoutScenario(base, admin, customers, checkoutSeconds);
+    return { rows, checkout };
   } finally {
     await stop(server);
-    await stop(baseline);
+    await database?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-function printTable(rows: [string, LoadResult][]): void {
-  const baselineRps = rows[0]?.[1].requestsPerSecond ?? 1;
-  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'vs baseline'];
-  const lines = rows.map(([name, r]) => [
-    name, r.requestsPerSecond.toFixed(0), String(r.p50), String(r.p99), String(r.errors), String(r.non2xx),
-    `${((r.requestsPerSecond / baselineRps) * 100).toFixed(1)}%`,
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]?.length ?? 0)));
-  const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-  process.stdout.write([fmt(header), fmt(widths.map((w) => '-'.repeat(w))), ...lines.map(fmt)].join('\n') + '\n');
+async function main(): Promise<void> {
+  const baselinePort = await freePort();
+  const baseline = startNode('bench/baseline-server.ts', [], { PORT: String(baselinePort) });
+  const baselineUrl = `http://127.0.0.1:${baselinePort}`;
+  try {
+    await waitForHttp(`${baselineUrl}/`, 20_000);
+    for (const profile of profiles) {
+      process.stdout.write(`\n## ${profile} profile: ${connections} connections, ${durationSeconds} s per read scenario\n\n`);
+      const { rows, checkout } = await benchProfile(profile, baselineUrl);
+      const baselineRps = rows[0]?.[1].requestsPerSecond ?? 1;
+      printTable(
+        ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'vs baseline'],
+        rows.map(([name, r]) => [name, r.requestsPerSecond.toFixed(0), String(r.p50), String(r.p99), String(r.errors), String(r.non2xx), `${((r.requestsPerSecond / baselineRps) * 100).toFixed(1)}%`]),
+      );
+      const ceiling = await measureDbCeiling(postgresUrl, 15).catch((err: unknown) => {
+        process.stdout.write(`(database ceiling not measured: ${(err as Error).message.split('\n')[0]})\n`);
+        return undefined;
+      });
+      process.stdout.write(`\nCheckout: ${checkout.customers} customers, ${checkoutSeconds} s (add to cart + checkout with tok_visa)\n\n`);
+      printTable(
+        ['figure', 'value'],
+        [
+          ['checkouts accepted', `${checkout.accepted} (${checkout.rejected} refused, ${checkout.errors} errors)`],
+          ['accepted / s', checkout.acceptedPerSecond.toFixed(1)],
+          ['confirmed', String(checkout.confirmed)],
+          ['confirmed / s', checkout.confirmedPerSecond.toFixed(1)],
+          ['POST /checkout p50 / p99 ms', `${checkout.checkoutP50.toFixed(1)} / ${checkout.checkoutP99.toFixed(1)}`],
+          ['checkout → confirmed p50 / p99 ms', `${checkout.toConfirmedP50.toFixed(0)} / ${checkout.toConfirmedP99.toFixed(0)}`],
+          ['PostgreSQL ceiling (naive six-commit checkout) / s', ceiling === undefined ? 'n/a' : ceiling.toFixed(1)],
+          ['confirmed / s vs ceiling', ceiling ? `${((checkout.confirmedPerSecond / ceiling) * 100).toFixed(0)}%` : 'n/a'],
+        ],
+      );
+    }
+  } finally {
+    await stop(baseline);
+  }
 }
 
 await main();

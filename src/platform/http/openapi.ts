@@ -1,5 +1,6 @@
 import swagger from '@fastify/swagger';
 import type { HttpApp } from './build-http-app.js';
+import { problems } from './problem-schema.js';
 
 export interface OpenApiInfo {
   title: string;
@@ -25,7 +26,10 @@ export async function registerOpenApi(app: HttpApp, info: OpenApiInfo): Promise<
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
     transform: ({ schema, url }) => {
       const hidden = !url.startsWith('/api/') && url !== '/media/*';
-      return { schema: hidden ? { ...schema, hide: true } : schema, url };
+      if (hidden) return { schema: { ...schema, hide: true }, url };
+      // Answers any route can give before its handler runs: rate limit, body limit, content type.
+      const gateway = { ...problems(429), ...(schema?.body ? problems(400, 413, 415) : {}) };
+      return { schema: { ...schema, response: { ...gateway, ...(schema?.response as object | undefined) } }, url };
     },
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -1,0 +1,100 @@
+import { runForJson } from './processes.js';
+
+/**
+ * N customers each adding to cart and checking out for a while, then: checkouts accepted per
+ * second, p50/p99 of POST /checkout, and time from checkout to `confirmed` (from order history).
+ */
+export interface CheckoutFigures {
+  customers: number;
+  accepted: number;
+  rejected: number;
+  errors: number;
+  acceptedPerSecond: number;
+  confirmed: number;
+  confirmedPerSecond: number;
+  checkoutP50: number;
+  checkoutP99: number;
+  toConfirmedP50: number;
+  toConfirmedP99: number;
+}
+
+interface LoadOutput {
+  orders: string[];
+  rejected: number;
+  errors: number;
+  elapsedSeconds: number;
+  p50: number;
+  p99: number;
+}
+
+interface Order {
+  id: string;
+  status: string;
+  createdAt: string;
+  history: { status: string; at: string }[];
+}
+
+async function json<T>(url: string, init: RequestInit = {}): Promise<T> {
+  const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) } });
+  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url} → ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function inBatches<T>(count: number, size: number, make: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < count; i += size) out.push(...(await Promise.all(Array.from({ length: Math.min(size, count - i) }, (_, j) => make(i + j)))));
+  return out;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+
+export async function runCheckoutScenario(base: string, admin: { email: string; password: string }, customers: number, seconds: number): Promise<CheckoutFigures> {
+  const { accessToken: adminToken } = await json<{ accessToken: string }>(`${base}/api/v1/auth/login`, { method: 'POST', body: JSON.stringify(admin) });
+  const auth = { authorization: `Bearer ${adminToken}` };
+  const productIds = await inBatches(20, 5, async (i) => {
+    const body = { sku: `BENCH-${process.pid}-${i}`, name: `Bench product ${i}`, description: 'A product for the checkout benchmark.', price: { amount: 1000 + i }, stock: 10_000_000 };
+    return (await json<{ id: string }>(`${base}/api/v1/products`, { method: 'POST', headers: auth, body: JSON.stringify(body) })).id;
+  });
+  const tokens = await inBatches(customers, 4, async (i) => {
+    const body = { email: `bench-${process.pid}-${i}@example.com`, password: 'bench password 123', name: `Bench ${i}` };
+    return (await json<{ accessToken: string }>(`${base}/api/v1/auth/register`, { method: 'POST', body: JSON.stringify(body) })).accessToken;
+  });
+
+  const load = await runForJson<LoadOutput>('bench/checkout-load.ts', [JSON.stringify({ url: base, tokens, productIds, durationSeconds: seconds })]);
+  const placed = new Set(load.orders);
+  const orders = await waitForOutcomes(base, auth, placed);
+  const confirmed = orders.filter((o) => o.status === 'confirmed');
+  const created = confirmed.map((o) => Date.parse(o.createdAt));
+  const confirmedAt = confirmed.map((o) => Date.parse(o.history.find((h) => h.status === 'confirmed')?.at ?? o.createdAt));
+  const toConfirmed = confirmed.map((_, i) => (confirmedAt[i] ?? 0) - (created[i] ?? 0)).sort((a, b) => a - b);
+  const span = (Math.max(...confirmedAt) - Math.min(...created)) / 1000;
+  return {
+    customers,
+    accepted: placed.size,
+    rejected: load.rejected,
+    errors: load.errors,
+    acceptedPerSecond: placed.size / load.elapsedSeconds,
+    confirmed: confirmed.length,
+    confirmedPerSecond: span > 0 ? confirmed.length / span : 0,
+    checkoutP50: load.p50,
+    checkoutP99: load.p99,
+    toConfirmedP50: percentile(toConfirmed, 50),
+    toConfirmedP99: percentile(toConfirmed, 99),
+  };
+}
+
+/** Reads every order of the run once none of them is still waiting for its payment (60 s at most). */
+async function waitForOutcomes(base: string, headers: Record<string, string>, placed: Set<string>): Promise<Order[]> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const orders: Order[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: Order[]; nextCursor: string | null } = await json(`${base}/api/v1/admin/orders?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers });
+      orders.push(...page.items.filter((o) => placed.has(o.id)));
+      cursor = page.nextCursor;
+    } while (cursor);
+    if (orders.every((o) => o.status !== 'pending_payment') || Date.now() > deadline) return orders;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

@@ -1,0 +1,27 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/**
+ * What PostgreSQL alone commits per second for a straightforward six-commit checkout
+ * (bench/ceiling/naive-checkout.sql, pgbench, 16 clients): the ceiling the checkout scenario
+ * is compared with, measured in the same run because machines are noisy.
+ */
+export async function measureDbCeiling(adminUrl: string, seconds: number): Promise<number> {
+  const url = new URL(adminUrl);
+  const name = `emporium_ceiling_${process.pid}`;
+  const base = ['-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username || 'postgres')];
+  await run('createdb', [...base, name]);
+  try {
+    await run('psql', [...base, '-q', '-d', name, '-f', 'bench/ceiling/naive-checkout-setup.sql']);
+    const { stdout } = await run('pgbench', [...base, '-n', '-c', '16', '-j', '2', '-T', String(seconds), '-f', 'bench/ceiling/naive-checkout.sql', name], {
+      maxBuffer: 10 * 1024 * 1024,
+    });
+    const tps = /tps = ([\d.]+)/.exec(stdout)?.[1];
+    if (!tps) throw new Error(`pgbench printed no tps:\n${stdout}`);
+    return Number(tps);
+  } finally {
+    await run('dropdb', [...base, '--if-exists', '--force', name]);
+  }
+}

@@ -1,0 +1,112 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, profiles, realInfra, runId } from './support/infra.js';
+
+interface Running {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** `emporium <args>` as an operator runs it, in its own process. */
+function emporium(args: string[], env: NodeJS.ProcessEnv): Running {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/apps/cli.ts', ...args], {
+    env: { ...process.env, LOG_LEVEL: 'warn', LOG_FORMAT: 'json', PORT: '0', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+async function readyAt(run: Running, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const match = /ready at (http:\/\/[^\s]+)/.exec(run.output());
+    if (match?.[1]) return match[1];
+    if (run.child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`not ready:\n${run.output()}`);
+}
+
+const stopped = async (run: Running) => {
+  run.child.kill('SIGTERM');
+  return run.exited;
+};
+
+describe.each(profiles)('emporium start (%s profile)', (profile) => {
+  let env: NodeJS.ProcessEnv;
+  const cleanups: (() => Promise<void>)[] = [];
+  beforeAll(async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'emporium-cli-'));
+    cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+    env = { DATA_DIR: dataDir };
+    if (profile === 'real') {
+      const database = await createTestDatabase();
+      cleanups.push(database.drop);
+      const id = runId('cli');
+      env = { ...env, DATABASE_URL: database.url, REDIS_URL: realInfra.redisUrl, AMQP_URL: realInfra.amqpUrl, REDIS_KEY_PREFIX: `${id}:`, AMQP_PREFIX: id };
+    }
+  });
+  afterAll(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  });
+
+  it('seeds a demo shop on first start, keeps it across restarts, and stops cleanly on SIGTERM', async () => {
+    const first = emporium(['start'], env);
+    const url = await readyAt(first);
+    const password = /password: (\S+)/.exec(first.output())?.[1];
+    expect(password).toBeDefined();
+    const products = (await (await fetch(`${url}/api/v1/products?limit=100`)).json()) as { items: unknown[] };
+    expect(products.items.length).toBeGreaterThanOrEqual(60);
+    const categories = (await (await fetch(`${url}/api/v1/categories`)).json()) as { items: unknown[] };
+    expect(categories.items.length).toBeGreaterThanOrEqual(6);
+    const login = await fetch(`${url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@emporium.localhost', password }),
+    });
+    expect(login.status).toBe(200);
+    expect(await stopped(first)).toBe(0);
+
+    const second = emporium(['start'], env);
+    const again = await readyAt(second);
+    expect(second.output()).not.toMatch(/password:/);
+    const relogin = await fetch(`${again}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@emporium.localhost', password }),
+    });
+    expect(relogin.status).toBe(200);
+    const after = (await (await fetch(`${again}/api/v1/products?limit=100`)).json()) as { items: unknown[] };
+    expect(after.items.length).toBe(products.items.length);
+    expect(await stopped(second)).toBe(0);
+  });
+
+  it.runIf(profile === 'embedded')('refuses a second process on the same data directory', async () => {
+    const owner = emporium(['start'], env);
+    await readyAt(owner);
+    const intruder = emporium(['start'], env);
+    expect(await intruder.exited).toBe(1);
+    expect(intruder.output()).toMatch(/in use by another Emporium process \(pid \d+\)/);
+    expect(await stopped(owner)).toBe(0);
+  });
+
+  it('stops at once with one line naming a bad setting', async () => {
+    const run = emporium(['start'], { ...env, PORT: 'eighty' });
+    expect(await run.exited).toBe(1);
+    expect(run.output().trim()).toBe('emporium: PORT must be a whole number from 0 to 65535 (got "eighty")');
+  });
+
+  it('creates an admin from the command line', async () => {
+    const run = emporium(['admin', 'create', '--email', 'ops@example.com', '--password', 'a long password'], env);
+    expect(await run.exited).toBe(0);
+    expect(run.output()).toMatch(/Created admin ops@example.com/);
+  });
+});
