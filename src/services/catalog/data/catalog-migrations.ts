@@ -1,0 +1,109 @@
+import { sql, type Kysely } from 'kysely';
+import type { Migrations } from '../../../platform/db/migrate.js';
+
+// Migrations receive a schema-bound Kysely, so table names stay unqualified.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export const catalogMigrations: Migrations = {
+  '0001_catalog_01_products': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('categories')
+        .addColumn('slug', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('products')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('sku', 'text', (c) => c.notNull().unique())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull())
+        .addColumn('price_amount', 'integer', (c) => c.notNull().check(sql`price_amount >= 0`))
+        .addColumn('active', 'boolean', (c) => c.notNull().defaultTo(true))
+        .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('search', sql`tsvector`, (c) =>
+          c
+            .generatedAlwaysAs(
+              sql`setweight(to_tsvector('english'::regconfig, name), 'A') || setweight(to_tsvector('english'::regconfig, description), 'B')`,
+            )
+            .stored(),
+        )
+        .execute();
+      // One index per sort order of the list (scanned backwards for the descending ones), limited
+      // to what the public list can show.
+      await db.schema.createIndex('products_newest_idx').on('products').columns(['created_at', 'id']).where(sql.ref('active'), '=', true).execute();
+      await db.schema.createIndex('products_price_idx').on('products').columns(['price_amount', 'id']).where(sql.ref('active'), '=', true).execute();
+      await db.schema.createIndex('products_search_idx').on('products').using('gin').column('search').execute();
+
+      await db.schema
+        .createTable('product_categories')
+        .addColumn('product_id', 'text', (c) => c.notNull().references('products.id').onDelete('cascade'))
+        .addColumn('category_slug', 'text', (c) => c.notNull().references('categories.slug'))
+        .addPrimaryKeyConstraint('product_categories_pk', ['category_slug', 'product_id'])
+        .execute();
+      await db.schema.createIndex('product_categories_product_idx').on('product_categories').columns(['product_id', 'category_slug']).execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('product_categories').execute();
+      await db.schema.dropTable('products').execute();
+      await db.schema.dropTable('categories').execute();
+    },
+  },
+  '0001_catalog_02_inventory': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('inventory')
+        .addColumn('product_id', 'text', (c) => c.primaryKey().references('products.id').onDelete('cascade'))
+        .addColumn('on_hand', 'integer', (c) => c.notNull().check(sql`on_hand >= 0`))
+        .addColumn('reserved', 'integer', (c) => c.notNull().defaultTo(0).check(sql`reserved >= 0`))
+        .addCheckConstraint('inventory_reserved_within_on_hand', sql`reserved <= on_hand`)
+        .execute();
+
+      await db.schema
+        .createTable('inventory_adjustments')
+        .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
+        .addColumn('product_id', 'text', (c) => c.notNull().references('products.id').onDelete('cascade'))
+        .addColumn('delta', 'integer', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('adjusted_by', 'text')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('inventory_adjustments_product_idx').on('inventory_adjustments').columns(['product_id', 'created_at']).execute();
+
+      await db.schema
+        .createTable('reservations')
+        .addColumn('order_id', 'text', (c) => c.notNull())
+        .addColumn('product_id', 'text', (c) => c.notNull().references('products.id'))
+        .addColumn('quantity', 'integer', (c) => c.notNull().check(sql`quantity > 0`))
+        .addColumn('unit_price_amount', 'integer', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('held', 'committed', 'released')`))
+        .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
+        .addPrimaryKeyConstraint('reservations_pk', ['order_id', 'product_id'])
+        .execute();
+      // The expiry job looks only at held reservations, oldest deadline first.
+      await db.schema.createIndex('reservations_held_expiry_idx').on('reservations').column('expires_at').where(sql.ref('status'), '=', 'held').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('reservations').execute();
+      await db.schema.dropTable('inventory_adjustments').execute();
+      await db.schema.dropTable('inventory').execute();
+    },
+  },
+  '0002_catalog_01_restocked_reservations': {
+    // A paid order cancelled later puts its committed stock back on hand, once: the status says so.
+    async up(db: Kysely<any>) {
+      // The schema builder, unlike raw SQL, qualifies the table with the service's schema.
+      await db.schema.alterTable('reservations').dropConstraint('reservations_status_check').execute();
+      await db.schema.alterTable('reservations').addCheckConstraint('reservations_status_check', sql`status in ('held', 'committed', 'released', 'restocked')`).execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.alterTable('reservations').dropConstraint('reservations_status_check').execute();
+      await db.schema.alterTable('reservations').addCheckConstraint('reservations_status_check', sql`status in ('held', 'committed', 'released')`).execute();
+    },
+  },
+};

@@ -1,0 +1,39 @@
+import type { KvStore } from '../../../platform/kv/kv-store.js';
+
+/** What the store keeps per session: whose it is and the hash of its one valid refresh token. */
+export interface RefreshRecord {
+  userId: string;
+  tokenHash: string;
+}
+
+const key = (sessionId: string) => `identity:refresh:${sessionId}`;
+const encode = (record: RefreshRecord) => `${record.userId} ${record.tokenHash}`;
+
+/**
+ * The current refresh token of every live session, by hash only (a stolen store dump signs no
+ * one in). Rotation is a compare-and-set, so of two requests with the same token only one wins.
+ */
+export function refreshTokenStore(kv: KvStore, ttlMs: number) {
+  return {
+    async save(sessionId: string, record: RefreshRecord): Promise<void> {
+      await kv.set(key(sessionId), encode(record), { ttlMs });
+    },
+
+    async load(sessionId: string): Promise<RefreshRecord | null> {
+      const value = await kv.get(key(sessionId));
+      const [userId, tokenHash] = value?.split(' ') ?? [];
+      return userId && tokenHash ? { userId, tokenHash } : null;
+    },
+
+    /** Replaces `current` with `next` unless someone else already did; also restarts the idle ttl. */
+    rotate(sessionId: string, current: RefreshRecord, next: RefreshRecord): Promise<boolean> {
+      return kv.compareAndSet(key(sessionId), encode(current), encode(next), ttlMs);
+    },
+
+    async remove(sessionId: string): Promise<void> {
+      await kv.del(key(sessionId));
+    },
+  };
+}
+
+export type RefreshTokenStore = ReturnType<typeof refreshTokenStore>;
