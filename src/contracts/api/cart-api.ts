@@ -1,6 +1,10 @@
+import { Type, type Static } from 'typebox';
+import { Money } from '../money.js';
+
 /**
- * What other services may ask of the cart service (in process, or over its internal HTTP route).
- * Orders reads a user's cart at checkout; prices there are informative only.
+ * What other services may ask of the cart service (in process, or over its internal HTTP route
+ * `GET /internal/carts/{userId}/lines`). Orders reads a user's cart at checkout; prices there
+ * are informative only.
  */
 export interface CartLineRef {
   productId: string;
@@ -8,6 +12,74 @@ export interface CartLineRef {
 }
 
 export interface CartReader {
-  /** The user's cart lines, empty when there is no cart. */
+  /**
+   * The user's cart lines as the user sees them (products the catalog no longer sells are left
+   * out), empty when there is no cart.
+   */
   linesOf(userId: string): Promise<CartLineRef[]>;
 }
+
+/** Most units of one product in one cart line, and most lines in one cart. */
+export const cartLimits = { lineQuantity: 99, lines: 100 } as const;
+
+const ProductId = Type.String({ minLength: 1, maxLength: 64, example: 'prod_0193a1b2c3d47e8f9a0b1c2d3e4f5a6b' });
+
+export const CartLineRefSchema = Type.Object(
+  { productId: Type.String(), quantity: Type.Integer({ minimum: 1, maximum: cartLimits.lineQuantity }) },
+  { additionalProperties: false },
+);
+
+/** Body of `GET /internal/carts/{userId}/lines`. */
+export const CartLinesResponse = Type.Object({ items: Type.Array(CartLineRefSchema) }, { additionalProperties: false });
+export type CartLinesResponse = Static<typeof CartLinesResponse>;
+
+export const CartItem = Type.Object(
+  {
+    productId: Type.String(),
+    sku: Type.String(),
+    name: Type.String(),
+    unitPrice: { ...Money, description: "The product's current catalog price; the price charged is fixed at checkout." },
+    quantity: Type.Integer({ minimum: 1, maximum: cartLimits.lineQuantity }),
+    lineTotal: { ...Money, description: 'unitPrice × quantity.' },
+  },
+  { additionalProperties: false, title: 'CartItem' },
+);
+export type CartItem = Static<typeof CartItem>;
+
+export const Cart = Type.Object(
+  {
+    items: Type.Array(CartItem, {
+      description: 'Lines in the order they were added. Products the catalog no longer sells (archived) are not shown and are dropped at the next change.',
+    }),
+    subtotal: { ...Money, description: 'Sum of the line totals at current prices.' },
+    itemCount: Type.Integer({ minimum: 0, description: 'Units in the cart (the sum of the quantities).' }),
+    updatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: 'Last change of the cart; null when there is no cart. A cart expires 30 days after its last change.',
+    }),
+  },
+  { additionalProperties: false, title: 'Cart' },
+);
+export type Cart = Static<typeof Cart>;
+
+export const AddCartItemRequest = Type.Object(
+  {
+    productId: ProductId,
+    quantity: Type.Integer({
+      minimum: 1,
+      maximum: cartLimits.lineQuantity,
+      description: `Units to add to the line. The line may hold at most ${cartLimits.lineQuantity} units.`,
+    }),
+  },
+  { additionalProperties: false },
+);
+export type AddCartItemRequest = Static<typeof AddCartItemRequest>;
+
+export const SetCartItemRequest = Type.Object(
+  {
+    quantity: Type.Integer({ minimum: 0, maximum: cartLimits.lineQuantity, description: 'The line\'s new quantity; 0 removes the line.' }),
+  },
+  { additionalProperties: false },
+);
+export type SetCartItemRequest = Static<typeof SetCartItemRequest>;
+
+export const CartItemParams = Type.Object({ productId: ProductId });

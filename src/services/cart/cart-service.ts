@@ -1,11 +1,38 @@
 import type { CartReader } from '../../contracts/api/cart-api.js';
 import type { ProductReader } from '../../contracts/api/catalog-api.js';
 import type { ServiceDeps, ServiceModule } from '../../platform/runtime/service-module.js';
+import { createCartStore } from './data/cart-store.js';
+import { cartLines } from './domain/cart-lines.js';
+import type { CartContext } from './domain/cart-context.js';
+import { registerCartRoutes } from './http/cart-routes.js';
+import { registerInternalCartRoutes } from './http/internal-cart-routes.js';
+import { onOrderPlaced } from './messages/on-order-placed.js';
 
+/** The cart as the runtime sees it, plus the in-process reader the orders service uses. */
 export interface CartService extends ServiceModule {
   carts: CartReader;
 }
 
-export function createCartService(_deps: ServiceDeps, _peers: { products: ProductReader }): CartService {
-  return { name: 'cart', migrations: {}, carts: { linesOf: async () => [] } };
+/**
+ * One cart per signed-in user in the key-value store, shown at current catalog prices and
+ * emptied when an order takes it. No tables of its own: its schema holds only the inbox.
+ */
+export function createCartService(deps: ServiceDeps, peers: { products: ProductReader }): CartService {
+  const ctx: CartContext = {
+    store: createCartStore(deps.kv),
+    products: peers.products,
+    clock: deps.clock,
+    logger: deps.logger,
+    currency: deps.config.storeCurrency,
+  };
+  const carts: CartReader = { linesOf: (userId) => cartLines(ctx, userId) };
+
+  return {
+    name: 'cart',
+    migrations: {},
+    carts,
+    routes: (app) => registerCartRoutes(app, ctx, deps.auth),
+    internalRoutes: (app) => registerInternalCartRoutes(app, carts),
+    subscriptions: [onOrderPlaced(ctx)],
+  };
 }

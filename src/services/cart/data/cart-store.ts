@@ -1,0 +1,60 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AppError } from '../../../platform/http/errors.js';
+import type { KvStore } from '../../../platform/kv/kv-store.js';
+import { emptyCart, type StoredCart } from '../domain/cart.js';
+
+/** API.md: a cart expires after 30 days without a change. */
+export const cartIdleTtlMs = 30 * 24 * 3_600_000;
+const maxAttempts = 20;
+
+export interface CartStore {
+  read(userId: string): Promise<StoredCart>;
+  /**
+   * Applies `change` to the current cart and saves it, atomically: when another write got in
+   * first, `change` runs again on what that write left. `change` returns null for "no change"
+   * (nothing is written, the expiry is left alone) and may throw to refuse.
+   */
+  update(userId: string, change: (cart: StoredCart) => StoredCart | null): Promise<StoredCart>;
+  clear(userId: string): Promise<void>;
+}
+
+const keyOf = (userId: string) => `cart:${userId}`;
+
+function parse(raw: string | null): StoredCart {
+  if (raw === null) return emptyCart();
+  const value = JSON.parse(raw) as Partial<StoredCart>;
+  return { lines: Array.isArray(value.lines) ? value.lines : [], updatedAt: value.updatedAt ?? null };
+}
+
+/**
+ * One JSON document per cart under `cart:<userId>`, written with compare-and-set: two requests
+ * changing one cart at once cannot lose each other's update, and the line rules (99 per line,
+ * 100 lines) hold for the whole cart. Every write resets the 30-day expiry; an emptied cart is
+ * deleted.
+ */
+export function createCartStore(kv: KvStore): CartStore {
+  return {
+    read: async (userId) => parse(await kv.get(keyOf(userId))),
+    async update(userId, change) {
+      const key = keyOf(userId);
+      for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
+        const raw = await kv.get(key);
+        const current = parse(raw);
+        const next = change(current);
+        if (next === null) return current;
+        const value = next.lines.length === 0 ? null : JSON.stringify(next);
+        const saved =
+          raw === null
+            ? value === null || (await kv.set(key, value, { ttlMs: cartIdleTtlMs, ifAbsent: true }))
+            : await kv.compareAndSet(key, raw, value, cartIdleTtlMs);
+        if (saved) return next.lines.length === 0 ? emptyCart() : next;
+        // Someone else wrote in between: wait a little (jittered, growing) and redo the change.
+        await sleep(Math.random() * Math.min(50, 2 ** attempt));
+      }
+      throw new AppError('service_unavailable', 'The cart is changing too fast to save this change; try again.');
+    },
+    clear: async (userId) => {
+      await kv.del(keyOf(userId));
+    },
+  };
+}

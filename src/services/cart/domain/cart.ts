@@ -1,0 +1,69 @@
+import { cartLimits } from '../../../contracts/api/cart-api.js';
+import { AppError } from '../../../platform/http/errors.js';
+
+/** Most units of one product in one cart line. */
+export const maxLineQuantity = cartLimits.lineQuantity;
+/** Most lines in one cart. */
+export const maxCartLines = cartLimits.lines;
+
+export interface StoredLine {
+  productId: string;
+  quantity: number;
+  /** RFC 3339: the last time the customer changed this line (order.placed clears older lines). */
+  changedAt: string;
+}
+
+/** The cart as kept in the key-value store: lines in the order they were first added. */
+export interface StoredCart {
+  lines: StoredLine[];
+  updatedAt: string | null;
+}
+
+export const emptyCart = (): StoredCart => ({ lines: [], updatedAt: null });
+
+const tooMany = (productId: string, quantity: number): AppError =>
+  new AppError('validation_failed', `A cart line holds at most ${maxLineQuantity} units; this would make it ${quantity}.`, {
+    errors: [{ path: '/quantity', message: `would bring the line to ${quantity}, above ${maxLineQuantity}` }],
+    productId,
+    maxQuantity: maxLineQuantity,
+  });
+
+/**
+ * Pure rules of one cart: each returns the next cart or throws. `gone` are products the catalog
+ * no longer sells: their lines are dropped on every write.
+ */
+export function addToLine(cart: StoredCart, productId: string, quantity: number, now: Date, gone: Set<string> = new Set()): StoredCart {
+  const current = cart.lines.find((l) => l.productId === productId)?.quantity ?? 0;
+  if (current + quantity > maxLineQuantity) throw tooMany(productId, current + quantity);
+  return setLine(cart, productId, current + quantity, now, gone);
+}
+
+/** Sets a line's quantity; 0 removes it. A product not in the cart yet gets a new line. */
+export function setLine(cart: StoredCart, productId: string, quantity: number, now: Date, gone: Set<string> = new Set()): StoredCart {
+  if (quantity > maxLineQuantity) throw tooMany(productId, quantity);
+  const at = now.toISOString();
+  const kept = cart.lines.filter((l) => !gone.has(l.productId) || l.productId === productId);
+  const exists = kept.some((l) => l.productId === productId);
+  const lines =
+    quantity === 0
+      ? kept.filter((l) => l.productId !== productId)
+      : exists
+        ? kept.map((l) => (l.productId === productId ? { productId, quantity, changedAt: at } : l))
+        : [...kept, { productId, quantity, changedAt: at }];
+  if (lines.length > maxCartLines) {
+    throw new AppError('validation_failed', `A cart holds at most ${maxCartLines} different products; remove one first.`, {
+      errors: [{ path: '/productId', message: `would be line ${lines.length}, above ${maxCartLines}` }],
+      maxLines: maxCartLines,
+    });
+  }
+  return { lines, updatedAt: at };
+}
+
+/**
+ * The cart once an order took it: lines last changed before `placedAt` were what the order
+ * read, so they go; a line the customer changed after checkout stays. Null: nothing to drop.
+ */
+export function afterOrderPlaced(cart: StoredCart, placedAt: Date, now: Date): StoredCart | null {
+  const lines = cart.lines.filter((l) => Date.parse(l.changedAt) > placedAt.getTime());
+  return lines.length === cart.lines.length ? null : { lines, updatedAt: now.toISOString() };
+}

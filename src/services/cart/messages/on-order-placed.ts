@@ -1,0 +1,19 @@
+import { Value } from 'typebox/value';
+import { OrderPlacedData, orderPlacedType } from '../../../contracts/events/order-events.js';
+import type { Subscription } from '../../../platform/messaging/consumer.js';
+import type { CartContext } from '../domain/cart-context.js';
+import { emptyOrderedCart } from '../domain/empty-ordered-cart.js';
+
+/**
+ * Checkout took the cart: empty it. The cart lives in the key-value store, not in the
+ * transaction: the inbox absorbs redeliveries, and emptying twice is harmless anyway.
+ */
+export function onOrderPlaced(ctx: CartContext): Subscription {
+  return {
+    event: orderPlacedType,
+    async handle(event) {
+      if (!Value.Check(OrderPlacedData, event.data)) throw new Error(`${event.type} ${event.id} has malformed data`);
+      await emptyOrderedCart(ctx, event.data.userId, new Date(event.occurredAt));
+    },
+  };
+}
