@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './load-config.js';
+
+describe('loadConfig', () => {
+  it('uses the documented defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.rateLimitPerHour).toBe(1000);
+    expect(config.storeCurrency).toBe('USD');
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.corsOrigins).toEqual([]);
+  });
+
+  it('parses typed values', () => {
+    const config = loadConfig({ PORT: '8080', SEED_DEMO_DATA: 'false', CORS_ORIGINS: 'https://a.example, https://b.example', DATABASE_URL: 'postgres://u@h/db' });
+    expect(config).toMatchObject({ port: 8080, seedDemoData: false, corsOrigins: ['https://a.example', 'https://b.example'], databaseUrl: 'postgres://u@h/db' });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /^PORT must be a whole number/],
+    [{ RATE_LIMIT_PER_HOUR: '0' }, /^RATE_LIMIT_PER_HOUR must be a whole number from 1/],
+    [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL must be a URL with scheme postgres or postgresql \(got "\*\*\*"\)$/],
+    [{ STORE_CURRENCY: 'usd' }, /^STORE_CURRENCY must be an ISO 4217 code/],
+    [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of/],
+    [{ ADMIN_EMAIL: 'a@example.com' }, /^ADMIN_PASSWORD must be set/],
+  ])('refuses %o with one line naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});
