@@ -87,7 +87,7 @@ export const configSchema = {
   accessTokenTtlSeconds: setting({ env: 'ACCESS_TOKEN_TTL_SECONDS', doc: 'Lifetime of an access token.', default: 900, parse: int(10, 86_400) }),
   refreshTokenTtlSeconds: setting({ env: 'REFRESH_TOKEN_TTL_SECONDS', doc: 'Idle lifetime of a session and its refresh token.', default: 2_592_000, parse: int(60) }),
   storeCurrency: setting({ env: 'STORE_CURRENCY', doc: 'ISO 4217 currency of every price in the store.', default: 'USD', parse: currency() }),
-  adminEmail: setting({ env: 'ADMIN_EMAIL', doc: 'Creates this admin on first start (with ADMIN_PASSWORD) when no admin exists.', default: undefined, parse: str() }),
+  adminEmail: setting({ env: 'ADMIN_EMAIL', doc: 'Creates this admin at start (with ADMIN_PASSWORD) when no account has this email yet.', default: undefined, parse: str() }),
   adminPassword: setting({ env: 'ADMIN_PASSWORD', doc: 'Password of ADMIN_EMAIL (at least 10 characters).', default: undefined, parse: str(), secret: true }),
   seedDemoData: setting({ env: 'SEED_DEMO_DATA', doc: 'Fill an empty catalog with demo products and create a demo admin on first start.', default: true, parse: bool() }),
   cacheTtlSeconds: setting({ env: 'CACHE_TTL_SECONDS', doc: 'How long product reads stay in the cache (writes invalidate them at once).', default: 300, parse: int(1) }),
