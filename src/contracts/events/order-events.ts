@@ -46,7 +46,7 @@ export const orderCancelledType = 'order.cancelled';
 export const OrderCancelledData = Type.Object(
   {
     ...OrderSummary,
-    reason: Type.Union(cancellationReasons.map((r) => Type.Literal(r))),
+    reason: Type.Union([Type.Literal('payment_declined'), Type.Literal('payment_timeout'), Type.Literal('customer_request')]),
     /** The status the order left: a confirmed order was paid and is refunded. */
     previousStatus: Type.Union([Type.Literal('pending_payment'), Type.Literal('confirmed')]),
   },

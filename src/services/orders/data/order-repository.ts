@@ -1,0 +1,114 @@
+import type { Kysely, Selectable } from 'kysely';
+import { Order, type OrderSnapshot, type OrderStatus } from '../domain/order.js';
+import type { OrdersDb, OrdersTable } from './orders-db.js';
+
+type OrderRow = Selectable<OrdersTable>;
+
+const toSnapshot = (row: OrderRow): OrderSnapshot => ({
+  id: row.id,
+  userId: row.user_id,
+  status: row.status,
+  items: row.items,
+  total: { amount: row.total_amount, currency: row.currency },
+  shippingAddress: row.shipping_address,
+  payment: { status: row.payment_status, attempts: row.payment_attempts },
+  cancellationReason: row.cancellation_reason,
+  shipment: row.shipment,
+  history: row.history,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+const changeableColumns = (s: OrderSnapshot) => ({
+  status: s.status,
+  payment_status: s.payment.status,
+  payment_attempts: s.payment.attempts,
+  cancellation_reason: s.cancellationReason,
+  shipment: s.shipment ? JSON.stringify(s.shipment) : null,
+  history: JSON.stringify(s.history),
+  updated_at: s.updatedAt,
+});
+
+export async function insertOrder(db: Kysely<OrdersDb>, order: Order): Promise<void> {
+  const s = order.snapshot;
+  await db
+    .insertInto('orders')
+    .values({
+      id: s.id,
+      user_id: s.userId,
+      items: JSON.stringify(s.items),
+      total_amount: s.total.amount,
+      currency: s.total.currency,
+      shipping_address: JSON.stringify(s.shippingAddress),
+      created_at: s.createdAt,
+      ...changeableColumns(s),
+    })
+    .execute();
+}
+
+/** Writes what an order's change touched. */
+export async function saveOrder(db: Kysely<OrdersDb>, order: Order): Promise<void> {
+  const s = order.snapshot;
+  await db.updateTable('orders').set(changeableColumns(s)).where('id', '=', s.id).execute();
+}
+
+/** The order, optionally only when it belongs to `userId`. */
+export async function findOrder(db: Kysely<OrdersDb>, id: string, userId?: string): Promise<OrderSnapshot | undefined> {
+  const row = await db
+    .selectFrom('orders')
+    .selectAll()
+    .where('id', '=', id)
+    .$if(userId !== undefined, (qb) => qb.where('user_id', '=', userId ?? ''))
+    .executeTakeFirst();
+  return row && toSnapshot(row);
+}
+
+/** Loads and locks the order for the rest of the transaction `trx`. */
+export async function lockOrder(trx: Kysely<OrdersDb>, id: string, userId?: string): Promise<Order | undefined> {
+  const row = await trx
+    .selectFrom('orders')
+    .selectAll()
+    .where('id', '=', id)
+    .$if(userId !== undefined, (qb) => qb.where('user_id', '=', userId ?? ''))
+    .forUpdate()
+    .executeTakeFirst();
+  return row && Order.restore(toSnapshot(row));
+}
+
+export interface OrderPageQuery {
+  userId?: string | undefined;
+  status?: OrderStatus | undefined;
+  /** The last order of the previous page. */
+  after?: { createdAt: Date; id: string } | undefined;
+  limit: number;
+}
+
+/** Newest first, the id breaking ties; one index range scan for each filter combination. */
+export async function listOrderPage(db: Kysely<OrdersDb>, q: OrderPageQuery): Promise<OrderSnapshot[]> {
+  const rows = await db
+    .selectFrom('orders')
+    .selectAll()
+    .$if(q.userId !== undefined, (qb) => qb.where('user_id', '=', q.userId ?? ''))
+    .$if(q.status !== undefined, (qb) => qb.where('status', '=', q.status ?? 'pending_payment'))
+    .$if(q.after !== undefined, (qb) =>
+      qb.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(q.after?.createdAt ?? new Date(0), q.after?.id ?? ''))),
+    )
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(q.limit)
+    .execute();
+  return rows.map(toSnapshot);
+}
+
+/** Ids of orders still waiting for their payment that were placed before `placedBefore`, oldest first. */
+export async function stalePendingOrderIds(db: Kysely<OrdersDb>, placedBefore: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('orders')
+    .select('id')
+    .where('status', '=', 'pending_payment')
+    .where('created_at', '<=', placedBefore)
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}

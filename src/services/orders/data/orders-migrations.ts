@@ -1,0 +1,55 @@
+import { sql, type Kysely } from 'kysely';
+import type { Migrations } from '../../../platform/db/migrate.js';
+
+// Migrations receive a schema-bound Kysely, so table names stay unqualified.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export const ordersMigrations: Migrations = {
+  '0001_orders_01_orders': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('orders')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('pending_payment', 'confirmed', 'shipped', 'cancelled')`))
+        .addColumn('items', 'jsonb', (c) => c.notNull())
+        .addColumn('total_amount', 'integer', (c) => c.notNull().check(sql`total_amount >= 0`))
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('shipping_address', 'jsonb', (c) => c.notNull())
+        .addColumn('payment_status', 'text', (c) => c.notNull().check(sql`payment_status in ('pending', 'succeeded', 'failed', 'refunded')`))
+        .addColumn('payment_attempts', 'integer', (c) => c.notNull())
+        .addColumn('cancellation_reason', 'text')
+        .addColumn('shipment', 'jsonb')
+        .addColumn('history', 'jsonb', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+      // A customer's orders, newest first (scanned backwards), and the admin list with and
+      // without its status filter; the sweeper reads the oldest pending orders from the second.
+      await db.schema.createIndex('orders_user_newest_idx').on('orders').columns(['user_id', 'created_at desc', 'id desc']).execute();
+      await db.schema.createIndex('orders_status_created_idx').on('orders').columns(['status', 'created_at', 'id']).execute();
+      await db.schema.createIndex('orders_newest_idx').on('orders').columns(['created_at', 'id']).execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('orders').execute();
+    },
+  },
+  '0001_orders_02_idempotency_keys': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('idempotency_keys')
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('fingerprint', 'text', (c) => c.notNull())
+        .addColumn('order_id', 'text')
+        .addColumn('outcome', 'jsonb', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        // The last guard against a second order for one key, whatever happens to the in-flight lock.
+        .addPrimaryKeyConstraint('idempotency_keys_pk', ['user_id', 'key'])
+        .execute();
+      await db.schema.createIndex('idempotency_keys_created_idx').on('idempotency_keys').column('created_at').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('idempotency_keys').execute();
+    },
+  },
+};

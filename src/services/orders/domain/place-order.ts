@@ -1,0 +1,85 @@
+import type { Kysely } from 'kysely';
+import { insertIdempotencyRecord } from '../data/idempotency-repository.js';
+import { insertOrder } from '../data/order-repository.js';
+import type { OrdersDb } from '../data/orders-db.js';
+import { isUniqueViolation } from '../data/pg-errors.js';
+import type { CheckoutAnswer, CheckoutOutcome, CheckoutRequest } from './checkout-outcome.js';
+import { newOrderId } from './order-ids.js';
+import { toOrderView } from './order-view.js';
+import { Order } from './order.js';
+import type { OrdersContext } from './orders-context.js';
+import { storedCheckout } from './stored-checkout.js';
+
+export interface PlaceOrderInput {
+  userId: string;
+  request: CheckoutRequest;
+  idempotency: { key: string; fingerprint: string };
+  traceparent?: string | null;
+}
+
+/**
+ * The checkout saga's first step: read the cart, reserve its stock under a new order id, then in
+ * ONE transaction write the idempotency record, the order and `order.placed`. Payment runs later.
+ * A reservation whose order could not be written is released at once (and would expire anyway).
+ */
+export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Promise<CheckoutAnswer> {
+  const lines = await ctx.carts.linesOf(input.userId);
+  if (lines.length === 0) return refuse(ctx, input, { result: 'cart_empty' });
+
+  const orderId = newOrderId(ctx.clock.now());
+  const reservation = await ctx.inventory.reserve(orderId, lines);
+  if (!reservation.ok) return refuse(ctx, input, { result: 'insufficient_stock', shortages: reservation.shortages });
+
+  const at = ctx.clock.now();
+  const { order, events } = Order.place({
+    id: orderId,
+    userId: input.userId,
+    lines: reservation.lines,
+    shippingAddress: input.request.shippingAddress,
+    paymentToken: input.request.payment.token,
+    at,
+  });
+  const outcome: CheckoutOutcome = { result: 'placed', order: toOrderView(order.snapshot) };
+  try {
+    await ctx.outbox.transaction(async (trx, emit) => {
+      await remember(trx, input, outcome, orderId, at);
+      await insertOrder(trx, order);
+      await emit(events, { traceparent: input.traceparent ?? null });
+    });
+  } catch (err) {
+    await releaseReservation(ctx, orderId);
+    if (isUniqueViolation(err)) return (await storedCheckout(ctx, input.userId, input.idempotency)) ?? Promise.reject(err);
+    throw err;
+  }
+  ctx.metrics.business.inc({ event: 'order_placed' });
+  return { outcome, replayed: false };
+}
+
+/** Compensation for `inventory.reserve`, next to it: the stock of an order that was not written goes back. */
+async function releaseReservation(ctx: OrdersContext, orderId: string): Promise<void> {
+  await ctx.inventory.release(orderId).catch((err: unknown) => {
+    ctx.logger.warn({ err, orderId }, 'releasing the reservation of an order not placed failed; it will expire');
+  });
+}
+
+/** Keeps a refusal with the key (one small commit), so that a retry is answered the same way. */
+async function refuse(ctx: OrdersContext, input: PlaceOrderInput, outcome: CheckoutOutcome): Promise<CheckoutAnswer> {
+  ctx.metrics.business.inc({ event: `checkout_${outcome.result}` });
+  try {
+    await remember(ctx.db, input, outcome, null, ctx.clock.now());
+  } catch (err) {
+    if (isUniqueViolation(err)) return (await storedCheckout(ctx, input.userId, input.idempotency)) ?? Promise.reject(err);
+    throw err;
+  }
+  return { outcome, replayed: false };
+}
+
+const remember = (db: Kysely<OrdersDb>, input: PlaceOrderInput, outcome: CheckoutOutcome, orderId: string | null, at: Date) =>
+  insertIdempotencyRecord(db, {
+    userId: input.userId,
+    key: input.idempotency.key,
+    fingerprint: input.idempotency.fingerprint,
+    orderId,
+    outcome,
+    createdAt: at,
+  });

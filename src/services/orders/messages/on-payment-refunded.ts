@@ -1,0 +1,14 @@
+import { paymentRefundedType, type PaymentRefundedData } from '../../../contracts/events/payment-events.js';
+import type { EventEnvelope } from '../../../contracts/events/envelope.js';
+import type { Subscription } from '../../../platform/messaging/consumer.js';
+import type { OrdersDb } from '../data/orders-db.js';
+import type { OrdersContext } from '../domain/orders-context.js';
+import { recordPayment } from '../domain/record-payment.js';
+
+/** Refunded (a cancelled order that had been paid): the order's payment shows `refunded`. */
+export const onPaymentRefunded = (ctx: OrdersContext): Subscription<OrdersDb> => ({
+  event: paymentRefundedType,
+  handle: async (event, trx) => {
+    await recordPayment(ctx, trx, event as EventEnvelope<string, PaymentRefundedData>, (order, at) => order.paymentRefunded(at));
+  },
+});
