@@ -1,0 +1,76 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../src/platform/logging/logger.js';
+import { createMetrics } from '../src/platform/metrics/metrics.js';
+import { buildHttpApp, type HttpApp } from '../src/platform/http/build-http-app.js';
+import type { CartService } from '../src/services/cart/cart-service.js';
+import type { CatalogService } from '../src/services/catalog/catalog-service.js';
+import { createHttpProductReader } from '../src/services/cart/clients/http-product-reader.js';
+import { profiles } from './support/infra.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+import { call, createAdmin, registerUser } from './support/http.js';
+
+/** The cart's internal route for orders, and its HTTP client of the catalog, over real sockets. */
+describe.each(profiles)('cart across processes (%s profile)', (profile) => {
+  let app: TestApp;
+  // Test apps are gateways, which never mount /internal: the routes get an app of their own here.
+  let internal: HttpApp;
+  let internalUrl: string;
+  let broken: Server;
+  let brokenUrl: string;
+
+  beforeAll(async () => {
+    app = await createTestApp(profile, { background: false });
+    internal = buildHttpApp({ config: app.config, logger: createLogger({ logLevel: 'silent', logFormat: 'json' }), metrics: createMetrics() });
+    for (const name of ['catalog', 'cart'] as const) {
+      const service = app.services.get(name) as CatalogService | CartService;
+      await internal.register(async (scope) => service.internalRoutes?.(scope as HttpApp), { prefix: '/internal' });
+    }
+    internalUrl = await internal.listen({ port: 0, host: '127.0.0.1' });
+    broken = createServer((request, response) => {
+      if (request.url?.includes('slow')) return; // never answers
+      response.writeHead(503, { 'content-type': 'text/plain' }).end('down for maintenance');
+    });
+    await new Promise<void>((resolve) => broken.listen(0, '127.0.0.1', resolve));
+    brokenUrl = `http://127.0.0.1:${(broken.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    broken?.closeAllConnections();
+    broken?.close();
+    await internal?.close();
+    await app?.close();
+  });
+
+  it('serves a user\'s lines at GET /internal/carts/{userId}/lines', async () => {
+    const admin = await createAdmin(app);
+    const user = await registerUser(app);
+    const product = await call(app, 'POST', '/api/v1/products', {
+      token: admin.accessToken,
+      body: { sku: `CI-${randomBytes(4).toString('hex')}`, name: 'Kettle', description: '', price: { amount: 900 }, stock: 3 },
+    });
+    await call(app, 'POST', '/api/v1/cart/items', { token: user.accessToken, body: { productId: product.body.id, quantity: 2 } });
+
+    const lines = await fetch(`${internalUrl}/internal/carts/${user.id}/lines`);
+    expect(lines.status).toBe(200);
+    expect(await lines.json()).toEqual({ items: [{ productId: product.body.id, quantity: 2 }] });
+    const none = await fetch(`${internalUrl}/internal/carts/usr_nobody/lines`);
+    expect(await none.json()).toEqual({ items: [] });
+
+    const reader = createHttpProductReader(internalUrl);
+    expect(await reader.productsByIds([product.body.id, 'prod_nothing', product.body.id])).toEqual([
+      { id: product.body.id, sku: product.body.sku, name: 'Kettle', price: { amount: 900, currency: 'USD' }, available: 3, active: true },
+    ]);
+    expect(await reader.productsByIds([])).toEqual([]);
+  });
+
+  it('turns a failing or silent catalog into 502 bad_gateway without naming it', async () => {
+    const failing = createHttpProductReader(brokenUrl);
+    await expect(failing.productsByIds(['prod_x'])).rejects.toMatchObject({ code: 'bad_gateway', message: 'The catalog refused a product lookup.' });
+    const silent = createHttpProductReader(`${brokenUrl}/slow`, { timeoutMs: 200 });
+    const err = await silent.productsByIds(['prod_x']).catch((e: unknown) => e as Error);
+    expect(err).toMatchObject({ code: 'bad_gateway', message: 'The catalog did not answer a product lookup in time.' });
+    expect(String((err as Error).cause)).toContain('/slow/internal/products/lookup');
+  });
+});
