@@ -1,0 +1,114 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { TemplateName } from '../templates/templates.js';
+import type { NotificationsDb, NotificationsTable } from './notifications-db.js';
+
+export type NotificationRow = Selectable<NotificationsTable>;
+
+export async function upsertRecipient(db: Kysely<NotificationsDb>, r: { userId: string; email: string; name: string }, now: Date): Promise<void> {
+  await db
+    .insertInto('recipients')
+    .values({ user_id: r.userId, email: r.email, name: r.name, updated_at: now })
+    .onConflict((oc) => oc.column('user_id').doUpdateSet({ email: r.email, name: r.name, updated_at: now }))
+    .execute();
+}
+
+export interface NewNotification {
+  id: string;
+  eventId: string;
+  template: TemplateName;
+  userId: string;
+  subject: string;
+  data: unknown;
+}
+
+/** Queues the email unless this event already did; the address is the recipient's as known now. */
+export async function insertNotification(db: Kysely<NotificationsDb>, n: NewNotification, now: Date): Promise<void> {
+  await db
+    .insertInto('notifications')
+    .values((eb) => ({
+      id: n.id,
+      event_id: n.eventId,
+      template: n.template,
+      user_id: n.userId,
+      channel: 'email',
+      to_address: eb.selectFrom('recipients').select('email').where('user_id', '=', n.userId),
+      subject: n.subject,
+      data: JSON.stringify(n.data ?? {}),
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: now,
+      created_at: now,
+    }))
+    .onConflict((oc) => oc.columns(['event_id', 'template']).doNothing())
+    .execute();
+}
+
+export interface ClaimedNotification extends NotificationRow {
+  recipient_email: string | null;
+  recipient_name: string | null;
+}
+
+/**
+ * Leases up to `limit` pending notifications that are due, skipping rows other instances hold,
+ * together with their recipients. One statement, committed before anything is sent.
+ */
+export async function claimDueNotifications(db: Kysely<NotificationsDb>, now: Date, leaseMs: number, limit: number): Promise<ClaimedNotification[]> {
+  return db
+    .with('claimed', (qc) =>
+      qc
+        .updateTable('notifications')
+        .set({ claimed_until: new Date(now.getTime() + leaseMs) })
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('notifications')
+            .select('id')
+            .where('status', '=', 'pending')
+            .where('next_attempt_at', '<=', now)
+            .where((w) => w.or([w('claimed_until', 'is', null), w('claimed_until', '<', now)]))
+            .orderBy('next_attempt_at')
+            .limit(limit)
+            .forUpdate()
+            .skipLocked(),
+        )
+        .returningAll(),
+    )
+    .selectFrom('claimed')
+    .leftJoin('recipients as r', 'r.user_id', 'claimed.user_id')
+    .selectAll('claimed')
+    .select(['r.email as recipient_email', 'r.name as recipient_name'])
+    .execute() as Promise<ClaimedNotification[]>;
+}
+
+export async function markSent(db: Kysely<NotificationsDb>, sent: { id: string; to: string }[], now: Date): Promise<void> {
+  for (const { id, to } of sent) {
+    await db
+      .updateTable('notifications')
+      .set({ status: 'sent', sent_at: now, to_address: to, claimed_until: null, last_error: null })
+      .where('id', '=', id)
+      .execute();
+  }
+}
+
+export async function markFailedAttempt(
+  db: Kysely<NotificationsDb>,
+  id: string,
+  change: { status: 'pending' | 'failed'; attempts: number; nextAttemptAt: Date; error: string },
+): Promise<void> {
+  await db
+    .updateTable('notifications')
+    .set({ status: change.status, attempts: change.attempts, next_attempt_at: change.nextAttemptAt, last_error: change.error, claimed_until: null })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** One page of a user's notifications, newest first, after the id the previous page ended with. */
+export async function listForUser(db: Kysely<NotificationsDb>, userId: string, before: string | undefined, limit: number): Promise<NotificationRow[]> {
+  return db
+    .selectFrom('notifications')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .$if(before !== undefined, (qb) => qb.where('id', '<', before ?? ''))
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}

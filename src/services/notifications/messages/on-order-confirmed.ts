@@ -1,0 +1,11 @@
+import { orderConfirmedType, type OrderConfirmedData } from '../../../contracts/events/order-events.js';
+import type { EventEnvelope } from '../../../contracts/events/envelope.js';
+import type { Clock } from '../../../platform/clock.js';
+import type { Subscription } from '../../../platform/messaging/consumer.js';
+import type { NotificationsDb } from '../data/notifications-db.js';
+import { queueNotification } from '../domain/queue-notification.js';
+
+export const onOrderConfirmed = (clock: Clock): Subscription<NotificationsDb> => ({
+  event: orderConfirmedType,
+  handle: (event, trx) => queueNotification(trx, event as EventEnvelope<string, OrderConfirmedData>, 'order_confirmed', clock.now()),
+});

@@ -1,0 +1,11 @@
+import { orderShippedType, type OrderShippedData } from '../../../contracts/events/order-events.js';
+import type { EventEnvelope } from '../../../contracts/events/envelope.js';
+import type { Clock } from '../../../platform/clock.js';
+import type { Subscription } from '../../../platform/messaging/consumer.js';
+import type { NotificationsDb } from '../data/notifications-db.js';
+import { queueNotification } from '../domain/queue-notification.js';
+
+export const onOrderShipped = (clock: Clock): Subscription<NotificationsDb> => ({
+  event: orderShippedType,
+  handle: (event, trx) => queueNotification(trx, event as EventEnvelope<string, OrderShippedData>, 'order_shipped', clock.now()),
+});
