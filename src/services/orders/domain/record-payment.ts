@@ -1,6 +1,5 @@
 import type { Transaction } from 'kysely';
-import type { EventEnvelope } from '../../../contracts/events/envelope.js';
-import type { NewEvent } from '../../../contracts/events/envelope.js';
+import type { EventEnvelope, NewEvent } from '../../../contracts/events/envelope.js';
 import { writeOutboxEvents } from '../../../platform/messaging/outbox.js';
 import type { OrdersDb } from '../data/orders-db.js';
 import { changeOrder } from './change-order.js';
@@ -15,18 +14,19 @@ import type { OrdersContext } from './orders-context.js';
 export async function recordPayment(
   ctx: OrdersContext,
   trx: Transaction<OrdersDb>,
-  event: EventEnvelope<string, { orderId: string }>,
+  fact: { event: EventEnvelope; orderId: string },
   apply: (order: Order, at: Date) => NewEvent[],
 ): Promise<NewEvent[]> {
+  const { event, orderId } = fact;
   const changed = await changeOrder(
     trx,
     (events) => writeOutboxEvents(trx, events, { traceparent: event.traceparent }),
-    { orderId: event.data.orderId },
+    { orderId },
     (order) => apply(order, ctx.clock.now()),
   );
   if (!changed) {
     // Orders are written before payments can hear of them: this is not one of ours.
-    ctx.logger.warn({ eventId: event.id, type: event.type, orderId: event.data.orderId }, 'payment event for an unknown order ignored');
+    ctx.logger.warn({ eventId: event.id, type: event.type, orderId }, 'payment event for an unknown order ignored');
     return [];
   }
   for (const raised of changed.events) ctx.metrics.business.inc({ event: raised.type.replace('.', '_') });

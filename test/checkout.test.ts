@@ -1,0 +1,269 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { profiles } from './support/infra.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+import { call, createAdmin, registerUser, type TestUser } from './support/http.js';
+
+const unique = (label: string) => `${label}-${randomBytes(4).toString('hex')}`;
+const usd = (amount: number) => ({ amount, currency: 'USD' });
+const isoTime = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+const address = { name: 'Ada Lovelace', line1: '12 St James’s Square', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' };
+const checkoutBody = (token = 'tok_visa') => ({ shippingAddress: address, payment: { token } });
+
+async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(50);
+  }
+}
+
+// Payments and notifications are left out: these tests decide payment outcomes themselves.
+describe.each(profiles)('checkout (%s profile)', (profile) => {
+  let app: TestApp;
+  let admin: TestUser;
+
+  const newProduct = async (stock: number, price = 1250) => {
+    const res = await call(app, 'POST', '/api/v1/products', {
+      token: admin.accessToken,
+      body: { sku: unique('CHK'), name: unique('Lamp'), description: 'Gives light.', price: { amount: price }, stock },
+    });
+    expect(res.status, res.text).toBe(201);
+    return res.body as { id: string; sku: string; name: string };
+  };
+  const addToCart = async (user: TestUser, productId: string, quantity: number) => {
+    const res = await call(app, 'POST', '/api/v1/cart/items', { token: user.accessToken, body: { productId, quantity } });
+    expect(res.status, res.text).toBe(200);
+  };
+  /** `key` null sends no Idempotency-Key. */
+  const checkout = (user: TestUser, key: string | null = randomUUID(), body: unknown = checkoutBody()) =>
+    call(app, 'POST', '/api/v1/checkout', { token: user.accessToken, body, headers: key === null ? {} : { 'idempotency-key': key } });
+  const available = async (id: string) => (await call(app, 'GET', `/api/v1/products/${id}`)).body.stock.available as number;
+  const stockRow = async (id: string) =>
+    (await sql<{ on_hand: number; reserved: number }>`select on_hand, reserved from catalog.inventory where product_id = ${id}`.execute(app.infrastructure.db.root)).rows[0];
+  const ordersOf = async (user: TestUser) => (await call(app, 'GET', '/api/v1/orders?limit=100', { token: user.accessToken })).body.items as { id: string }[];
+  const orderCount = async (userId: string) =>
+    Number((await sql<{ n: string }>`select count(*) as n from orders.orders where user_id = ${userId}`.execute(app.infrastructure.db.root)).rows[0]?.n);
+
+  beforeAll(async () => {
+    app = await createTestApp(profile, { services: ['identity', 'catalog', 'cart', 'orders'] });
+    admin = await createAdmin(app);
+  });
+  afterAll(() => app?.close());
+
+  it('places the order at catalog prices (202), reserves its stock, publishes order.placed and empties the cart', async () => {
+    const user = await registerUser(app);
+    const lamp = await newProduct(5, 1999);
+    const bulb = await newProduct(9, 250);
+    await addToCart(user, lamp.id, 2);
+    await addToCart(user, bulb.id, 3);
+    // The price changes after the cart was filled: the order takes the catalog's price of the moment.
+    const repriced = await call(app, 'PATCH', `/api/v1/products/${lamp.id}`, { token: admin.accessToken, body: { price: { amount: 2100 } } });
+    expect(repriced.status, repriced.text).toBe(200);
+
+    const res = await checkout(user, randomUUID(), { shippingAddress: { ...address, line2: 'Flat 3' }, payment: { token: 'tok_visa' } });
+    expect(res.status, res.text).toBe(202);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['idempotent-replayed']).toBeUndefined();
+    const { order } = res.body;
+    expect(res.headers.location).toBe(`/api/v1/orders/${order.id}`);
+    expect(res.body).toEqual({
+      order: {
+        id: expect.stringMatching(/^ord_[0-9a-f]{32}$/),
+        status: 'pending_payment',
+        items: expect.arrayContaining([
+          { productId: lamp.id, sku: lamp.sku, name: lamp.name, unitPrice: usd(2100), quantity: 2, lineTotal: usd(4200) },
+          { productId: bulb.id, sku: bulb.sku, name: bulb.name, unitPrice: usd(250), quantity: 3, lineTotal: usd(750) },
+        ]),
+        total: usd(4950),
+        shippingAddress: { ...address, line2: 'Flat 3' },
+        payment: { status: 'pending', attempts: 0 },
+        createdAt: isoTime,
+        updatedAt: isoTime,
+        history: [{ status: 'pending_payment', at: isoTime }],
+      },
+    });
+    expect(order.items).toHaveLength(2);
+
+    expect(await available(lamp.id)).toBe(3);
+    expect(await available(bulb.id)).toBe(6);
+    const fetched = await call(app, 'GET', `/api/v1/orders/${order.id}`, { token: user.accessToken });
+    expect(fetched.body).toEqual(order);
+
+    const placed = await sql<{ type: string; data: { orderId: string; userId: string; payment: { token: string }; total: unknown; items: unknown[] } }>`
+      select type, data from orders.outbox where data->>'orderId' = ${order.id}`.execute(app.infrastructure.db.root);
+    expect(placed.rows).toHaveLength(1);
+    expect(placed.rows[0]).toMatchObject({ type: 'order.placed', data: { orderId: order.id, userId: user.id, payment: { token: 'tok_visa' }, total: usd(4950) } });
+    expect(placed.rows[0]?.data.items).toHaveLength(2);
+
+    // The cart service empties the cart when it hears of order.placed.
+    await eventually(async () => {
+      const cart = await call(app, 'GET', '/api/v1/cart', { token: user.accessToken });
+      return cart.body.items.length === 0 ? true : undefined;
+    });
+  });
+
+  it('refuses an empty cart (422 cart_empty) and stores that answer with the key', async () => {
+    const user = await registerUser(app);
+    const key = randomUUID();
+    const res = await checkout(user, key);
+    expect(res.status).toBe(422);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ code: 'cart_empty', status: 422 });
+
+    const again = await checkout(user, key);
+    expect(again.status).toBe(422);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(res.body);
+  });
+
+  it('refuses stock that is short (409 insufficient_stock) naming the short lines, and reserves nothing', async () => {
+    const user = await registerUser(app);
+    const plenty = await newProduct(10);
+    const scarce = await newProduct(2);
+    await addToCart(user, plenty.id, 4);
+    await addToCart(user, scarce.id, 3);
+
+    const key = randomUUID();
+    const res = await checkout(user, key);
+    expect(res.status, res.text).toBe(409);
+    expect(res.body).toMatchObject({ code: 'insufficient_stock', shortages: [{ productId: scarce.id, requested: 3, available: 2 }] });
+    expect(await stockRow(plenty.id)).toEqual({ on_hand: 10, reserved: 0 });
+    expect(await stockRow(scarce.id)).toEqual({ on_hand: 2, reserved: 0 });
+    expect(await ordersOf(user)).toEqual([]);
+
+    // Kept with the key like Stripe does: a retry with the same key sees the same refusal even
+    // after a restock; a new attempt takes a new key.
+    await call(app, 'POST', `/api/v1/products/${scarce.id}/inventory-adjustments`, { token: admin.accessToken, body: { delta: 5, reason: 'Restock' } });
+    const replay = await checkout(user, key);
+    expect(replay.status).toBe(409);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body).toEqual(res.body);
+    const fresh = await checkout(user, randomUUID());
+    expect(fresh.status, fresh.text).toBe(202);
+  });
+
+  it('needs a valid Idempotency-Key (400 idempotency_key_invalid) and a valid body', async () => {
+    const user = await registerUser(app);
+    const product = await newProduct(5);
+    await addToCart(user, product.id, 1);
+    for (const key of [null, '', 'x'.repeat(256), 'has space']) {
+      const res = await checkout(user, key);
+      expect(res.status, String(key)).toBe(400);
+      expect(res.body.code).toBe('idempotency_key_invalid');
+    }
+    const badBodies = [
+      { shippingAddress: address },
+      { shippingAddress: { ...address, country: 'gb' }, payment: { token: 'tok_visa' } },
+      { shippingAddress: { ...address, country: 'XX' }, payment: { token: 'tok_visa' } },
+      { shippingAddress: { ...address, phone: '123' }, payment: { token: 'tok_visa' } },
+      { ...checkoutBody(), total: usd(1) },
+      { shippingAddress: { ...address, city: '' }, payment: { token: 'tok_visa' } },
+    ];
+    for (const body of badBodies) {
+      const res = await checkout(user, randomUUID(), body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.code).toBe('validation_failed');
+    }
+    expect((await call(app, 'POST', '/api/v1/checkout', { body: checkoutBody(), headers: { 'idempotency-key': randomUUID() } })).status).toBe(401);
+    expect(await available(product.id)).toBe(5);
+  });
+
+  it('replays a checkout with the same key and body: same answer, Idempotent-Replayed, one order', async () => {
+    const user = await registerUser(app);
+    const product = await newProduct(5, 700);
+    await addToCart(user, product.id, 2);
+    const key = randomUUID();
+    const first = await checkout(user, key);
+    expect(first.status, first.text).toBe(202);
+
+    // The cart is emptied meanwhile: the replay still answers the order, not cart_empty.
+    await eventually(async () => ((await call(app, 'GET', '/api/v1/cart', { token: user.accessToken })).body.items.length === 0 ? true : undefined));
+    // Field order does not make another request.
+    const reordered = { payment: { token: 'tok_visa' }, shippingAddress: { country: 'GB', postalCode: 'SW1Y 4JH', city: 'London', line1: address.line1, name: address.name } };
+    const again = await checkout(user, key, reordered);
+    expect(again.status).toBe(202);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(first.body);
+    expect(await orderCount(user.id)).toBe(1);
+    expect(await available(product.id)).toBe(3);
+
+    const other = await checkout(user, key, checkoutBody('tok_mastercard'));
+    expect(other.status).toBe(422);
+    expect(other.body.code).toBe('idempotency_key_reused');
+    expect(await orderCount(user.id)).toBe(1);
+
+    // Keys are scoped per user: another user's request with the same key is its own checkout.
+    const someoneElse = await registerUser(app);
+    await addToCart(someoneElse, product.id, 1);
+    const theirs = await checkout(someoneElse, key);
+    expect(theirs.status, theirs.text).toBe(202);
+    expect(theirs.body.order.id).not.toBe(first.body.order.id);
+  });
+
+  it('places one order for concurrent duplicates; the others get 409 in progress or the replay', async () => {
+    const user = await registerUser(app);
+    const product = await newProduct(20);
+    await addToCart(user, product.id, 2);
+    const key = randomUUID();
+    const answers = await Promise.all(Array.from({ length: 8 }, () => checkout(user, key)));
+    const placed = answers.filter((a) => a.status === 202);
+    const originals = placed.filter((a) => a.headers['idempotent-replayed'] === undefined);
+    expect(originals).toHaveLength(1);
+    for (const a of placed) expect(a.body.order.id).toBe(originals[0]?.body.order.id);
+    for (const a of answers.filter((x) => x.status !== 202)) {
+      expect(a.status).toBe(409);
+      expect(a.body.code).toBe('idempotency_request_in_progress');
+    }
+    expect(await orderCount(user.id)).toBe(1);
+    expect(await stockRow(product.id)).toEqual({ on_hand: 20, reserved: 2 });
+
+    // A different body while the first one runs is refused as a reused key, not as in progress.
+    const other = await registerUser(app);
+    await addToCart(other, product.id, 1);
+    const otherKey = randomUUID();
+    const [a, b] = await Promise.all([checkout(other, otherKey), checkout(other, otherKey, checkoutBody('tok_mastercard'))]);
+    expect([a.status, b.status]).toContain(202);
+    expect(b.status === 202 ? a.body.code : b.body.code).toBe('idempotency_key_reused');
+  });
+
+  it('never oversells: 40 customers, 10 in stock, exactly 10 orders', async () => {
+    const product = await newProduct(10, 999);
+    const users = await Promise.all(Array.from({ length: 40 }, (_, i) => registerUser(app, `rush${i}`)));
+    for (const user of users) await addToCart(user, product.id, 1);
+
+    let lowest = Infinity;
+    const watching = setInterval(async () => {
+      const row = await stockRow(product.id).catch(() => undefined);
+      if (row) lowest = Math.min(lowest, row.on_hand - row.reserved);
+    }, 5);
+    const answers = await Promise.all(users.map((user) => checkout(user)));
+    clearInterval(watching);
+
+    expect(answers.filter((a) => a.status === 202)).toHaveLength(10);
+    const refused = answers.filter((a) => a.status === 409);
+    expect(refused).toHaveLength(30);
+    for (const r of refused) expect(r.body).toMatchObject({ code: 'insufficient_stock', shortages: [{ productId: product.id, requested: 1, available: 0 }] });
+    expect(await available(product.id)).toBe(0);
+    expect(await stockRow(product.id)).toEqual({ on_hand: 10, reserved: 10 });
+    expect(lowest).toBeGreaterThanOrEqual(0);
+  });
+
+  it('writes the order, its key and order.placed and nothing more: no "in progress" row', async () => {
+    const user = await registerUser(app);
+    const product = await newProduct(5);
+    await addToCart(user, product.id, 1);
+    const statements: string[] = [];
+    const stop = app.infrastructure.db.observe((text) => statements.push(text));
+    const res = await checkout(user);
+    stop();
+    expect(res.status, res.text).toBe(202);
+    const inserts = statements.map((s) => /^insert into "orders"\."(\w+)"/.exec(s)?.[1]).filter(Boolean);
+    expect(inserts.sort()).toEqual(['idempotency_keys', 'orders', 'outbox']);
+    expect(statements.filter((s) => /^(update|delete from) "orders"\."(orders|idempotency_keys)"/.test(s))).toEqual([]);
+  });
+});
