@@ -18,7 +18,7 @@ export async function changeLine(ctx: CartContext, userId: string, productId: st
   if (mustBeSold && !catalog.get(productId)?.active) {
     throw new AppError('product_not_found', `No product ${productId} is for sale.`, { productId });
   }
-  const gone = goneFrom(catalog, [...catalog.keys()].filter((id) => id !== productId));
+  const gone = goneFrom(catalog, before.lines.map((l) => l.productId).filter((id) => id !== productId));
   const after = await ctx.store.update(userId, (cart) => change(cart, ctx.clock.now(), gone));
   return viewOf(ctx, after, catalog);
 }
