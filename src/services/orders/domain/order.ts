@@ -77,8 +77,11 @@ const next: Record<OrderStatus, readonly OrderStatus[]> = {
   cancelled: [],
 };
 
-/** A payment fact never moves the payment status backwards (a late `succeeded` after `refunded`). */
-const paymentRank: Record<PaymentStatus, number> = { pending: 0, failed: 1, succeeded: 1, refunded: 2 };
+/**
+ * A payment fact never moves the payment status backwards: a late `succeeded` after `refunded`
+ * changes nothing, and money captured after a decline (a late retry) outranks the decline.
+ */
+const paymentRank: Record<PaymentStatus, number> = { pending: 0, failed: 1, succeeded: 2, refunded: 3 };
 
 export class Order {
   private constructor(private state: OrderSnapshot) {}
