@@ -4,6 +4,7 @@ import type { NotificationsDb } from './data/notifications-db.js';
 import { notificationsMigrations } from './data/notifications-migrations.js';
 import type { NotificationsContext } from './domain/notifications-context.js';
 import { sendDueNotifications } from './domain/send-due-notifications.js';
+import { WorkSignal } from './domain/work-signal.js';
 import { registerNotificationRoutes } from './http/notification-routes.js';
 import { onOrderCancelled } from './messages/on-order-cancelled.js';
 import { onOrderConfirmed } from './messages/on-order-confirmed.js';
@@ -24,19 +25,26 @@ export function createNotificationsService(deps: ServiceDeps, peers: { mailer: M
     logger: deps.logger,
     // About 20 attempts over several hours before an email is marked failed.
     delivery: { baseMs: deps.config.eventRetryBaseMs, maxDelayMs: 15 * 60_000, maxAttempts: 20 },
+    work: new WorkSignal(1_000),
   };
 
   return {
     name: 'notifications',
     migrations: notificationsMigrations,
     routes: (app) => registerNotificationRoutes(app, ctx, deps.auth),
-    subscriptions: [onUserRegistered(deps.clock), onOrderConfirmed(deps.clock), onOrderCancelled(deps.clock), onOrderShipped(deps.clock)],
+    subscriptions: [onUserRegistered, onOrderConfirmed, onOrderCancelled, onOrderShipped].map((on) => on(deps.clock, ctx.work)),
     jobs: [
       {
         name: 'send-notifications',
         everyMs: 100,
         run: async () => {
-          while ((await sendDueNotifications(ctx)) > 0);
+          if (!ctx.work.shouldLook()) return;
+          for (let round = 0; ; round += 1) {
+            const started = Date.now();
+            if ((await sendDueNotifications(ctx)) > 0) continue;
+            if (round > 0) ctx.work.drained(started);
+            return;
+          }
         },
       },
     ],

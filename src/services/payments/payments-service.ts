@@ -3,6 +3,7 @@ import type { PaymentsDb } from './data/payments-db.js';
 import { paymentsMigrations } from './data/payments-migrations.js';
 import type { PaymentsContext } from './domain/payments-context.js';
 import { processDuePayments } from './domain/process-due-payments.js';
+import { WorkSignal } from './domain/work-signal.js';
 import { onOrderCancelled } from './messages/on-order-cancelled.js';
 import { onOrderPlaced } from './messages/on-order-placed.js';
 import type { PaymentProcessor } from './processor/payment-processor.js';
@@ -28,19 +29,26 @@ export function createPaymentsService(deps: ServiceDeps, options: PaymentsOption
     logger: deps.logger,
     metrics: deps.metrics,
     retry: { baseMs: deps.config.paymentRetryBaseMs, maxAttempts: deps.config.paymentMaxAttempts },
+    work: new WorkSignal(1_000),
   };
 
   return {
     name: 'payments',
     migrations: paymentsMigrations,
-    subscriptions: [onOrderPlaced(deps.clock), onOrderCancelled(deps.clock)],
+    subscriptions: [onOrderPlaced(deps.clock, ctx.work), onOrderCancelled(deps.clock, ctx.work)],
     jobs: [
       {
         name: 'charge-and-refund-payments',
         everyMs: 50,
         run: async () => {
+          if (!ctx.work.shouldLook()) return;
           // Rounds follow each other while there is work, so a burst of orders is not paced by the timer.
-          while ((await processDuePayments(ctx)) > 0);
+          for (let round = 0; ; round += 1) {
+            const started = Date.now();
+            if ((await processDuePayments(ctx)) > 0) continue;
+            if (round > 0) ctx.work.drained(started);
+            return;
+          }
         },
       },
     ],

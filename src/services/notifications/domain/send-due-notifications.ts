@@ -23,7 +23,10 @@ export async function sendDueNotifications(ctx: NotificationsContext): Promise<n
   await ctx.db.transaction().execute(async (trx) => {
     await markSent(trx, results.flatMap((r) => ('to' in r ? [r] : [])), now);
     for (const r of results) {
-      if ('error' in r) await markFailedAttempt(trx, r.id, { ...afterFailedSend(r.attempts, now, ctx.delivery), error: r.error });
+      if (!('error' in r)) continue;
+      const next = afterFailedSend(r.attempts, now, ctx.delivery);
+      await markFailedAttempt(trx, r.id, { ...next, error: r.error });
+      if (next.status === 'pending') ctx.work.expectAt(next.nextAttemptAt);
     }
   });
   return claimed.length;

@@ -3,9 +3,13 @@ import type { EventEnvelope } from '../../../contracts/events/envelope.js';
 import type { Clock } from '../../../platform/clock.js';
 import type { Subscription } from '../../../platform/messaging/consumer.js';
 import type { NotificationsDb } from '../data/notifications-db.js';
+import type { WorkSignal } from '../domain/work-signal.js';
 import { queueNotification } from '../domain/queue-notification.js';
 
-export const onOrderCancelled = (clock: Clock): Subscription<NotificationsDb> => ({
+export const onOrderCancelled = (clock: Clock, work: WorkSignal): Subscription<NotificationsDb> => ({
   event: orderCancelledType,
-  handle: (event, trx) => queueNotification(trx, event as EventEnvelope<string, OrderCancelledData>, 'order_cancelled', clock.now()),
+  handle: async (event, trx) => {
+    await queueNotification(trx, event as EventEnvelope<string, OrderCancelledData>, 'order_cancelled', clock.now());
+    work.expect();
+  },
 });

@@ -3,9 +3,13 @@ import type { EventEnvelope } from '../../../contracts/events/envelope.js';
 import type { Clock } from '../../../platform/clock.js';
 import type { Subscription } from '../../../platform/messaging/consumer.js';
 import type { NotificationsDb } from '../data/notifications-db.js';
+import type { WorkSignal } from '../domain/work-signal.js';
 import { queueNotification } from '../domain/queue-notification.js';
 
-export const onOrderConfirmed = (clock: Clock): Subscription<NotificationsDb> => ({
+export const onOrderConfirmed = (clock: Clock, work: WorkSignal): Subscription<NotificationsDb> => ({
   event: orderConfirmedType,
-  handle: (event, trx) => queueNotification(trx, event as EventEnvelope<string, OrderConfirmedData>, 'order_confirmed', clock.now()),
+  handle: async (event, trx) => {
+    await queueNotification(trx, event as EventEnvelope<string, OrderConfirmedData>, 'order_confirmed', clock.now());
+    work.expect();
+  },
 });

@@ -2,9 +2,13 @@ import { userRegisteredType, type UserRegistered } from '../../../contracts/even
 import type { Clock } from '../../../platform/clock.js';
 import type { Subscription } from '../../../platform/messaging/consumer.js';
 import type { NotificationsDb } from '../data/notifications-db.js';
+import type { WorkSignal } from '../domain/work-signal.js';
 import { welcomeUser } from '../domain/welcome-user.js';
 
-export const onUserRegistered = (clock: Clock): Subscription<NotificationsDb> => ({
+export const onUserRegistered = (clock: Clock, work: WorkSignal): Subscription<NotificationsDb> => ({
   event: userRegisteredType,
-  handle: (event, trx) => welcomeUser(trx, event as UserRegistered, clock.now()),
+  handle: async (event, trx) => {
+    await welcomeUser(trx, event as UserRegistered, clock.now());
+    work.expect();
+  },
 });

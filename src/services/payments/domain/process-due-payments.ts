@@ -29,6 +29,7 @@ export async function processDuePayments(ctx: PaymentsContext): Promise<number> 
       if (!payment) continue;
       const change = 'charge' in answer ? recordCharge(payment, answer.charge, now, ctx.retry) : recordRefund(payment, answer.refund, now, ctx.retry);
       await applyChange(trx, payment.id, change, now);
+      if (change.set.nextAttemptAt) ctx.work.expectAt(change.set.nextAttemptAt);
       changes.push(change);
     }
     await emit(changes.flatMap((c) => c.events));

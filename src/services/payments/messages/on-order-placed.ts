@@ -3,8 +3,12 @@ import type { Clock } from '../../../platform/clock.js';
 import type { Subscription } from '../../../platform/messaging/consumer.js';
 import type { PaymentsDb } from '../data/payments-db.js';
 import { startPayment } from '../domain/start-payment.js';
+import type { WorkSignal } from '../domain/work-signal.js';
 
-export const onOrderPlaced = (clock: Clock): Subscription<PaymentsDb> => ({
+export const onOrderPlaced = (clock: Clock, work: WorkSignal): Subscription<PaymentsDb> => ({
   event: orderPlacedType,
-  handle: (event, trx) => startPayment(trx, event.data as OrderPlacedData, clock.now()),
+  handle: async (event, trx) => {
+    await startPayment(trx, event.data as OrderPlacedData, clock.now());
+    work.expect();
+  },
 });
