@@ -1,0 +1,75 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../src/platform/logging/logger.js';
+import { createMetrics } from '../src/platform/metrics/metrics.js';
+import { buildHttpApp, type HttpApp } from '../src/platform/http/build-http-app.js';
+import { AppError } from '../src/platform/http/errors.js';
+import { createHttpInventoryClient } from '../src/services/orders/clients/http-inventory-client.js';
+import { createHttpCartReader } from '../src/services/orders/clients/http-cart-reader.js';
+import { profiles } from './support/infra.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+import { call, createAdmin, registerUser } from './support/http.js';
+
+// The clients an orders service uses when catalog and cart run in other processes, against their
+// real internal routes on a real socket (test apps are gateways, which never mount /internal).
+describe.each(profiles)('orders’ HTTP clients for catalog and cart (%s profile)', (profile) => {
+  let app: TestApp;
+  let internal: HttpApp;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    app = await createTestApp(profile, { services: ['identity', 'catalog', 'cart'], background: false });
+    internal = buildHttpApp({ config: app.config, logger: createLogger({ logLevel: 'silent', logFormat: 'json' }), metrics: createMetrics() });
+    for (const name of ['catalog', 'cart'] as const) {
+      const service = app.services.get(name);
+      await internal.register(async (scope) => service?.internalRoutes?.(scope as HttpApp), { prefix: '/internal' });
+    }
+    baseUrl = await internal.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    await internal?.close();
+    await app?.close();
+  });
+
+  it('reserves, reports shortages, releases and commits through the catalog’s internal routes', async () => {
+    const admin = await createAdmin(app);
+    const created = await call(app, 'POST', '/api/v1/products', {
+      token: admin.accessToken,
+      body: { sku: `CLI-${randomBytes(4).toString('hex')}`, name: 'Remote widget', description: '', price: { amount: 450 }, stock: 3 },
+    });
+    const product = created.body as { id: string; sku: string; name: string };
+    const inventory = createHttpInventoryClient(`${baseUrl}/`);
+    const orderId = `ord_${randomBytes(16).toString('hex')}`;
+
+    expect(await inventory.reserve(orderId, [{ productId: product.id, quantity: 2 }])).toEqual({
+      ok: true,
+      lines: [{ productId: product.id, sku: product.sku, name: product.name, unitPrice: { amount: 450, currency: 'USD' }, quantity: 2 }],
+    });
+    expect(await inventory.reserve(randomUUID(), [{ productId: product.id, quantity: 2 }])).toEqual({
+      ok: false,
+      shortages: [{ productId: product.id, requested: 2, available: 1 }],
+    });
+    expect(await inventory.release(orderId)).toEqual({ orderId, status: 'released' });
+    const again = `ord_${randomBytes(16).toString('hex')}`;
+    expect((await inventory.reserve(again, [{ productId: product.id, quantity: 3 }])).ok).toBe(true);
+    expect(await inventory.commit(again)).toEqual({ orderId: again, status: 'committed' });
+  });
+
+  it('reads a user’s cart lines through the cart’s internal route', async () => {
+    const admin = await createAdmin(app);
+    const user = await registerUser(app);
+    const created = await call(app, 'POST', '/api/v1/products', {
+      token: admin.accessToken,
+      body: { sku: `CLI-${randomBytes(4).toString('hex')}`, name: 'Remote mug', description: '', price: { amount: 900 }, stock: 9 },
+    });
+    await call(app, 'POST', '/api/v1/cart/items', { token: user.accessToken, body: { productId: created.body.id, quantity: 4 } });
+    const carts = createHttpCartReader(baseUrl);
+    expect(await carts.linesOf(user.id)).toEqual([{ productId: created.body.id, quantity: 4 }]);
+    expect(await carts.linesOf('usr_nobody')).toEqual([]);
+  });
+
+  it('reports a service that does not answer as 502 bad_gateway', async () => {
+    const gone = createHttpInventoryClient('http://127.0.0.1:9');
+    await expect(gone.release('ord_x')).rejects.toSatisfy((err) => err instanceof AppError && err.code === 'bad_gateway');
+  });
+});
