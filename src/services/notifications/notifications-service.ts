@@ -4,7 +4,7 @@ import type { NotificationsDb } from './data/notifications-db.js';
 import { notificationsMigrations } from './data/notifications-migrations.js';
 import type { NotificationsContext } from './domain/notifications-context.js';
 import { sendDueNotifications } from './domain/send-due-notifications.js';
-import { WorkSignal } from './domain/work-signal.js';
+import { WorkSignal } from '../../platform/runtime/work-signal.js';
 import { registerNotificationRoutes } from './http/notification-routes.js';
 import { onOrderCancelled } from './messages/on-order-cancelled.js';
 import { onOrderConfirmed } from './messages/on-order-confirmed.js';

@@ -3,7 +3,7 @@ import type { PaymentsDb } from './data/payments-db.js';
 import { paymentsMigrations } from './data/payments-migrations.js';
 import type { PaymentsContext } from './domain/payments-context.js';
 import { processDuePayments } from './domain/process-due-payments.js';
-import { WorkSignal } from './domain/work-signal.js';
+import { WorkSignal } from '../../platform/runtime/work-signal.js';
 import { onOrderCancelled } from './messages/on-order-cancelled.js';
 import { onOrderPlaced } from './messages/on-order-placed.js';
 import type { PaymentProcessor } from './processor/payment-processor.js';

@@ -4,7 +4,7 @@ import type { Logger } from '../../../platform/logging/logger.js';
 import type { Mailer } from '../../../platform/mail/mailer.js';
 import type { NotificationsDb } from '../data/notifications-db.js';
 import type { DeliveryPolicy } from './notification.js';
-import type { WorkSignal } from './work-signal.js';
+import type { WorkSignal } from '../../../platform/runtime/work-signal.js';
 
 /** What the notifications use cases work with. */
 export interface NotificationsContext {

@@ -3,7 +3,7 @@ import type { EventEnvelope } from '../../../contracts/events/envelope.js';
 import type { Clock } from '../../../platform/clock.js';
 import type { Subscription } from '../../../platform/messaging/consumer.js';
 import type { NotificationsDb } from '../data/notifications-db.js';
-import type { WorkSignal } from '../domain/work-signal.js';
+import type { WorkSignal } from '../../../platform/runtime/work-signal.js';
 import { queueNotification } from '../domain/queue-notification.js';
 
 export const onOrderCancelled = (clock: Clock, work: WorkSignal): Subscription<NotificationsDb> => ({

@@ -2,7 +2,7 @@ import { userRegisteredType, type UserRegistered } from '../../../contracts/even
 import type { Clock } from '../../../platform/clock.js';
 import type { Subscription } from '../../../platform/messaging/consumer.js';
 import type { NotificationsDb } from '../data/notifications-db.js';
-import type { WorkSignal } from '../domain/work-signal.js';
+import type { WorkSignal } from '../../../platform/runtime/work-signal.js';
 import { welcomeUser } from '../domain/welcome-user.js';
 
 export const onUserRegistered = (clock: Clock, work: WorkSignal): Subscription<NotificationsDb> => ({

@@ -6,7 +6,7 @@ import type { Outbox } from '../../../platform/messaging/outbox.js';
 import type { PaymentsDb } from '../data/payments-db.js';
 import type { PaymentProcessor } from '../processor/payment-processor.js';
 import type { RetryPolicy } from './payment.js';
-import type { WorkSignal } from './work-signal.js';
+import type { WorkSignal } from '../../../platform/runtime/work-signal.js';
 
 /** What the payments use cases work with. */
 export interface PaymentsContext {
