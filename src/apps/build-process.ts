@@ -50,9 +50,6 @@ export interface EmporiumProcess {
   stop(): Promise<void>;
 }
 
-/** API.md: idempotency keys are kept at least 24 hours. */
-const idempotencyTtlMs = 24 * 3_600_000;
-
 type Stoppable = { stop(): Promise<void> };
 
 /** Assembles one process: infrastructure, the chosen services, their migrations and the HTTP app. */
@@ -100,7 +97,7 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
     const remotes: RemoteService[] = remoteServices(config).filter((r) => !services.has(r.name as RunnableService));
     await registerGateway(app, { config, kv, auth, remotes });
   }
-  registerIdempotency(app, kv, auth, idempotencyTtlMs);
+  registerIdempotency(app, kv, auth, config.idempotencyTtlHours * 3_600_000);
   for (const service of services.values()) {
     if (service.routes) await app.register(async (scope) => service.routes?.(scope as HttpApp), { prefix: '/api/v1' });
     if (service.internalRoutes && !options.gateway) {

@@ -95,7 +95,7 @@ export const configSchema = {
   httpStaleSeconds: setting({ env: 'HTTP_STALE_WHILE_REVALIDATE_SECONDS', doc: 'stale-while-revalidate of public catalog responses.', default: 60, parse: int(0) }),
   reservationTtlSeconds: setting({ env: 'RESERVATION_TTL_SECONDS', doc: 'A stock reservation not committed within this time is released.', default: 900, parse: int(1) }),
   paymentTimeoutSeconds: setting({ env: 'PAYMENT_TIMEOUT_SECONDS', doc: 'An order still waiting for its payment after this time is cancelled (payment_timeout).', default: 900, parse: int(1) }),
-  idempotencyTtlHours: setting({ env: 'IDEMPOTENCY_TTL_HOURS', doc: 'How long checkout keeps an Idempotency-Key and its answer for replays (at least 24).', default: 24, parse: int(24) }),
+  idempotencyTtlHours: setting({ env: 'IDEMPOTENCY_TTL_HOURS', doc: 'How long an Idempotency-Key and its answer are kept for replays (at least 24).', default: 24, parse: int(24) }),
   eventRetryAttempts: setting({ env: 'EVENT_RETRY_ATTEMPTS', doc: 'Attempts at handling an event before it goes to the dead letters.', default: 6, parse: int(1, 100) }),
   eventRetryBaseMs: setting({ env: 'EVENT_RETRY_BASE_MS', doc: 'Delay before the first retry of a failed event; doubles each attempt.', default: 500, parse: int(1) }),
   paymentRetryBaseMs: setting({ env: 'PAYMENT_RETRY_BASE_MS', doc: 'Delay before retrying a charge that failed for a transient reason; doubles each attempt.', default: 500, parse: int(1) }),
