@@ -6,11 +6,16 @@ import type { Metrics } from '../metrics/metrics.js';
 import type { EventBus } from './event-bus.js';
 import { messagingTables } from './messaging-tables.js';
 
+export interface HandlerContext {
+  /** Runs `fn` once the handler's transaction committed (e.g. dropping cache entries it made stale). */
+  afterCommit(fn: () => Promise<void>): void;
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface Subscription<DB = any> {
   event: string;
   /** Runs in the transaction that records the event as handled: write effects with `trx` only. */
-  handle(event: EventEnvelope, trx: Transaction<DB>): Promise<void>;
+  handle(event: EventEnvelope, trx: Transaction<DB>, context: HandlerContext): Promise<void>;
 }
 
 export interface ConsumerOptions {
@@ -52,18 +57,24 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
   const stopping = new AbortController();
   const inFlight = new Set<Promise<unknown>>();
 
-  const handleOnce = (event: EventEnvelope, alsoInTrx?: (trx: Transaction<unknown>) => Promise<void>) =>
-    options.db.transaction().execute(async (trx): Promise<Outcome> => {
+  const handleOnce = async (event: EventEnvelope, alsoInTrx?: (trx: Transaction<unknown>) => Promise<void>): Promise<Outcome> => {
+    const committed: (() => Promise<void>)[] = [];
+    const context: HandlerContext = { afterCommit: (fn) => committed.push(fn) };
+    const outcome = await options.db.transaction().execute(async (trx): Promise<Outcome> => {
       const inserted = await messagingTables(trx)
         .insertInto('inbox')
         .values({ consumer, event_id: event.id })
         .onConflict((oc) => oc.doNothing())
         .returning('event_id')
         .executeTakeFirst();
-      if (inserted) for (const s of handlers.get(event.type) ?? []) await s.handle(event, trx);
+      if (inserted) for (const s of handlers.get(event.type) ?? []) await s.handle(event, trx, context);
       await alsoInTrx?.(trx);
       return inserted ? 'ok' : 'duplicate';
     });
+    // The effect is durable now; a failure here must not redeliver the event.
+    for (const fn of committed) await fn().catch((err: unknown) => log.warn({ err, eventId: event.id }, 'after-commit step failed'));
+    return outcome;
+  };
 
   const attempt = async (event: EventEnvelope, alsoInTrx?: (trx: Transaction<unknown>) => Promise<void>): Promise<Attempted> => {
     const labels = { consumer, type: event.type };

@@ -13,11 +13,11 @@ import { payloadOf, stepIn } from './handler-support.js';
 export function onOrderCancelled(ctx: CatalogContext): Subscription<CatalogDb> {
   return {
     event: orderCancelledType,
-    async handle(event, trx) {
+    async handle(event, trx, context) {
       const { orderId } = payloadOf(OrderCancelledData, event);
       const { productIds } = await returnOrderStock(stepIn(trx, event, ctx.clock.now()), orderId);
-      // Key deletions only, before the commit (see on-payment-succeeded.ts).
-      if (productIds.length > 0) await ctx.cache.productsChanged(productIds);
+      // After the commit: dropped earlier, a read in between would cache the old stock again.
+      if (productIds.length > 0) context.afterCommit(() => ctx.cache.productsChanged(productIds));
     },
   };
 }

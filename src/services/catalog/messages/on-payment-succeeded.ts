@@ -9,16 +9,15 @@ import { payloadOf, stepIn } from './handler-support.js';
 export function onPaymentSucceeded(ctx: CatalogContext): Subscription<CatalogDb> {
   return {
     event: paymentSucceededType,
-    async handle(event, trx) {
+    async handle(event, trx, context) {
       const { orderId } = payloadOf(PaymentSucceededData, event);
       const { status, productIds } = await commitReservationIn(stepIn(trx, event, ctx.clock.now()), orderId);
       if (status !== 'committed') {
         // Paid, but the stock went back first (the hold expired): worth a look by a person.
         ctx.logger.warn({ orderId, status }, 'payment succeeded for an order whose stock is no longer held');
       }
-      // Key deletions only, before the commit: a read in between may re-cache the old stock
-      // level until the cache ttl ends, which a stock figure on a product page can bear.
-      if (productIds.length > 0) await ctx.cache.productsChanged(productIds);
+      // After the commit: dropped earlier, a read in between would cache the old stock again.
+      if (productIds.length > 0) context.afterCommit(() => ctx.cache.productsChanged(productIds));
     },
   };
 }
