@@ -1,26 +1,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { profiles } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { call, createAdmin, registerUser, type TestUser } from './support/http.js';
+import { eventually } from './support/eventually.js';
 
 const unique = (label: string) => `${label}-${randomBytes(4).toString('hex')}`;
 const usd = (amount: number) => ({ amount, currency: 'USD' });
 const isoTime = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 const address = { name: 'Ada Lovelace', line1: '12 St James’s Square', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' };
 const checkoutBody = (token = 'tok_visa') => ({ shippingAddress: address, payment: { token } });
-
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(50);
-  }
-}
 
 // Payments and notifications are left out: these tests decide payment outcomes themselves.
 describe.each(profiles)('checkout (%s profile)', (profile) => {

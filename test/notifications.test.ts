@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userRegistered } from '../src/contracts/events/identity-events.js';
 import { orderCancelled, orderConfirmed, orderShipped } from '../src/contracts/events/order-events.js';
@@ -12,50 +10,9 @@ import type { NotificationsDb } from '../src/services/notifications/data/notific
 import { profiles } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { call, registerUser, uniqueEmail } from './support/http.js';
+import { eventually, settle } from './support/eventually.js';
+import { startSmtpSink } from './support/smtp-sink.js';
 
-/** A real SMTP server on a free port that keeps every accepted message and can refuse the next ones. */
-async function startSmtpSink() {
-  const received: ParsedMail[] = [];
-  const sink = { refuseNext: 0, refused: 0 };
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream).then(
-        (mail) => {
-          if (sink.refuseNext > 0) {
-            sink.refuseNext -= 1;
-            sink.refused += 1;
-            callback(Object.assign(new Error('Try again later'), { responseCode: 451 }));
-            return;
-          }
-          received.push(mail);
-          callback();
-        },
-        (err: Error) => callback(err),
-      );
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return Object.assign(sink, {
-    port: (server.server.address() as AddressInfo).port,
-    received,
-    to: (address: string) => received.filter((m) => [m.to ?? []].flat().some((t) => t.value.some((v) => v.address === address))),
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  });
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-const settle = () => new Promise((r) => setTimeout(r, 400));
 
 const money = (amount: number) => ({ amount, currency: 'USD' });
 const order = (userId: string) => ({

@@ -7,6 +7,7 @@ import { paymentFailed, paymentRefunded, paymentSucceeded } from '../src/contrac
 import { profiles } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { call, createAdmin, registerUser, type TestUser } from './support/http.js';
+import { eventually } from './support/eventually.js';
 
 const unique = (label: string) => `${label}-${randomBytes(4).toString('hex')}`;
 const usd = (amount: number) => ({ amount, currency: 'USD' });
@@ -18,16 +19,6 @@ interface PlacedOrder {
   status: string;
   total: { amount: number; currency: string };
   [field: string]: unknown;
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(50);
-  }
 }
 
 // Payments is left out: the tests publish its events themselves, as its relay would.

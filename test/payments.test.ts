@@ -6,6 +6,7 @@ import { writeOutboxEvents } from '../src/platform/messaging/outbox.js';
 import type { PaymentsDb } from '../src/services/payments/data/payments-db.js';
 import { profiles } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
+import { eventually, settle } from './support/eventually.js';
 
 const total = { amount: 4250, currency: 'USD' };
 const items = [
@@ -25,16 +26,6 @@ async function placeOrder(app: TestApp, token: string): Promise<string> {
 
 async function cancelOrder(app: TestApp, orderId: string, previousStatus: 'pending_payment' | 'confirmed', reason: CancellationReason) {
   await writeOutboxEvents(ordersOutbox(app), [orderCancelled({ orderId, userId: 'usr_test', items, total, reason, previousStatus })]);
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -57,7 +48,6 @@ const paymentOf = (app: TestApp, orderId: string) =>
 const ledger = (app: TestApp, key: string) =>
   payments(app).selectFrom('processor_ledger').selectAll().where('idempotency_key', '=', key).execute();
 
-const settle = () => new Promise((r) => setTimeout(r, 400));
 
 describe.each(profiles)('Payments (%s profile)', (profile) => {
   let app: TestApp;
