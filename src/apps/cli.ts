@@ -10,7 +10,8 @@ const usage = `Usage: emporium <command>
 
   start                      every service in one process, with the gateway (default of npm start)
   start gateway              the gateway alone, routing to services at *_URL
-  start <service>            one service alone (identity, catalog)
+  start <service>            one service alone (identity, catalog, cart, orders, payments,
+                             notifications)
   migrate                    bring every service's database schema up to date
   admin create --email E --password P [--name N]
                              create an admin account (or make an existing account admin)
