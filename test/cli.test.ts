@@ -89,7 +89,8 @@ describe.each(profiles)('emporium start (%s profile)', (profile) => {
     expect(await stopped(second)).toBe(0);
   });
 
-  it.runIf(profile === 'embedded')('refuses a second process on the same data directory', async () => {
+  // The data-directory lock guards embedded PGlite; PostgreSQL guards itself.
+  if (profile === 'embedded') it('refuses a second process on the same data directory', async () => {
     const owner = emporium(['start'], env);
     await readyAt(owner);
     const intruder = emporium(['start'], env);
