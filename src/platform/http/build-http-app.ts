@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
-import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../config/config-schema.js';
@@ -10,6 +9,7 @@ import type { Metrics } from '../metrics/metrics.js';
 import { installProblemHandler } from './problem-handler.js';
 import { Problem } from './problem-schema.js';
 import { createValidatorCompiler } from './validators.js';
+import { securityHeaders } from './security-headers.js';
 
 export type HttpApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -41,7 +41,7 @@ export function buildHttpApp({ config, logger, metrics }: HttpAppOptions): HttpA
   app.addSchema(Problem);
   installProblemHandler(app);
 
-  app.register(helmet, {
+  const security = securityHeaders({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -58,7 +58,7 @@ export function buildHttpApp({ config, logger, metrics }: HttpAppOptions): HttpA
   });
 
   app.addHook('onRequest', async (request, reply) => {
-    reply.header('X-Request-Id', request.id);
+    reply.headers(security).header('X-Request-Id', request.id);
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

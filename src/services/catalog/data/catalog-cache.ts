@@ -9,10 +9,16 @@ import type { Product } from '../domain/product.js';
  * Cache-aside for catalog reads. Products are cached by id; lists and categories under the
  * `lists` generation, so one bump after a write makes every cached list unreachable at once.
  */
+/** A cached representation with its ETag, computed once when it was loaded, not on every read. */
+export interface Tagged<T> {
+  value: T;
+  etag: string;
+}
+
 export interface CatalogCache {
-  product(id: string, load: () => Promise<Product | null>): Promise<Product | null>;
+  product(id: string, load: () => Promise<Product | null>): Promise<Tagged<Product> | null>;
   /** `params` identify the list: equal params, equal list. */
-  list<T>(kind: string, params: object, load: () => Promise<T>): Promise<T>;
+  list<T>(kind: string, params: object, load: () => Promise<T>): Promise<Tagged<T>>;
   /** After a committed write that touched these products (any field, stock included). */
   productsChanged(ids: string[]): Promise<void>;
   /** After a committed write that changed lists but no product (a new category). */
@@ -23,6 +29,14 @@ const listsNs = 'lists';
 
 const digest = (params: object): string =>
   createHash('sha256').update(JSON.stringify(params)).digest('base64url').slice(0, 32);
+
+/** A strong ETag: the hash of the representation, so any change to it (stock too) changes it. */
+export const etagOf = (body: unknown): string => `"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 27)}"`;
+
+const tagged = async <T>(load: () => Promise<T>): Promise<Tagged<T>> => {
+  const value = await load();
+  return { value, etag: etagOf(value) };
+};
 
 export function createCatalogCache(options: { kv: KvStore; ttlMs: number; metrics: Metrics; logger: Logger }): CatalogCache {
   const cache = createJsonCache({ kv: options.kv, name: 'catalog', ttlMs: options.ttlMs, metrics: options.metrics });
@@ -38,10 +52,14 @@ export function createCatalogCache(options: { kv: KvStore; ttlMs: number; metric
   };
 
   return {
-    product: (id, load) => cache.getOrLoad(`product:${id}`, load),
-    async list<T>(kind: string, params: object, load: () => Promise<T>): Promise<T> {
+    product: (id, load) =>
+      cache.getOrLoad<Tagged<Product>>(`product:${id}`, async () => {
+        const product = await load();
+        return product ? { value: product, etag: etagOf(product) } : null;
+      }),
+    async list<T>(kind: string, params: object, load: () => Promise<T>): Promise<Tagged<T>> {
       const key = `${kind}:${await cache.generation(listsNs)}:${digest(params)}`;
-      return (await cache.getOrLoad<T>(key, load)) as T;
+      return (await cache.getOrLoad<Tagged<T>>(key, () => tagged(load))) as Tagged<T>;
     },
     productsChanged: (ids) =>
       afterWrite(async () => {

@@ -4,6 +4,7 @@ import { searchProducts } from '../data/product-search.js';
 import type { CatalogContext } from './catalog-context.js';
 import { decodeCursor, encodeCursor } from './product-cursor.js';
 import type { ProductPage, ProductSort } from './product.js';
+import type { Tagged } from '../data/catalog-cache.js';
 
 export interface ListProductsQuery {
   q?: string | undefined;
@@ -17,7 +18,7 @@ export interface ListProductsQuery {
 }
 
 /** A page of active products: filtered, sorted, continuing after the cursor. Cached per query. */
-export async function listProducts(ctx: CatalogContext, query: ListProductsQuery): Promise<ProductPage> {
+export async function listProducts(ctx: CatalogContext, query: ListProductsQuery): Promise<Tagged<ProductPage>> {
   const q = query.q?.trim() || undefined;
   // Without words to rank by, relevance means nothing; newest is the useful order then.
   const sort: ProductSort = query.sort === 'relevance' && !q ? 'newest' : (query.sort ?? (q ? 'relevance' : 'newest'));

@@ -19,8 +19,8 @@ export function registerCategoryRoutes(app: HttpApp, { ctx, auth, publicCacheCon
       },
     },
     async (request, reply) => {
-      const categories = await listCategories(ctx);
-      if (isNotModified(request, reply, categories, publicCacheControl)) return reply.code(304).send(null);
+      const { value: categories, etag } = await listCategories(ctx);
+      if (isNotModified(request, reply, etag, publicCacheControl)) return reply.code(304).send(null);
       return categories;
     },
   );

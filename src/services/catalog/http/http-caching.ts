@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto';
 import { Type } from 'typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../../platform/config/config-schema.js';
 
-/** A strong ETag: the hash of the representation, so any change to it (stock too) changes it. */
-export const etagOf = (body: unknown): string => `"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 27)}"`;
+export { etagOf } from '../data/catalog-cache.js';
 
 const tags = (header: string | undefined): string[] =>
   (header ?? '')
@@ -22,8 +20,7 @@ export const publicCacheControl = (config: Pick<Config, 'httpMaxAgeSeconds' | 'h
  * Marks a public catalog read with its ETag and Cache-Control, and tells whether the client's
  * copy is current (answer 304 with no body then).
  */
-export function isNotModified(request: FastifyRequest, reply: FastifyReply, body: unknown, cacheControl: string): boolean {
-  const etag = etagOf(body);
+export function isNotModified(request: FastifyRequest, reply: FastifyReply, etag: string, cacheControl: string): boolean {
   reply.header('ETag', etag).header('Cache-Control', cacheControl);
   return headerMatches(request.headers['if-none-match'], etag);
 }

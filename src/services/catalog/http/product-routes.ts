@@ -28,8 +28,8 @@ export function registerProductRoutes(app: HttpApp, { ctx, auth, publicCacheCont
       },
     },
     async (request, reply) => {
-      const page = await listProducts(ctx, { ...request.query, limit: request.query.limit ?? 20 });
-      if (isNotModified(request, reply, page, publicCacheControl)) return reply.code(304).send(null);
+      const { value: page, etag } = await listProducts(ctx, { ...request.query, limit: request.query.limit ?? 20 });
+      if (isNotModified(request, reply, etag, publicCacheControl)) return reply.code(304).send(null);
       return page;
     },
   );
@@ -46,8 +46,8 @@ export function registerProductRoutes(app: HttpApp, { ctx, auth, publicCacheCont
       },
     },
     async (request, reply) => {
-      const product = await getProduct(ctx, request.params.id);
-      if (isNotModified(request, reply, product, publicCacheControl)) return reply.code(304).send(null);
+      const { value: product, etag } = await getProduct(ctx, request.params.id);
+      if (isNotModified(request, reply, etag, publicCacheControl)) return reply.code(304).send(null);
       return product;
     },
   );
