@@ -16,6 +16,11 @@ const latencies: number[] = [];
 const orders: string[] = [];
 let rejected = 0;
 let errors = 0;
+const errorKinds: Record<string, number> = {};
+const failed = (what: string) => {
+  errors++;
+  errorKinds[what] = (errorKinds[what] ?? 0) + 1;
+};
 
 async function post(path: string, token: string, body: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${plan.url}${path}`, {
@@ -32,8 +37,8 @@ async function customer(token: string, index: number, until: number): Promise<vo
     const productId = plan.productIds[n++ % plan.productIds.length];
     try {
       const added = await post('/api/v1/cart/items', token, { productId, quantity: 1 });
-      if (added.status !== 200 && added.status !== 201) {
-        errors++;
+      if (added.status !== 200) {
+        failed(`cart ${added.status} ${(added.body as { code?: string }).code ?? ''}`);
         continue;
       }
       const started = performance.now();
@@ -46,9 +51,9 @@ async function customer(token: string, index: number, until: number): Promise<vo
       latencies.push(performance.now() - started);
       if (res.status === 202 && res.body.order) orders.push(res.body.order.id);
       else if (res.status === 409) rejected++;
-      else errors++;
-    } catch {
-      errors++;
+      else failed(`checkout ${res.status} ${(res.body as { code?: string }).code ?? ''}`);
+    } catch (err) {
+      failed(`network ${(err as Error).message}`);
     }
   }
 }
@@ -59,4 +64,4 @@ await Promise.all(plan.tokens.map((token, i) => customer(token, i, until)));
 const elapsedSeconds = (Date.now() - startedAt) / 1000;
 latencies.sort((a, b) => a - b);
 const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
-process.stdout.write(JSON.stringify({ orders, rejected, errors, elapsedSeconds, p50: pct(50), p99: pct(99) }) + '\n');
+process.stdout.write(JSON.stringify({ orders, rejected, errors, errorKinds, elapsedSeconds, p50: pct(50), p99: pct(99) }) + '\n');

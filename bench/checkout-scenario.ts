@@ -9,6 +9,7 @@ export interface CheckoutFigures {
   accepted: number;
   rejected: number;
   errors: number;
+  errorKinds: Record<string, number>;
   acceptedPerSecond: number;
   confirmed: number;
   confirmedPerSecond: number;
@@ -22,6 +23,7 @@ interface LoadOutput {
   orders: string[];
   rejected: number;
   errors: number;
+  errorKinds: Record<string, number>;
   elapsedSeconds: number;
   p50: number;
   p99: number;
@@ -73,6 +75,7 @@ export async function runCheckoutScenario(base: string, admin: { email: string; 
     accepted: placed.size,
     rejected: load.rejected,
     errors: load.errors,
+    errorKinds: load.errorKinds,
     acceptedPerSecond: placed.size / load.elapsedSeconds,
     confirmed: confirmed.length,
     confirmedPerSecond: span > 0 ? confirmed.length / span : 0,

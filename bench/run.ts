@@ -119,7 +119,7 @@ async function main(): Promise<void> {
       printTable(
         ['figure', 'value'],
         [
-          ['checkouts accepted', `${checkout.accepted} (${checkout.rejected} refused, ${checkout.errors} errors)`],
+          ['checkouts accepted', `${checkout.accepted} (${checkout.rejected} refused, ${checkout.errors} errors${checkout.errors ? `: ${JSON.stringify(checkout.errorKinds)}` : ''})`],
           ['accepted / s', checkout.acceptedPerSecond.toFixed(1)],
           ['confirmed', String(checkout.confirmed)],
           ['confirmed / s', checkout.confirmedPerSecond.toFixed(1)],

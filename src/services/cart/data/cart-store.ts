@@ -23,7 +23,11 @@ const keyOf = (userId: string) => `cart:${userId}`;
 function parse(raw: string | null): StoredCart {
   if (raw === null) return emptyCart();
   const value = JSON.parse(raw) as Partial<StoredCart>;
-  return { lines: Array.isArray(value.lines) ? value.lines : [], updatedAt: value.updatedAt ?? null };
+  return {
+    lines: Array.isArray(value.lines) ? value.lines : [],
+    updatedAt: value.updatedAt ?? null,
+    ...(Array.isArray(value.takenOrders) ? { takenOrders: value.takenOrders } : {}),
+  };
 }
 
 /**

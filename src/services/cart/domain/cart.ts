@@ -9,15 +9,18 @@ export const maxCartLines = cartLimits.lines;
 export interface StoredLine {
   productId: string;
   quantity: number;
-  /** RFC 3339: the last time the customer changed this line (order.placed clears older lines). */
-  changedAt: string;
 }
 
 /** The cart as kept in the key-value store: lines in the order they were first added. */
 export interface StoredCart {
   lines: StoredLine[];
   updatedAt: string | null;
+  /** The last orders taken out of this cart, so taking one out twice changes nothing. */
+  takenOrders?: string[];
 }
+
+/** How many taken order ids a cart remembers; redeliveries come within moments, not weeks. */
+const rememberedOrders = 20;
 
 export const emptyCart = (): StoredCart => ({ lines: [], updatedAt: null });
 
@@ -48,22 +51,27 @@ export function setLine(cart: StoredCart, productId: string, quantity: number, n
     quantity === 0
       ? kept.filter((l) => l.productId !== productId)
       : exists
-        ? kept.map((l) => (l.productId === productId ? { productId, quantity, changedAt: at } : l))
-        : [...kept, { productId, quantity, changedAt: at }];
+        ? kept.map((l) => (l.productId === productId ? { productId, quantity } : l))
+        : [...kept, { productId, quantity }];
   if (lines.length > maxCartLines) {
     throw new AppError('validation_failed', `A cart holds at most ${maxCartLines} different products; remove one first.`, {
       errors: [{ path: '/productId', message: `would be line ${lines.length}, above ${maxCartLines}` }],
       maxLines: maxCartLines,
     });
   }
-  return { lines, updatedAt: at };
+  return { ...cart, lines, updatedAt: at };
 }
 
 /**
- * The cart once an order took it: lines last changed before `placedAt` were what the order
- * read, so they go; a line the customer changed after checkout stays. Null: nothing to drop.
+ * The cart once an order took its lines: the ordered quantities come out, whatever the customer
+ * added since (to the same products too) stays. Null when this order was already taken out.
  */
-export function afterOrderPlaced(cart: StoredCart, placedAt: Date, now: Date): StoredCart | null {
-  const lines = cart.lines.filter((l) => Date.parse(l.changedAt) > placedAt.getTime());
-  return lines.length === cart.lines.length ? null : { lines, updatedAt: now.toISOString() };
+export function afterOrderPlaced(cart: StoredCart, orderId: string, ordered: { productId: string; quantity: number }[], now: Date): StoredCart | null {
+  if (cart.takenOrders?.includes(orderId)) return null;
+  const taken = new Map(ordered.map((l) => [l.productId, l.quantity]));
+  const lines = cart.lines.flatMap((l) => {
+    const left = l.quantity - (taken.get(l.productId) ?? 0);
+    return left > 0 ? [{ ...l, quantity: left }] : [];
+  });
+  return { lines, updatedAt: now.toISOString(), takenOrders: [...(cart.takenOrders ?? []), orderId].slice(-rememberedOrders) };
 }

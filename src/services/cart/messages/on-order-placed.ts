@@ -5,15 +5,15 @@ import type { CartContext } from '../domain/cart-context.js';
 import { emptyOrderedCart } from '../domain/empty-ordered-cart.js';
 
 /**
- * Checkout took the cart: empty it. The cart lives in the key-value store, not in the
- * transaction: the inbox absorbs redeliveries, and emptying twice is harmless anyway.
+ * Checkout took the cart's lines: take them out. The cart lives in the key-value store, not in
+ * the transaction: the inbox absorbs redeliveries, and the cart remembers the orders it gave.
  */
 export function onOrderPlaced(ctx: CartContext): Subscription {
   return {
     event: orderPlacedType,
     async handle(event) {
       if (!Value.Check(OrderPlacedData, event.data)) throw new Error(`${event.type} ${event.id} has malformed data`);
-      await emptyOrderedCart(ctx, event.data.userId, new Date(event.occurredAt));
+      await emptyOrderedCart(ctx, event.data);
     },
   };
 }
