@@ -64,7 +64,7 @@ describe.each(profiles)('HTTP conventions (%s profile)', (profile) => {
     const res = await call(app, 'GET', '/metrics');
     expect(res.status).toBe(200);
     expect(res.text).toMatch(/emporium_http_request_duration_seconds_bucket\{[^}]*route="\/api\/v1\/me"/);
-    expect(res.text).toMatch(/emporium_http_requests_total\{method="POST",route="\/api\/v1\/auth\/register",status="201"\}/);
+    expect(res.text).toMatch(/emporium_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/auth\/register",status="201"\} \d+/);
     expect(res.text).toContain('emporium_outbox_backlog');
   });
 

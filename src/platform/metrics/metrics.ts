@@ -7,15 +7,9 @@ export function createMetrics(labels: Record<string, string> = {}) {
   collectDefaultMetrics({ register: registry, prefix: 'emporium_' });
   return {
     registry,
-    httpRequests: new Counter({
-      name: 'emporium_http_requests_total',
-      help: 'HTTP requests answered, by method, route template and status.',
-      labelNames: ['method', 'route', 'status'] as const,
-      registers: [registry],
-    }),
     httpDuration: new Histogram({
       name: 'emporium_http_request_duration_seconds',
-      help: 'Time to answer an HTTP request, by method, route template and status.',
+      help: 'Time to answer an HTTP request, by method, route template and status (its _count counts requests).',
       labelNames: ['method', 'route', 'status'] as const,
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],

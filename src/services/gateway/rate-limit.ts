@@ -10,14 +10,17 @@ const hourMs = 3_600_000;
  * the key-value store, so every gateway instance on one Redis counts together.
  */
 export function createRateLimiter(kv: KvStore, auth: AuthGuards, limitPerHour: number) {
+  const limit = String(limitPerHour);
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const principal = await auth.identify(request);
     const subject = principal ? `user:${principal.userId}` : `ip:${request.ip}`;
     const { value, ttlMs } = await kv.increment(`ratelimit:${subject}`, hourMs);
     const reset = Math.max(1, Math.ceil(ttlMs / 1000));
-    reply.header('RateLimit-Limit', limitPerHour);
-    reply.header('RateLimit-Remaining', Math.max(0, limitPerHour - value));
-    reply.header('RateLimit-Reset', reset);
+    reply.headers({
+      'ratelimit-limit': limit,
+      'ratelimit-remaining': String(Math.max(0, limitPerHour - value)),
+      'ratelimit-reset': String(reset),
+    });
     if (value > limitPerHour) {
       reply.header('Retry-After', reset);
       throw new AppError('rate_limited', `Limit of ${limitPerHour} requests per hour reached; try again in ${reset} s.`);
