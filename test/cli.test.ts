@@ -105,6 +105,12 @@ describe.each(profiles)('emporium start (%s profile)', (profile) => {
     expect(run.output().trim()).toBe('emporium: PORT must be a whole number from 0 to 65535 (got "eighty")');
   });
 
+  it('refuses to start a service alone without the address of a service it needs', async () => {
+    const run = emporium(['start', 'orders'], env);
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toMatch(/^emporium: CATALOG_URL must be set: catalog does not run in this process\.$/m);
+  });
+
   it('creates an admin from the command line', async () => {
     const run = emporium(['admin', 'create', '--email', 'ops@example.com', '--password', 'a long password'], env);
     expect(await run.exited).toBe(0);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { ServiceDeps, ServiceModule, ServiceName } from '../platform/runtime/service-module.js';
 import { createMailer } from '../platform/mail/create-mailer.js';
+import { ConfigError } from '../platform/config/load-config.js';
 import { createIdentityService } from '../services/identity/identity-service.js';
 import { createCatalogService, type CatalogService } from '../services/catalog/catalog-service.js';
 import { createCartService, type CartService } from '../services/cart/cart-service.js';
@@ -19,7 +20,7 @@ export type RunnableService = (typeof serviceNames)[number];
 export type Peers = Map<RunnableService, ServiceModule>;
 
 const remote = (url: string | undefined, variable: string, service: string): string => {
-  if (!url) throw new Error(`${variable} must be set: ${service} does not run in this process.`);
+  if (!url) throw new ConfigError(`${variable} must be set: ${service} does not run in this process.`);
   return url;
 };
 
