@@ -55,10 +55,13 @@ export function buildHttpApp({ config, logger, metrics }: HttpAppOptions): HttpA
     },
     crossOriginResourcePolicy: { policy: 'cross-origin' },
   });
-  app.register(cors, {
-    origin: config.corsOrigins,
-    exposedHeaders: ['ETag', 'X-Request-Id', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After', 'Idempotent-Replayed'],
-  });
+  // With no origin allowed there is nothing to answer to a browser's CORS checks: no hook at all.
+  if (config.corsOrigins.length > 0) {
+    app.register(cors, {
+      origin: config.corsOrigins,
+      exposedHeaders: ['ETag', 'X-Request-Id', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After', 'Idempotent-Replayed'],
+    });
+  }
 
   app.addHook('onRequest', async (request, reply) => {
     reply.headers(security).header('X-Request-Id', request.id);
