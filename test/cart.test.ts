@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { orderPlaced } from '../src/contracts/events/order-events.js';
@@ -6,24 +6,16 @@ import { writeOutboxEvents } from '../src/platform/messaging/outbox.js';
 import type { CartService } from '../src/services/cart/cart-service.js';
 import { profiles } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
-import { call, createAdmin, registerUser, type TestUser } from './support/http.js';
+import { call, createAdmin, registerUser, type TestUser, createProduct } from './support/http.js';
 import { settle } from './support/eventually.js';
 
-const unique = (label: string) => `${label}-${randomBytes(4).toString('hex')}`;
 const usd = (amount: number) => ({ amount, currency: 'USD' });
 
 describe.each(profiles)('cart (%s profile)', (profile) => {
   let app: TestApp;
   let admin: TestUser;
 
-  const newProduct = async (price = 1500) => {
-    const res = await call(app, 'POST', '/api/v1/products', {
-      token: admin.accessToken,
-      body: { sku: unique('CART'), name: unique('Mug'), description: 'Holds tea.', price: { amount: price }, stock: 50 },
-    });
-    expect(res.status, res.text).toBe(201);
-    return res.body as { id: string; sku: string; name: string };
-  };
+  const newProduct = (price = 1500) => createProduct(app, admin, 50, price, 'Mug');
   const cartOf = (user: TestUser) => call(app, 'GET', '/api/v1/cart', { token: user.accessToken });
   const add = (user: TestUser, productId: string, quantity: number) =>
     call(app, 'POST', '/api/v1/cart/items', { token: user.accessToken, body: { productId, quantity } });

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { orderCancelled, type OrderCancelledData } from '../src/contracts/events/order-events.js';
@@ -8,9 +8,8 @@ import { writeOutboxEvents } from '../src/platform/messaging/outbox.js';
 import type { CatalogService } from '../src/services/catalog/catalog-service.js';
 import { profiles } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
-import { call, createAdmin, type TestUser } from './support/http.js';
+import { call, createAdmin, type TestUser, createProduct } from './support/http.js';
 
-const unique = (label: string) => `${label}-${randomBytes(4).toString('hex')}`;
 const usd = (amount: number) => ({ amount, currency: 'USD' });
 
 /** The catalog's side of the checkout saga, driven by events as the payments and orders services publish them. */
@@ -19,14 +18,7 @@ describe.each(profiles)('catalog saga consumers (%s profile)', (profile) => {
   let admin: TestUser;
   let catalog: CatalogService;
 
-  const newProduct = async (stock: number) => {
-    const res = await call(app, 'POST', '/api/v1/products', {
-      token: admin.accessToken,
-      body: { sku: unique('SAGA'), name: unique('Lamp'), description: 'Lights a room.', price: { amount: 4000 }, stock },
-    });
-    expect(res.status, res.text).toBe(201);
-    return res.body as { id: string };
-  };
+  const newProduct = (stock: number) => createProduct(app, admin, stock, 4000, 'Lamp');
   const stock = async (id: string) =>
     (await sql<{ on_hand: number; reserved: number }>`select on_hand, reserved from catalog.inventory where product_id = ${id}`.execute(app.infrastructure.db.root)).rows[0];
   const reservationStatus = async (orderId: string) =>

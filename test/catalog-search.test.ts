@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { profiles } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
-import { call, createAdmin, type TestUser } from './support/http.js';
+import { call, createAdmin, type TestUser, unique } from './support/http.js';
 
-const unique = (label: string) => `${label}-${randomBytes(4).toString('hex')}`;
 type Item = { id: string; name: string; price: { amount: number }; stock: { available: number }; createdAt: string };
 
 describe.each(profiles)('catalog search and pagination (%s profile)', (profile) => {

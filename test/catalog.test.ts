@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { profiles } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
-import { call, createAdmin, registerUser, type TestUser } from './support/http.js';
+import { call, createAdmin, registerUser, type TestUser, unique } from './support/http.js';
 
-const unique = (label: string) => `${label}-${randomBytes(4).toString('hex')}`;
 
 describe.each(profiles)('catalog products (%s profile)', (profile) => {
   let app: TestApp;

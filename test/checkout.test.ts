@@ -1,12 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { profiles } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
-import { call, createAdmin, registerUser, type TestUser } from './support/http.js';
+import { call, createAdmin, registerUser, type TestUser, createProduct } from './support/http.js';
 import { eventually } from './support/eventually.js';
 
-const unique = (label: string) => `${label}-${randomBytes(4).toString('hex')}`;
 const usd = (amount: number) => ({ amount, currency: 'USD' });
 const isoTime = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 const address = { name: 'Ada Lovelace', line1: '12 St James’s Square', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' };
@@ -17,14 +16,7 @@ describe.each(profiles)('checkout (%s profile)', (profile) => {
   let app: TestApp;
   let admin: TestUser;
 
-  const newProduct = async (stock: number, price = 1250) => {
-    const res = await call(app, 'POST', '/api/v1/products', {
-      token: admin.accessToken,
-      body: { sku: unique('CHK'), name: unique('Lamp'), description: 'Gives light.', price: { amount: price }, stock },
-    });
-    expect(res.status, res.text).toBe(201);
-    return res.body as { id: string; sku: string; name: string };
-  };
+  const newProduct = (stock: number, price = 1250) => createProduct(app, admin, stock, price, 'Lamp');
   const addToCart = async (user: TestUser, productId: string, quantity: number) => {
     const res = await call(app, 'POST', '/api/v1/cart/items', { token: user.accessToken, body: { productId, quantity } });
     expect(res.status, res.text).toBe(200);

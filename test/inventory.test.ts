@@ -1,26 +1,18 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { CatalogService } from '../src/services/catalog/catalog-service.js';
 import { profiles } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
-import { call, createAdmin, type TestUser } from './support/http.js';
+import { call, createAdmin, type TestUser, createProduct } from './support/http.js';
 
-const unique = (label: string) => `${label}-${randomBytes(4).toString('hex')}`;
 
 describe.each(profiles)('inventory and reservations (%s profile)', (profile) => {
   let app: TestApp;
   let admin: TestUser;
   let catalog: CatalogService;
 
-  const newProduct = async (stock: number, price = 1250) => {
-    const res = await call(app, 'POST', '/api/v1/products', {
-      token: admin.accessToken,
-      body: { sku: unique('INV'), name: unique('Widget'), description: 'A widget.', price: { amount: price }, stock },
-    });
-    expect(res.status, res.text).toBe(201);
-    return res.body as { id: string; sku: string; name: string };
-  };
+  const newProduct = (stock: number, price = 1250) => createProduct(app, admin, stock, price, 'Widget');
   const adjust = (id: string, delta: number, reason = 'Stocktake') =>
     call(app, 'POST', `/api/v1/products/${id}/inventory-adjustments`, { token: admin.accessToken, body: { delta, reason } });
   const available = async (id: string) => (await call(app, 'GET', `/api/v1/products/${id}`)).body.stock.available as number;

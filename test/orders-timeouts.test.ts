@@ -5,9 +5,8 @@ import { sql } from 'kysely';
 import type { CatalogService } from '../src/services/catalog/catalog-service.js';
 import { profiles } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
-import { call, createAdmin, registerUser, type TestUser } from './support/http.js';
+import { call, createAdmin, registerUser, type TestUser, createProduct } from './support/http.js';
 
-const unique = (label: string) => `${label}-${randomBytes(4).toString('hex')}`;
 const address = { name: 'Alan Turing', line1: 'Bletchley Park', city: 'Milton Keynes', postalCode: 'MK3 6EB', country: 'GB' };
 
 // Short timeouts, and no background work: the tests run the jobs themselves, as the timers would.
@@ -15,14 +14,7 @@ describe.each(profiles)('order timeouts and the crash window (%s profile)', (pro
   let app: TestApp;
   let admin: TestUser;
 
-  const newProduct = async (stock: number) => {
-    const res = await call(app, 'POST', '/api/v1/products', {
-      token: admin.accessToken,
-      body: { sku: unique('TMO'), name: unique('Clock'), description: 'Ticks.', price: { amount: 4200 }, stock },
-    });
-    expect(res.status, res.text).toBe(201);
-    return res.body as { id: string };
-  };
+  const newProduct = (stock: number) => createProduct(app, admin, stock, 4200, 'Clock');
   const placeOrder = async (user: TestUser, productId: string) => {
     await call(app, 'POST', '/api/v1/cart/items', { token: user.accessToken, body: { productId, quantity: 1 } });
     const res = await call(app, 'POST', '/api/v1/checkout', {

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
@@ -6,10 +6,9 @@ import type { NewEvent } from '../src/contracts/events/envelope.js';
 import { paymentFailed, paymentRefunded, paymentSucceeded } from '../src/contracts/events/payment-events.js';
 import { profiles } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
-import { call, createAdmin, registerUser, type TestUser } from './support/http.js';
+import { call, createAdmin, registerUser, type TestUser, createProduct } from './support/http.js';
 import { eventually } from './support/eventually.js';
 
-const unique = (label: string) => `${label}-${randomBytes(4).toString('hex')}`;
 const usd = (amount: number) => ({ amount, currency: 'USD' });
 const isoTime = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 const address = { name: 'Grace Hopper', line1: '1 Navy Yard', city: 'Arlington', postalCode: '22202', country: 'US' };
@@ -27,14 +26,7 @@ describe.each(profiles)('orders (%s profile)', (profile) => {
   let admin: TestUser;
   let product: { id: string };
 
-  const newProduct = async (stock: number, price = 1500) => {
-    const res = await call(app, 'POST', '/api/v1/products', {
-      token: admin.accessToken,
-      body: { sku: unique('ORD'), name: unique('Kettle'), description: 'Boils water.', price: { amount: price }, stock },
-    });
-    expect(res.status, res.text).toBe(201);
-    return res.body as { id: string };
-  };
+  const newProduct = (stock: number, price = 1500) => createProduct(app, admin, stock, price, 'Kettle');
   const placeOrder = async (user: TestUser, productId = product.id, quantity = 1): Promise<PlacedOrder> => {
     const added = await call(app, 'POST', '/api/v1/cart/items', { token: user.accessToken, body: { productId, quantity } });
     expect(added.status, added.text).toBe(200);

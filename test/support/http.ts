@@ -40,6 +40,9 @@ export interface TestUser {
   refreshToken: string;
 }
 
+/** A name no other test run uses (SKUs, product names). */
+export const unique = (label: string) => `${label}-${randomBytes(4).toString('hex')}`;
+
 export const uniqueEmail = (label = 'user') => `${label}-${randomBytes(5).toString('hex')}@example.com`;
 
 export async function registerUser(app: TestApp, label = 'user'): Promise<TestUser> {
@@ -59,4 +62,20 @@ export async function createAdmin(app: TestApp): Promise<TestUser> {
   const res = await call(app, 'POST', '/api/v1/auth/login', { body: { email, password } });
   if (res.status !== 200) throw new Error(`admin login failed: ${res.status} ${res.text}`);
   return { id, email, password, accessToken: res.body.accessToken, refreshToken: res.body.refreshToken };
+}
+
+export interface CreatedProduct {
+  id: string;
+  sku: string;
+  name: string;
+}
+
+/** A product created through the admin API, with the given stock and price in minor units. */
+export async function createProduct(app: TestApp, admin: TestUser, stock: number, price: number, label = 'Product'): Promise<CreatedProduct> {
+  const res = await call(app, 'POST', '/api/v1/products', {
+    token: admin.accessToken,
+    body: { sku: unique(label.toUpperCase()), name: unique(label), description: `A ${label.toLowerCase()} made for tests.`, price: { amount: price }, stock },
+  });
+  if (res.status !== 201) throw new Error(`creating a product failed: ${res.status} ${res.text}`);
+  return res.body as CreatedProduct;
 }
