@@ -8,7 +8,7 @@ import { createTestApp, type TestApp } from './support/test-app.js';
 /**
  * What the payments service commits, counted by the statements that open each unit of work (the
  * log interleaves concurrent transactions on PostgreSQL, so they are not grouped by begin/commit):
- * a handler's transaction inserts into the inbox, a claim is one statement, a charge one ledger
+ * a consumer's transaction inserts its events into the inbox, a claim is one statement, a charge one ledger
  * write by the processor, a recording transaction starts by locking the claimed payments.
  */
 function commitsOf(statements: string[]) {
@@ -37,12 +37,14 @@ describe.each(profiles)('Payments database cost (%s profile)', (profile) => {
     return commitsOf(seen);
   };
 
-  it('charges a burst of orders with one claim and one recording transaction per round, plus one ledger write each', async () => {
+  it('takes a burst of orders in one or two transactions, charges it with one claim and one recording transaction per round, plus one ledger write each', async () => {
     const total = { amount: 100, currency: 'USD' };
     const events = Array.from({ length: 10 }, () => orderPlaced({ orderId: `ord_${randomUUID()}`, userId: 'u', items: [], total, payment: { token: 'tok_visa' } }));
     // Written where the orders service would write them; the payments schema's relay is the one running here.
     const cost = await observe(1_500, async () => void (await writeOutboxEvents(app.infrastructure.db.forSchema('payments'), events)));
-    expect(cost.handlers).toBe(10);
+    // The first event may start a transaction of its own before the rest has arrived.
+    expect(cost.handlers).toBeGreaterThanOrEqual(1);
+    expect(cost.handlers).toBeLessThanOrEqual(2);
     expect(cost.charges).toBe(10);
     expect(cost.records).toBeLessThanOrEqual(3);
     // Each round that found work, plus the empty looks of the short busy window after it.

@@ -126,7 +126,7 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
       for (const [name, service] of services) {
         if (!service.subscriptions?.length) continue;
         background.push(await startConsumer({
-          consumer: name, db: db.forSchema(name), bus, subscriptions: service.subscriptions, metrics, logger,
+          consumer: name, db: db.forSchema(name), bus, subscriptions: service.subscriptions, prepareEvents: service.prepareEvents, metrics, logger,
           retry: { attempts: config.eventRetryAttempts, baseMs: config.eventRetryBaseMs },
           onCommit: () => wakers.get(name)?.(),
         }));

@@ -3,7 +3,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { EventEnvelope } from '../../contracts/events/envelope.js';
 import type { Logger } from '../logging/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
-import type { EventBus } from './event-bus.js';
+import { consumerBatchSize, type EventBus } from './event-bus.js';
 import { messagingTables } from './messaging-tables.js';
 
 export interface HandlerContext {
@@ -26,6 +26,9 @@ export interface ConsumerOptions {
   db: Kysely<any>;
   bus: EventBus;
   subscriptions: Subscription[];
+  /** Runs first in every transaction, with all its events (see `ServiceModule.prepareEvents`). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  prepareEvents?(events: EventEnvelope[], trx: Transaction<any>): Promise<void>;
   metrics: Metrics;
   logger: Logger;
   retry: { attempts: number; baseMs: number };
@@ -41,12 +44,20 @@ export interface Consumer {
 
 type Outcome = 'ok' | 'duplicate';
 type Attempted = { ok: true; outcome: Outcome } | { ok: false; error: unknown; attempts: number };
+type InTrx = (trx: Transaction<unknown>) => Promise<void>;
+interface Waiting {
+  event: EventEnvelope;
+  taken: () => void;
+  refused: (err: unknown) => void;
+}
 
 const describe = (err: unknown) => (err instanceof Error ? (err.stack ?? err.message) : String(err));
 
 /**
- * Handles each event at most once per consumer in effect: the inbox row and the handler's writes
- * commit together. Failures are retried with growing delay, then parked in `dead_letters`.
+ * Handles each event at most once per consumer in effect: the inbox rows and the handlers' writes
+ * commit together. Events waiting are handled in batches, one transaction each; when a batch
+ * fails, its events are tried one by one, so one bad event neither blocks nor sinks the others.
+ * Failures are retried with growing delay, then parked in `dead_letters`.
  */
 export async function startConsumer(options: ConsumerOptions): Promise<Consumer> {
   const { consumer, metrics, retry } = options;
@@ -56,44 +67,69 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
   for (const s of options.subscriptions) handlers.set(s.event, [...(handlers.get(s.event) ?? []), s]);
   const stopping = new AbortController();
   const inFlight = new Set<Promise<unknown>>();
+  const waiting: Waiting[] = [];
+  let draining = false;
 
-  const handleOnce = async (event: EventEnvelope, alsoInTrx?: (trx: Transaction<unknown>) => Promise<void>): Promise<Outcome> => {
+  /** One transaction: the inbox rows of the events, and the handlers of those not handled before. */
+  const handle = async (events: EventEnvelope[], alsoInTrx?: InTrx): Promise<Outcome[]> => {
     const committed: (() => Promise<void>)[] = [];
     const context: HandlerContext = { afterCommit: (fn) => committed.push(fn) };
-    const outcome = await options.db.transaction().execute(async (trx): Promise<Outcome> => {
+    const outcomes = await options.db.transaction().execute(async (trx): Promise<Outcome[]> => {
+      const ids = [...new Set(events.map((e) => e.id.toLowerCase()))];
       const inserted = await messagingTables(trx)
         .insertInto('inbox')
-        .values({ consumer, event_id: event.id })
+        .values(ids.map((id) => ({ consumer, event_id: id })))
         .onConflict((oc) => oc.doNothing())
         .returning('event_id')
-        .executeTakeFirst();
-      if (inserted) for (const s of handlers.get(event.type) ?? []) await s.handle(event, trx, context);
+        .execute();
+      const fresh = new Set(inserted.map((r) => r.event_id));
+      if (fresh.size > 0) await options.prepareEvents?.(events.filter((e) => fresh.has(e.id.toLowerCase())), trx);
+      const result: Outcome[] = [];
+      for (const event of events) {
+        // A second copy in the same batch is a duplicate like any other.
+        const first = fresh.delete(event.id.toLowerCase());
+        if (first) for (const s of handlers.get(event.type) ?? []) await s.handle(event, trx, context);
+        result.push(first ? 'ok' : 'duplicate');
+      }
       await alsoInTrx?.(trx);
-      return inserted ? 'ok' : 'duplicate';
+      return result;
     });
-    // The effect is durable now; a failure here must not redeliver the event.
-    for (const fn of committed) await fn().catch((err: unknown) => log.warn({ err, eventId: event.id }, 'after-commit step failed'));
-    return outcome;
+    // The effects are durable now; a failure here must not redeliver the events.
+    for (const fn of committed) await fn().catch((err: unknown) => log.warn({ err }, 'after-commit step failed'));
+    return outcomes;
   };
 
-  const attempt = async (event: EventEnvelope, alsoInTrx?: (trx: Transaction<unknown>) => Promise<void>): Promise<Attempted> => {
+  const handled = (events: EventEnvelope[], outcomes: Outcome[]) => {
+    events.forEach((event, i) => {
+      const outcome = outcomes[i] ?? 'duplicate';
+      const labels = { consumer, type: event.type };
+      metrics.eventsHandled.inc({ ...labels, outcome });
+      if (outcome === 'ok') metrics.eventLag.observe(labels, Math.max(0, Date.now() - Date.parse(event.occurredAt)) / 1000);
+    });
+    if (outcomes.includes('ok')) options.onCommit?.();
+  };
+
+  /** Handles one event on its own until it succeeds or runs out of attempts; `failed` is an attempt already made. */
+  const attempt = async (event: EventEnvelope, alsoInTrx?: InTrx, failed?: { error: unknown }): Promise<Attempted> => {
     const labels = { consumer, type: event.type };
+    let lastFailure = failed;
     for (let n = 1; ; n += 1) {
-      try {
-        const outcome = await handleOnce(event, alsoInTrx);
-        metrics.eventsHandled.inc({ ...labels, outcome });
-        if (outcome === 'ok') {
-          metrics.eventLag.observe(labels, Math.max(0, Date.now() - Date.parse(event.occurredAt)) / 1000);
-          options.onCommit?.();
+      if (!lastFailure) {
+        try {
+          const outcomes = await handle([event], alsoInTrx);
+          handled([event], outcomes);
+          return { ok: true, outcome: outcomes[0] ?? 'duplicate' };
+        } catch (error) {
+          lastFailure = { error };
         }
-        return { ok: true, outcome };
-      } catch (error) {
-        metrics.eventsHandled.inc({ ...labels, outcome: 'failed' });
-        log.warn({ err: error, eventId: event.id, type: event.type, attempt: n }, 'handling an event failed');
-        if (n >= retry.attempts || stopping.signal.aborted) return { ok: false, error, attempts: n };
-        // Jitter only lengthens the wait, so delays never shrink from one attempt to the next.
-        await sleep(retry.baseMs * 2 ** (n - 1) * (1 + Math.random() * 0.25), undefined, { signal: stopping.signal }).catch(() => undefined);
       }
+      const { error } = lastFailure;
+      lastFailure = undefined;
+      metrics.eventsHandled.inc({ ...labels, outcome: 'failed' });
+      log.warn({ err: error, eventId: event.id, type: event.type, attempt: n }, 'handling an event failed');
+      if (n >= retry.attempts || stopping.signal.aborted) return { ok: false, error, attempts: n };
+      // Jitter only lengthens the wait, so delays never shrink from one attempt to the next.
+      await sleep(retry.baseMs * 2 ** (n - 1) * (1 + Math.random() * 0.25), undefined, { signal: stopping.signal }).catch(() => undefined);
     }
   };
 
@@ -126,19 +162,49 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
     return work;
   };
 
-  const deliver = (event: EventEnvelope) =>
-    track(
+  /** Retries one event apart from the batches, which go on meanwhile. */
+  const alone = (entry: Waiting, failed?: { error: unknown }) => {
+    void track(
       (async () => {
+        const result = await attempt(entry.event, undefined, failed);
+        if (result.ok) return;
         // Thrown back to the bus, which redelivers later: a stopped consumer must not bury events.
-        if (stopping.signal.aborted) throw new Error(`consumer ${consumer} is stopping`);
-        if (!handlers.has(event.type)) return;
-        const result = await attempt(event);
-        if (!result.ok) {
-          if (stopping.signal.aborted) throw result.error;
-          await bury(event, result.error, result.attempts);
-        }
+        if (stopping.signal.aborted) throw result.error;
+        await bury(entry.event, result.error, result.attempts);
       })(),
-    );
+    ).then(entry.taken, entry.refused);
+  };
+
+  const drain = async () => {
+    try {
+      while (waiting.length > 0 && !stopping.signal.aborted) {
+        const batch = waiting.splice(0, consumerBatchSize);
+        const events = batch.map((w) => w.event);
+        try {
+          handled(events, await handle(events));
+          for (const w of batch) w.taken();
+        } catch (error) {
+          if (batch.length > 1) log.warn({ err: error, events: batch.length }, 'a batch of events failed; handling them one by one');
+          for (const w of batch) alone(w, batch.length === 1 ? { error } : undefined);
+        }
+      }
+      for (const w of waiting.splice(0)) w.refused(new Error(`consumer ${consumer} is stopping`));
+    } finally {
+      draining = false;
+    }
+  };
+
+  const deliver = (event: EventEnvelope): Promise<void> => {
+    if (stopping.signal.aborted) return Promise.reject(new Error(`consumer ${consumer} is stopping`));
+    if (!handlers.has(event.type)) return Promise.resolve();
+    const taken = new Promise<void>((resolve, reject) => waiting.push({ event, taken: resolve, refused: reject }));
+    if (!draining) {
+      draining = true;
+      // Deliveries that came in the same read from the broker (or one in-process publish) join the batch.
+      setImmediate(() => void track(drain()));
+    }
+    return taken;
+  };
 
   const replayRequested = async () => {
     const rows = await db

@@ -1,5 +1,12 @@
 import type { EventEnvelope } from '../../contracts/events/envelope.js';
 
+/**
+ * Most events a consumer handles in one transaction. Under load the events that arrive while a
+ * batch commits form the next one, so commits per event fall as traffic grows; a quiet consumer
+ * still handles each event at once. Brokers hand a consumer more deliveries than this.
+ */
+export const consumerBatchSize = 50;
+
 /** Called once per delivery. Resolving acknowledges; throwing means "deliver again later". */
 export type Deliver = (event: EventEnvelope) => Promise<void>;
 

@@ -157,6 +157,42 @@ describe.each(combinations)('messaging on $database with the $bus bus', ({ datab
     for (const event of events) expect(await svc.effects(event.id)).toBe(1);
   });
 
+  it('handles a burst of events in a few shared transactions, each exactly once', async () => {
+    const transactions = new Set<string>();
+    const svc = await service({
+      relay: false,
+      handler: async (event, trx) => {
+        transactions.add((await sql<{ id: string }>`select txid_current()::text as id`.execute(trx)).rows[0]!.id);
+        await recordEffect(event, trx);
+      },
+    });
+    const burst = Array.from({ length: 40 }, (_, i) => ({ type: 'thing.created', data: { i } }));
+    const events = await svc.outbox.transaction((_trx, send) => send(burst));
+    svc.relay();
+    await eventually(async () => expect(await handled(svc.metrics, 'ok')).toBe(40));
+    for (const event of events) expect(await svc.effects(event.id)).toBe(1);
+    expect(transactions.size).toBeLessThan(40 / 4);
+  });
+
+  it('handles the rest of a burst when one event in it always fails, and parks that one', async () => {
+    const svc = await service({
+      relay: false,
+      attempts: 2,
+      handler: async (event, trx) => {
+        if ((event.data as { poison: boolean }).poison) throw new Error('poisoned');
+        await recordEffect(event, trx);
+      },
+    });
+    const burst = Array.from({ length: 20 }, (_, i) => ({ type: 'thing.created', data: { poison: i === 7 } }));
+    const events = await svc.outbox.transaction((_trx, send) => send(burst));
+    svc.relay();
+    await eventually(async () => expect(await listDeadLetters(svc.db)).toHaveLength(1));
+    const [dead] = await listDeadLetters(svc.db, svc.name);
+    expect(dead).toMatchObject({ event: events[7], attempts: 2 });
+    await eventually(async () => expect(await handled(svc.metrics, 'ok')).toBe(19));
+    for (const [i, event] of events.entries()) expect(await svc.effects(event.id)).toBe(i === 7 ? 0 : 1);
+  });
+
   it('retries a failing handler with growing delays until it succeeds', async () => {
     const calls: number[] = [];
     const svc = await service({

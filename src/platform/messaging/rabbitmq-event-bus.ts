@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type RecoveringChannelModel } from 'amqplib';
 import type { EventEnvelope } from '../../contracts/events/envelope.js';
 import type { Logger } from '../logging/logger.js';
-import type { Deliver, EventBus } from './event-bus.js';
+import { consumerBatchSize, type Deliver, type EventBus } from './event-bus.js';
 
 export interface RabbitMqEventBusOptions {
   url: string;
@@ -11,7 +11,7 @@ export interface RabbitMqEventBusOptions {
   logger: Logger;
   /** Testing switch: every event is published twice. */
   deliverTwice?: boolean;
-  /** Deliveries one consumer handles at the same time. */
+  /** Deliveries handed to one consumer before it acknowledges any. */
   prefetch?: number;
   /** Pause before handing a failed delivery back, so a broken dependency is not hammered. */
   redeliveryDelayMs?: number;
@@ -136,7 +136,8 @@ export class RabbitMqEventBus implements EventBus {
     this.watch(model, publisher, 'publisher channel');
     await publisher.assertExchange(this.exchange, 'topic', { durable: true });
     publisher.on('return', (message: { fields: { routingKey: string }; properties: { messageId?: string } }) =>
-      this.log.warn({ type: message.fields.routingKey, eventId: message.properties.messageId }, 'event has no consumer; dropped by RabbitMQ'),
+      // Normal for facts no service consumes yet (inventory.*): worth a look only when debugging.
+      this.log.debug({ type: message.fields.routingKey, eventId: message.properties.messageId }, 'event has no consumer; dropped by RabbitMQ'),
     );
     for (const entry of this.consumers) await this.startConsuming(model, entry);
     this.model = model;
@@ -154,7 +155,8 @@ export class RabbitMqEventBus implements EventBus {
       arguments: { 'x-queue-type': 'quorum', 'x-delivery-limit': 1_000_000 },
     });
     for (const type of entry.types) await channel.bindQueue(queue, this.exchange, type);
-    await channel.prefetch(this.options.prefetch ?? 32);
+    // Twice a consumer's batch: the next batch gathers while one commits.
+    await channel.prefetch(this.options.prefetch ?? consumerBatchSize * 2);
     const { consumerTag } = await channel.consume(queue, (message) => {
       if (!message) return this.restart(model, `consumer ${entry.consumer} was cancelled by RabbitMQ`);
       const work = this.handle(channel, entry, message);
