@@ -5,7 +5,7 @@ import { createMetrics } from '../src/platform/metrics/metrics.js';
 import { buildHttpApp, type HttpApp } from '../src/platform/http/build-http-app.js';
 import { AppError } from '../src/platform/http/errors.js';
 import { createHttpInventoryClient } from '../src/services/orders/clients/http-inventory-client.js';
-import { createHttpCartReader } from '../src/services/orders/clients/http-cart-reader.js';
+import { createHttpCartClient } from '../src/services/orders/clients/http-cart-client.js';
 import { profiles } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { call, createAdmin, registerUser } from './support/http.js';
@@ -55,7 +55,7 @@ describe.each(profiles)('orders’ HTTP clients for catalog and cart (%s profile
     expect(await inventory.commit(again)).toEqual({ orderId: again, status: 'committed' });
   });
 
-  it('reads a user’s cart lines through the cart’s internal route', async () => {
+  it('reads a user’s cart lines and takes an order out of it through the cart’s internal routes', async () => {
     const admin = await createAdmin(app);
     const user = await registerUser(app);
     const created = await call(app, 'POST', '/api/v1/products', {
@@ -63,9 +63,14 @@ describe.each(profiles)('orders’ HTTP clients for catalog and cart (%s profile
       body: { sku: `CLI-${randomBytes(4).toString('hex')}`, name: 'Remote mug', description: '', price: { amount: 900 }, stock: 9 },
     });
     await call(app, 'POST', '/api/v1/cart/items', { token: user.accessToken, body: { productId: created.body.id, quantity: 4 } });
-    const carts = createHttpCartReader(baseUrl);
+    const carts = createHttpCartClient(baseUrl);
     expect(await carts.linesOf(user.id)).toEqual([{ productId: created.body.id, quantity: 4 }]);
     expect(await carts.linesOf('usr_nobody')).toEqual([]);
+
+    const order = { orderId: 'ord_remote_take', userId: user.id, items: [{ productId: created.body.id, quantity: 3 }] };
+    await carts.takeOrder(order);
+    await carts.takeOrder(order);
+    expect(await carts.linesOf(user.id)).toEqual([{ productId: created.body.id, quantity: 1 }]);
   });
 
   it('reports a service that does not answer as 502 bad_gateway', async () => {

@@ -82,11 +82,31 @@ describe.each(profiles)('checkout (%s profile)', (profile) => {
     expect(placed.rows[0]).toMatchObject({ type: 'order.placed', data: { orderId: order.id, userId: user.id, payment: { token: 'tok_visa' }, total: usd(4950) } });
     expect(placed.rows[0]?.data.items).toHaveLength(2);
 
-    // The cart service empties the cart when it hears of order.placed.
+    // Emptied before the answer, not when order.placed reaches the cart.
+    const cart = await call(app, 'GET', '/api/v1/cart', { token: user.accessToken });
+    expect(cart.body.items).toEqual([]);
+  });
+
+  it('never orders twice a line added right after checkout, whenever order.placed reaches the cart', async () => {
+    const user = await registerUser(app);
+    const lamp = await newProduct(10);
+    await addToCart(user, lamp.id, 2);
+    const first = await checkout(user);
+    expect(first.status, first.text).toBe(202);
+    await addToCart(user, lamp.id, 1);
+
+    const placed = await sql<{ id: string }>`select id from orders.outbox where data->>'orderId' = ${first.body.order.id}`.execute(app.infrastructure.db.root);
+    const eventId = placed.rows[0]?.id;
     await eventually(async () => {
-      const cart = await call(app, 'GET', '/api/v1/cart', { token: user.accessToken });
-      return cart.body.items.length === 0 ? true : undefined;
+      const handled = await sql<{ n: string }>`select count(*) as n from cart.inbox where event_id = ${eventId}`.execute(app.infrastructure.db.root);
+      return Number(handled.rows[0]?.n) === 1 ? true : undefined;
     });
+    const cart = await call(app, 'GET', '/api/v1/cart', { token: user.accessToken });
+    expect(cart.body.items).toMatchObject([{ productId: lamp.id, quantity: 1 }]);
+
+    const second = await checkout(user);
+    expect(second.status, second.text).toBe(202);
+    expect(second.body.order.items).toMatchObject([{ productId: lamp.id, quantity: 1 }]);
   });
 
   it('refuses an empty cart (422 cart_empty) and stores that answer with the key', async () => {

@@ -8,7 +8,7 @@ import { createCartService, type CartService } from '../services/cart/cart-servi
 import { createHttpProductReader } from '../services/cart/clients/http-product-reader.js';
 import { createOrdersService } from '../services/orders/orders-service.js';
 import { createHttpInventoryClient } from '../services/orders/clients/http-inventory-client.js';
-import { createHttpCartReader } from '../services/orders/clients/http-cart-reader.js';
+import { createHttpCartClient } from '../services/orders/clients/http-cart-client.js';
 import { createPaymentsService } from '../services/payments/payments-service.js';
 import { createNotificationsService } from '../services/notifications/notifications-service.js';
 
@@ -40,7 +40,7 @@ export function createService(name: RunnableService, deps: ServiceDeps, peers: P
     case 'orders':
       return createOrdersService(deps, {
         inventory: catalog?.inventory ?? createHttpInventoryClient(remote(config.catalogUrl, 'CATALOG_URL', 'catalog')),
-        carts: cart?.carts ?? createHttpCartReader(remote(config.cartUrl, 'CART_URL', 'cart')),
+        carts: cart?.carts ?? createHttpCartClient(remote(config.cartUrl, 'CART_URL', 'cart')),
       });
     case 'payments':
       return createPaymentsService(deps);

@@ -2,21 +2,32 @@ import { Type, type Static } from 'typebox';
 import { Money } from '../money.js';
 
 /**
- * What other services may ask of the cart service (in process, or over its internal HTTP route
- * `GET /internal/carts/{userId}/lines`). Orders reads a user's cart at checkout; prices there
- * are informative only.
+ * What other services may ask of the cart service (in process, or over its internal HTTP routes
+ * under `/internal/carts/{userId}`). Orders reads a user's cart at checkout and takes the order's
+ * lines out of it once placed; prices there are informative only.
  */
 export interface CartLineRef {
   productId: string;
   quantity: number;
 }
 
-export interface CartReader {
+export interface CartApi {
   /**
    * The user's cart lines as the user sees them (products the catalog no longer sells are left
    * out), empty when there is no cart.
    */
   linesOf(userId: string): Promise<CartLineRef[]>;
+  /**
+   * Takes a placed order's quantities out of the user's cart; what was added since stays. Doing
+   * it again for the same order changes nothing (`order.placed` does it too, in case this failed).
+   */
+  takeOrder(order: PlacedOrderLines): Promise<void>;
+}
+
+export interface PlacedOrderLines {
+  orderId: string;
+  userId: string;
+  items: CartLineRef[];
 }
 
 /** Most units of one product in one cart line, and most lines in one cart. */
@@ -32,6 +43,9 @@ export const CartLineRefSchema = Type.Object(
 /** Body of `GET /internal/carts/{userId}/lines`. */
 export const CartLinesResponse = Type.Object({ items: Type.Array(CartLineRefSchema) }, { additionalProperties: false });
 export type CartLinesResponse = Static<typeof CartLinesResponse>;
+
+/** Body of `POST /internal/carts/{userId}/orders/{orderId}`: the order's lines to take out. */
+export const TakeOrderRequest = Type.Object({ items: Type.Array(CartLineRefSchema, { maxItems: cartLimits.lines }) }, { additionalProperties: false });
 
 export const CartItem = Type.Object(
   {

@@ -1,16 +1,17 @@
-import type { CartReader } from '../../contracts/api/cart-api.js';
+import type { CartApi } from '../../contracts/api/cart-api.js';
 import type { ProductReader } from '../../contracts/api/catalog-api.js';
 import type { ServiceDeps, ServiceModule } from '../../platform/runtime/service-module.js';
 import { createCartStore } from './data/cart-store.js';
 import { cartLines } from './domain/cart-lines.js';
+import { emptyOrderedCart } from './domain/empty-ordered-cart.js';
 import type { CartContext } from './domain/cart-context.js';
 import { registerCartRoutes } from './http/cart-routes.js';
 import { registerInternalCartRoutes } from './http/internal-cart-routes.js';
 import { onOrderPlaced } from './messages/on-order-placed.js';
 
-/** The cart as the runtime sees it, plus the in-process reader the orders service uses. */
+/** The cart as the runtime sees it, plus the in-process API the orders service uses. */
 export interface CartService extends ServiceModule {
-  carts: CartReader;
+  carts: CartApi;
 }
 
 /**
@@ -25,7 +26,10 @@ export function createCartService(deps: ServiceDeps, peers: { products: ProductR
     logger: deps.logger,
     currency: deps.config.storeCurrency,
   };
-  const carts: CartReader = { linesOf: (userId) => cartLines(ctx, userId) };
+  const carts: CartApi = {
+    linesOf: (userId) => cartLines(ctx, userId),
+    takeOrder: (order) => emptyOrderedCart(ctx, order),
+  };
 
   return {
     name: 'cart',

@@ -1,4 +1,4 @@
-import type { CartReader } from '../../contracts/api/cart-api.js';
+import type { CartApi } from '../../contracts/api/cart-api.js';
 import type { InventoryApi } from '../../contracts/api/inventory.js';
 import type { ServiceDeps, ServiceModule } from '../../platform/runtime/service-module.js';
 import type { OrdersDb } from './data/orders-db.js';
@@ -17,7 +17,7 @@ import { onPaymentSucceeded } from './messages/on-payment-succeeded.js';
  * Orders: checkout (the saga's first step), order history, payment outcomes, cancellation and
  * shipping. Publishes order.placed / confirmed / cancelled / shipped; consumes payment events.
  */
-export function createOrdersService(deps: ServiceDeps, peers: { inventory: InventoryApi; carts: CartReader }): ServiceModule {
+export function createOrdersService(deps: ServiceDeps, peers: { inventory: InventoryApi; carts: CartApi }): ServiceModule {
   const { config } = deps;
   const ctx: OrdersContext = {
     db: deps.db.forSchema<OrdersDb>('orders'),

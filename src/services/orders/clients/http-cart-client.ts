@@ -1,9 +1,9 @@
-import type { CartLineRef, CartReader } from '../../../contracts/api/cart-api.js';
+import type { CartLineRef, CartApi } from '../../../contracts/api/cart-api.js';
 import { AppError } from '../../../platform/http/errors.js';
 import { callInternal, joinUrl } from './internal-http.js';
 
-/** The cart service's internal route `GET /internal/carts/:userId/lines`, for orders in another process. */
-export function createHttpCartReader(baseUrl: string): CartReader {
+/** The cart service's internal routes under `/internal/carts/:userId`, for orders in another process. */
+export function createHttpCartClient(baseUrl: string): CartApi {
   return {
     async linesOf(userId) {
       const res = await callInternal('cart', joinUrl(baseUrl, `/internal/carts/${encodeURIComponent(userId)}/lines`), { method: 'GET' });
@@ -12,6 +12,13 @@ export function createHttpCartReader(baseUrl: string): CartReader {
         throw Object.assign(new AppError('bad_gateway', 'The cart service gave an unexpected answer.'), { cause: `status ${res.status}` });
       }
       return items.map((i) => ({ productId: i.productId, quantity: i.quantity }));
+    },
+    async takeOrder({ orderId, userId, items }) {
+      const url = joinUrl(baseUrl, `/internal/carts/${encodeURIComponent(userId)}/orders/${encodeURIComponent(orderId)}`);
+      const res = await callInternal('cart', url, { method: 'POST', body: { items } });
+      if (res.status !== 204) {
+        throw Object.assign(new AppError('bad_gateway', 'The cart service gave an unexpected answer.'), { cause: `status ${res.status}` });
+      }
     },
   };
 }

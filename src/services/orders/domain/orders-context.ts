@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { CartReader } from '../../../contracts/api/cart-api.js';
+import type { CartApi } from '../../../contracts/api/cart-api.js';
 import type { InventoryApi } from '../../../contracts/api/inventory.js';
 import type { Clock } from '../../../platform/clock.js';
 import type { KvStore } from '../../../platform/kv/kv-store.js';
@@ -19,7 +19,7 @@ export interface OrdersContext {
   /** The catalog's stock reservations (in process, or its internal HTTP routes). */
   inventory: InventoryApi;
   /** The cart service's view of a user's cart lines. */
-  carts: CartReader;
+  carts: CartApi;
   /** An order still waiting for its payment after this long is cancelled. */
   paymentTimeoutMs: number;
   /** How long checkout keeps an Idempotency-Key and its answer. */

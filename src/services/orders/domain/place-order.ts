@@ -52,6 +52,7 @@ export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Pr
     throw err;
   }
   ctx.metrics.business.inc({ event: 'order_placed' });
+  await takeOrderFromCart(ctx, orderId, input.userId, lines);
   return { outcome, replayed: false };
 }
 
@@ -59,6 +60,16 @@ export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Pr
 async function releaseReservation(ctx: OrdersContext, orderId: string): Promise<void> {
   await ctx.inventory.release(orderId).catch((err: unknown) => {
     ctx.logger.warn({ err, orderId }, 'releasing the reservation of an order not placed failed; it will expire');
+  });
+}
+
+/**
+ * The answer says the cart is emptied, so it is, before answering: a line added right after
+ * checkout must never be ordered twice. `order.placed` does the same if this call fails.
+ */
+async function takeOrderFromCart(ctx: OrdersContext, orderId: string, userId: string, items: { productId: string; quantity: number }[]): Promise<void> {
+  await ctx.carts.takeOrder({ orderId, userId, items }).catch((err: unknown) => {
+    ctx.logger.warn({ err, orderId }, 'emptying the cart after checkout failed; order.placed will do it');
   });
 }
 
