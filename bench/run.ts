@@ -9,7 +9,7 @@ import { measureDbCeiling } from './db-ceiling.js';
 import { printTable } from './table.js';
 
 /**
- * `npm run bench [-- embedded|real|both]`: starts Emporium and a bare Fastify baseline, loads
+ * `npm run bench [-- embedded|real|both [checkout]]`: starts Emporium and a bare Fastify baseline, loads
  * each from separate processes and prints per scenario requests/s, p50, p99 and errors with the
  * ratio to the baseline; then the checkout scenario, compared with PostgreSQL's own ceiling for
  * a six-commit checkout. The real profile uses DATABASE_URL's server (a fresh database),
@@ -29,6 +29,7 @@ const customers = Number(process.env.BENCH_CUSTOMERS ?? 50);
 const checkoutSeconds = Number(process.env.BENCH_CHECKOUT_SECONDS ?? 15);
 const postgresUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const choice = process.argv[2] ?? 'embedded';
+const checkoutOnly = process.argv[3] === 'checkout';
 const profiles = choice === 'both' ? ['embedded', 'real'] : [choice];
 
 const load = (url: string, paths: string[]) =>
@@ -74,7 +75,8 @@ async function benchProfile(profile: string, baselineUrl: string): Promise<{ row
       AMQP_PREFIX: `bench-${process.pid}`,
     });
   }
-  const server = startNode('src/apps/cli.ts', ['start'], env);
+  // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" to profile the server under load.
+  const server = startNode('src/apps/cli.ts', ['start'], env, (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean));
   try {
     await waitForHttp(`${base}/health/ready`, 60_000);
     const list = (await (await fetch(`${base}/api/v1/products?limit=20`)).json()) as { items: { id: string; categories: string[] }[] };
@@ -82,6 +84,7 @@ async function benchProfile(profile: string, baselineUrl: string): Promise<{ row
     if (!product) throw new Error('the demo catalog is empty');
     const category = product.categories[0] ?? '';
     const rows: [string, LoadResult][] = [];
+    if (checkoutOnly) return { rows, checkout: await runCheckoutScenario(base, admin, customers, checkoutSeconds) };
     rows.push(['baseline: bare Fastify JSON', await load(baselineUrl, ['/'])]);
     rows.push(['GET /api/v1/products/{id} (cache hit)', await load(base, [`/api/v1/products/${product.id}`])]);
     rows.push(['GET /api/v1/products (search, filters)', await load(base, [
@@ -107,7 +110,7 @@ async function main(): Promise<void> {
       process.stdout.write(`\n## ${profile} profile: ${connections} connections, ${durationSeconds} s per read scenario\n\n`);
       const { rows, checkout } = await benchProfile(profile, baselineUrl);
       const baselineRps = rows[0]?.[1].requestsPerSecond ?? 1;
-      printTable(
+      if (rows.length > 0) printTable(
         ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'vs baseline'],
         rows.map(([name, r]) => [name, r.requestsPerSecond.toFixed(0), String(r.p50), String(r.p99), String(r.errors), String(r.non2xx), `${((r.requestsPerSecond / baselineRps) * 100).toFixed(1)}%`]),
       );

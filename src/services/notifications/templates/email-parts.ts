@@ -36,8 +36,17 @@ export const html = (strings: TemplateStringsArray, ...values: (string | number 
  * Money in words for people: integer minor units formatted with the currency's own digits, from
  * an exact decimal string (never through a floating-point division).
  */
+// Building a NumberFormat costs far more than formatting with one: keep one per locale and currency.
+const formats = new Map<string, Intl.NumberFormat>();
+function numberFormat(locale: string, currency: string): Intl.NumberFormat {
+  const key = `${locale} ${currency}`;
+  let format = formats.get(key);
+  if (!format) formats.set(key, (format = new Intl.NumberFormat(locale, { style: 'currency', currency })));
+  return format;
+}
+
 export function formatMoney({ amount, currency }: Money, locale = 'en-US'): string {
-  const format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+  const format = numberFormat(locale, currency);
   const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
   const sign = amount < 0 ? '-' : '';
   const units = String(Math.abs(amount)).padStart(digits + 1, '0');
