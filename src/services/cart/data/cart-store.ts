@@ -33,11 +33,12 @@ function parse(raw: string | null): StoredCart {
 /**
  * One JSON document per cart under `cart:<userId>`, written with compare-and-set: two requests
  * changing one cart at once cannot lose each other's update, and the line rules (99 per line,
- * 100 lines) hold for the whole cart. Every write resets the 30-day expiry; an emptied cart is
- * deleted.
+ * 100 lines) hold for the whole cart. Every write resets the 30-day expiry. An emptied cart is
+ * deleted unless it remembers orders taken out of it: an `order.placed` arriving after the
+ * checkout emptied the cart must still find that it was applied.
  */
 export function createCartStore(kv: KvStore): CartStore {
-  return {
+  const store: CartStore = {
     read: async (userId) => parse(await kv.get(keyOf(userId))),
     async update(userId, change) {
       const key = keyOf(userId);
@@ -46,19 +47,20 @@ export function createCartStore(kv: KvStore): CartStore {
         const current = parse(raw);
         const next = change(current);
         if (next === null) return current;
-        const value = next.lines.length === 0 ? null : JSON.stringify(next);
+        const value = next.lines.length === 0 && !next.takenOrders?.length ? null : JSON.stringify(next);
         const saved =
           raw === null
             ? value === null || (await kv.set(key, value, { ttlMs: cartIdleTtlMs, ifAbsent: true }))
             : await kv.compareAndSet(key, raw, value, cartIdleTtlMs);
-        if (saved) return next.lines.length === 0 ? emptyCart() : next;
+        if (saved) return value === null ? emptyCart() : next;
         // Someone else wrote in between: wait a little (jittered, growing) and redo the change.
         await sleep(Math.random() * Math.min(50, 2 ** attempt));
       }
       throw new AppError('service_unavailable', 'The cart is changing too fast to save this change; try again.');
     },
     clear: async (userId) => {
-      await kv.del(keyOf(userId));
+      await store.update(userId, (cart) => (cart.lines.length === 0 ? null : { ...cart, lines: [], updatedAt: null }));
     },
   };
+  return store;
 }
