@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { unlimited } from './abort-signals.js';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { EventEnvelope } from '../../contracts/events/envelope.js';
 import type { Logger } from '../logging/logger.js';
@@ -65,7 +66,8 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
   const log = options.logger.child({ component: 'consumer', consumer });
   const handlers = new Map<string, Subscription[]>();
   for (const s of options.subscriptions) handlers.set(s.event, [...(handlers.get(s.event) ?? []), s]);
-  const stopping = new AbortController();
+  // Every event being retried waits on it: far more than the default ten listeners.
+  const stopping = unlimited(new AbortController());
   const inFlight = new Set<Promise<unknown>>();
   const waiting: Waiting[] = [];
   let draining = false;

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { unlimited } from './abort-signals.js';
 import type { EventEnvelope } from '../../contracts/events/envelope.js';
 import type { Logger } from '../logging/logger.js';
 import type { Deliver, EventBus } from './event-bus.js';
@@ -18,7 +19,8 @@ export class InProcessEventBus implements EventBus {
   readonly kind = 'in-process' as const;
   private readonly consumers = new Map<string, { types: Set<string>; deliver: Deliver }>();
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly closing = new AbortController();
+  // Every delivery backing off waits on it: far more than the default ten listeners.
+  private readonly closing = unlimited(new AbortController());
 
   constructor(private readonly options: InProcessEventBusOptions = {}) {}
 

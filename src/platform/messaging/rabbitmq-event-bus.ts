@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { unlimited } from './abort-signals.js';
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type RecoveringChannelModel } from 'amqplib';
 import type { EventEnvelope } from '../../contracts/events/envelope.js';
 import type { Logger } from '../logging/logger.js';
@@ -41,7 +42,8 @@ export class RabbitMqEventBus implements EventBus {
   private publisher: ConfirmChannel | null = null;
   private readonly consumers: ConsumerEntry[] = [];
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly closing = new AbortController();
+  // Every delivery backing off waits on it: far more than the default ten listeners.
+  private readonly closing = unlimited(new AbortController());
   private readonly log: Logger;
   private readonly exchange: string;
 
