@@ -41,6 +41,34 @@ describe.each(profiles)('catalog saga consumers (%s profile)', (profile) => {
   });
   afterAll(() => app?.close());
 
+  it('commits bursts of paid orders while checkouts reserve the same products, with no failure and no unit lost', async () => {
+    const [first, second, third] = [await newProduct(1000), await newProduct(1000), await newProduct(1000)].sort((x, y) => (x.id < y.id ? -1 : 1));
+    const one = (p: { id: string }) => ({ productId: p.id, quantity: 1 });
+    // A batch holding the later rows of one order and then wanting an earlier row of the next
+    // would wait on a checkout that holds that earlier row and wants the later one.
+    const paidLines = (i: number) => (i % 2 === 0 ? [one(second!), one(third!)] : [one(first!)]);
+    let paidUnits = 0;
+    let heldUnits = 0;
+    for (let round = 0; round < 4; round += 1) {
+      const paidOrders = Array.from({ length: 20 }, () => randomUUID());
+      for (const [i, orderId] of paidOrders.entries()) expect((await catalog.inventory.reserve(orderId, paidLines(i))).ok).toBe(true);
+      const payments = paidOrders.map((orderId) => ({ ...paid(orderId), id: randomUUID(), version: 1, occurredAt: new Date().toISOString(), traceparent: null }));
+      const [, reserved] = await Promise.all([
+        app.infrastructure.bus.publish(payments),
+        Promise.all(Array.from({ length: 20 }, () => catalog.inventory.reserve(randomUUID(), [one(first!), one(second!)]))),
+      ]);
+      expect(reserved.every((r) => r.ok)).toBe(true);
+      await until(async () => (await Promise.all(paidOrders.map(reservationStatus))).every((s) => s.length === 1 && s[0] === 'committed'), true);
+      paidUnits += 20;
+      heldUnits += 20;
+    }
+    expect(await stock(first!.id)).toEqual({ on_hand: 1000 - paidUnits / 2, reserved: heldUnits });
+    expect(await stock(second!.id)).toEqual({ on_hand: 1000 - paidUnits / 2, reserved: heldUnits });
+    expect(await stock(third!.id)).toEqual({ on_hand: 1000 - paidUnits / 2, reserved: 0 });
+    const dead = await sql<{ n: string }>`select count(*) as n from catalog.dead_letters`.execute(app.infrastructure.db.root);
+    expect(Number(dead.rows[0]?.n)).toBe(0);
+  });
+
   it('commits the reservation when the payment succeeds, once whatever the redeliveries', async () => {
     const product = await newProduct(10);
     const orderId = randomUUID();
