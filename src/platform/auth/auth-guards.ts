@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../http/errors.js';
-import { verifyAccessToken, type Principal } from './access-tokens.js';
+import { createAccessTokenVerifier, type Principal } from './access-tokens.js';
 import type { SessionRegistry } from './session-registry.js';
 
 declare module 'fastify' {
@@ -23,10 +23,11 @@ export interface AuthGuards {
 const bearer = /^Bearer ([\w-]+\.[\w-]+\.[\w-]*)$/;
 
 export function createAuthGuards(publicKey: KeyObject, sessions: SessionRegistry): AuthGuards {
+  const verify = createAccessTokenVerifier(publicKey);
   const identify = async (request: FastifyRequest): Promise<Principal | null> => {
     if (request.principal !== undefined) return request.principal;
     const match = bearer.exec(request.headers.authorization ?? '');
-    const claims = match?.[1] ? await verifyAccessToken(publicKey, match[1]) : null;
+    const claims = match?.[1] ? await verify(match[1]) : null;
     request.principal = claims && (await sessions.isOpen(claims.sessionId)) ? claims : null;
     return request.principal;
   };
