@@ -78,8 +78,7 @@ export function createJsonCache(options: JsonCacheOptions): JsonCache {
 
     async bumpGeneration(ns: string): Promise<void> {
       const key = generationKey(ns);
-      await kv.increment(key, generationTtlMs);
-      await kv.expire(key, generationTtlMs);
+      await kv.increment(key, generationTtlMs, 1, 'sliding');
     },
   };
 }

@@ -118,6 +118,16 @@ export function kvStoreContract(name: string, factory: () => Promise<KvStore>): 
       expect(fresh.ttlMs).toBeGreaterThan(9_000);
     });
 
+    it('a sliding increment gives the counter its whole ttl again', async () => {
+      await kv.increment('sliding', 150, 1, 'sliding');
+      await sleep(100);
+      const second = await kv.increment('sliding', 150, 1, 'sliding');
+      expect(second.value).toBe(2);
+      expect(second.ttlMs).toBeGreaterThan(100);
+      await sleep(100);
+      expect(await kv.get('sliding')).toBe('2');
+    });
+
     it('increment continues a numeric value set before and rejects a non-number', async () => {
       await kv.set('n', '41');
       expect(await kv.increment('n', 1_000)).toEqual({ value: 42, ttlMs: -1 });

@@ -9,6 +9,9 @@ export interface SetOptions {
   ifAbsent?: boolean;
 }
 
+/** How an increment treats the expiry of an existing counter. */
+export type Window = 'fixed' | 'sliding';
+
 export interface CounterResult {
   /** The value after incrementing. */
   value: number;
@@ -26,9 +29,9 @@ export interface KvStore {
   del(...keys: string[]): Promise<number>;
   /**
    * Atomically adds `by` (default 1). A key created by this call expires after `ttlMs`; an
-   * existing key keeps its expiry (a fixed window).
+   * existing key keeps its expiry (`fixed`, the default) or gets `ttlMs` again (`sliding`).
    */
-  increment(key: string, ttlMs: number, by?: number): Promise<CounterResult>;
+  increment(key: string, ttlMs: number, by?: number, window?: Window): Promise<CounterResult>;
   /**
    * Atomically replaces the value when it equals `expected`; `next` null deletes the key.
    * Returns whether it swapped. `ttlMs` sets a new expiry on the swapped value.

@@ -1,4 +1,4 @@
-import type { CounterResult, KvStore, SetOptions } from './kv-store.js';
+import type { CounterResult, KvStore, SetOptions, Window } from './kv-store.js';
 
 interface Entry {
   value: string;
@@ -46,7 +46,7 @@ export class MemoryKvStore implements KvStore {
     return existed;
   }
 
-  async increment(key: string, ttlMs: number, by = 1): Promise<CounterResult> {
+  async increment(key: string, ttlMs: number, by = 1, window: Window = 'fixed'): Promise<CounterResult> {
     if (!Number.isSafeInteger(by)) throw new TypeError(`increment by ${by}: not an integer`);
     const entry = this.live(key);
     if (!entry) {
@@ -57,6 +57,7 @@ export class MemoryKvStore implements KvStore {
     if (!/^-?\d+$/.test(entry.value)) throw new TypeError(`increment ${key}: value is not an integer`);
     const value = Number(entry.value) + by;
     entry.value = String(value);
+    if (window === 'sliding') entry.expiresAt = expiryOf(ttlMs);
     return { value, ttlMs: remaining(entry) };
   }
 

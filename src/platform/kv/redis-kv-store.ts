@@ -1,11 +1,11 @@
 import { Redis } from 'ioredis';
-import type { CounterResult, KvStore, SetOptions } from './kv-store.js';
+import type { CounterResult, KvStore, SetOptions, Window } from './kv-store.js';
 
 // A key created by this call gets the window's expiry; an existing one keeps its own.
 const INCREMENT = `
 local created = redis.call('EXISTS', KEYS[1]) == 0
 local value = redis.call('INCRBY', KEYS[1], ARGV[1])
-if created then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+if created or ARGV[3] == 'sliding' then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return {value, redis.call('PTTL', KEYS[1])}`;
 
 // ARGV: expected, 'del' | 'set', next, ttl in ms ('' keeps the current expiry).
@@ -21,7 +21,7 @@ end
 return 1`;
 
 interface Scripts {
-  kvIncrement(key: string, by: number, ttlMs: number): Promise<[number, number]>;
+  kvIncrement(key: string, by: number, ttlMs: number, window: Window): Promise<[number, number]>;
   kvCompareAndSet(key: string, expected: string, mode: 'del' | 'set', next: string, ttlMs: string): Promise<0 | 1>;
 }
 
@@ -106,8 +106,8 @@ export class RedisKvStore implements KvStore {
     return keys.length === 0 ? 0 : this.client.del(keys);
   }
 
-  async increment(key: string, ttlMs: number, by = 1): Promise<CounterResult> {
-    const [value, ttl] = await this.scripts.kvIncrement(key, by, ttlMs);
+  async increment(key: string, ttlMs: number, by = 1, window: Window = 'fixed'): Promise<CounterResult> {
+    const [value, ttl] = await this.scripts.kvIncrement(key, by, ttlMs, window);
     return { value, ttlMs: ttl };
   }
 

@@ -12,9 +12,10 @@ export interface CartStore {
   /**
    * Applies `change` to the current cart and saves it, atomically: when another write got in
    * first, `change` runs again on what that write left. `change` returns null for "no change"
-   * (nothing is written, the expiry is left alone) and may throw to refuse.
+   * (nothing is written, the expiry is left alone) and may throw to refuse. `known`, a cart this
+   * store just read, is tried first instead of reading it again.
    */
-  update(userId: string, change: (cart: StoredCart) => StoredCart | null): Promise<StoredCart>;
+  update(userId: string, change: (cart: StoredCart) => StoredCart | null, known?: StoredCart): Promise<StoredCart>;
   clear(userId: string): Promise<void>;
 }
 
@@ -38,13 +39,21 @@ function parse(raw: string | null): StoredCart {
  * checkout emptied the cart must still find that it was applied.
  */
 export function createCartStore(kv: KvStore): CartStore {
+  // What each cart read was parsed from: the value a compare-and-set must find unchanged.
+  const stored = new WeakMap<StoredCart, string | null>();
   const store: CartStore = {
-    read: async (userId) => parse(await kv.get(keyOf(userId))),
-    async update(userId, change) {
+    async read(userId) {
+      const raw = await kv.get(keyOf(userId));
+      const cart = parse(raw);
+      stored.set(cart, raw);
+      return cart;
+    },
+    async update(userId, change, known) {
       const key = keyOf(userId);
       for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-        const raw = await kv.get(key);
-        const current = parse(raw);
+        const reuse = attempt === 1 && known !== undefined && stored.has(known);
+        const raw = reuse ? (stored.get(known) ?? null) : await kv.get(key);
+        const current = reuse ? known : parse(raw);
         const next = change(current);
         if (next === null) return current;
         const value = next.lines.length === 0 && !next.takenOrders?.length ? null : JSON.stringify(next);

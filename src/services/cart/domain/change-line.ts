@@ -19,6 +19,6 @@ export async function changeLine(ctx: CartContext, userId: string, productId: st
     throw new AppError('product_not_found', `No product ${productId} is for sale.`, { productId });
   }
   const gone = goneFrom(catalog, before.lines.map((l) => l.productId).filter((id) => id !== productId));
-  const after = await ctx.store.update(userId, (cart) => change(cart, ctx.clock.now(), gone));
+  const after = await ctx.store.update(userId, (cart) => change(cart, ctx.clock.now(), gone), before);
   return viewOf(ctx, after, catalog);
 }

@@ -63,8 +63,7 @@ export function createCatalogCache(options: { kv: KvStore; ttlMs: number; metric
     },
     productsChanged: (ids) =>
       afterWrite(async () => {
-        if (ids.length > 0) await cache.invalidate(...ids.map((id) => `product:${id}`));
-        await cache.bumpGeneration(listsNs);
+        await Promise.all([ids.length > 0 ? cache.invalidate(...ids.map((id) => `product:${id}`)) : undefined, cache.bumpGeneration(listsNs)]);
       }),
     listsChanged: () => afterWrite(() => cache.bumpGeneration(listsNs)),
   };
