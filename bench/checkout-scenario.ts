@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { runForJson } from './processes.js';
 
 /**
@@ -17,6 +18,10 @@ export interface CheckoutFigures {
   checkoutP99: number;
   toConfirmedP50: number;
   toConfirmedP99: number;
+  /** CPU time the server process spent per accepted checkout during the load (ms), when known. */
+  serverCpuMsPerCheckout: number | null;
+  /** Share of the machine's CPU time in use during the load (all processes), when known. */
+  machineBusy: number | null;
 }
 
 interface LoadOutput {
@@ -50,7 +55,13 @@ async function inBatches<T>(count: number, size: number, make: (i: number) => Pr
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
-export async function runCheckoutScenario(base: string, admin: { email: string; password: string }, customers: number, seconds: number): Promise<CheckoutFigures> {
+export async function runCheckoutScenario(
+  base: string,
+  admin: { email: string; password: string },
+  customers: number,
+  seconds: number,
+  serverPid?: number,
+): Promise<CheckoutFigures> {
   const { accessToken: adminToken } = await json<{ accessToken: string }>(`${base}/api/v1/auth/login`, { method: 'POST', body: JSON.stringify(admin) });
   const auth = { authorization: `Bearer ${adminToken}` };
   const productIds = await inBatches(20, 5, async (i) => {
@@ -62,7 +73,9 @@ export async function runCheckoutScenario(base: string, admin: { email: string; 
     return (await json<{ accessToken: string }>(`${base}/api/v1/auth/register`, { method: 'POST', body: JSON.stringify(body) })).accessToken;
   });
 
+  const before = { server: processCpuMs(serverPid), machine: machineCpu() };
   const load = await runForJson<LoadOutput>('bench/checkout-load.ts', [JSON.stringify({ url: base, tokens, productIds, durationSeconds: seconds })]);
+  const after = { server: processCpuMs(serverPid), machine: machineCpu() };
   const placed = new Set(load.orders);
   const orders = await waitForOutcomes(base, auth, placed);
   const confirmed = orders.filter((o) => o.status === 'confirmed');
@@ -83,7 +96,28 @@ export async function runCheckoutScenario(base: string, admin: { email: string; 
     checkoutP99: load.p99,
     toConfirmedP50: percentile(toConfirmed, 50),
     toConfirmedP99: percentile(toConfirmed, 99),
+    serverCpuMsPerCheckout: before.server !== null && after.server !== null && placed.size > 0 ? (after.server - before.server) / placed.size : null,
+    machineBusy: before.machine && after.machine ? (after.machine.busy - before.machine.busy) / (after.machine.total - before.machine.total) : null,
   };
+}
+
+// Linux's /proc, read where it exists; elsewhere these figures are left out.
+const ticksPerSecond = 100;
+
+/** User + system CPU time of a process so far (ms). */
+function processCpuMs(pid: number | undefined): number | null {
+  if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return null;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+}
+
+/** The machine's CPU time so far, all of it and the part not idle (in ticks). */
+function machineCpu(): { busy: number; total: number } | null {
+  if (!existsSync('/proc/stat')) return null;
+  const ticks = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').split(/\s+/).slice(1).map(Number).filter((n) => !Number.isNaN(n));
+  const total = ticks.reduce((a, b) => a + b, 0);
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+  return { busy: total - idle, total };
 }
 
 /** Reads every order of the run once none of them is still waiting for its payment (60 s at most). */

@@ -84,14 +84,14 @@ async function benchProfile(profile: string, baselineUrl: string): Promise<{ row
     if (!product) throw new Error('the demo catalog is empty');
     const category = product.categories[0] ?? '';
     const rows: [string, LoadResult][] = [];
-    if (checkoutOnly) return { rows, checkout: await runCheckoutScenario(base, admin, customers, checkoutSeconds) };
+    if (checkoutOnly) return { rows, checkout: await runCheckoutScenario(base, admin, customers, checkoutSeconds, server.pid) };
     rows.push(['baseline: bare Fastify JSON', await load(baselineUrl, ['/'])]);
     rows.push(['GET /api/v1/products/{id} (cache hit)', await load(base, [`/api/v1/products/${product.id}`])]);
     rows.push(['GET /api/v1/products (search, filters)', await load(base, [
       '/api/v1/products?q=steel', `/api/v1/products?category=${category}`, '/api/v1/products?q=wireless&sort=price_asc',
       `/api/v1/products?category=${category}&minPrice=1000&maxPrice=20000&inStock=true`,
     ])]);
-    const checkout = await runCheckoutScenario(base, admin, customers, checkoutSeconds);
+    const checkout = await runCheckoutScenario(base, admin, customers, checkoutSeconds, server.pid);
     return { rows, checkout };
   } finally {
     await stop(server);
@@ -128,6 +128,8 @@ async function main(): Promise<void> {
           ['confirmed / s', checkout.confirmedPerSecond.toFixed(1)],
           ['POST /checkout p50 / p99 ms', `${checkout.checkoutP50.toFixed(1)} / ${checkout.checkoutP99.toFixed(1)}`],
           ['checkout → confirmed p50 / p99 ms', `${checkout.toConfirmedP50.toFixed(0)} / ${checkout.toConfirmedP99.toFixed(0)}`],
+          ['server CPU per accepted checkout ms', checkout.serverCpuMsPerCheckout === null ? 'n/a' : checkout.serverCpuMsPerCheckout.toFixed(1)],
+          ['machine CPU busy during the load', checkout.machineBusy === null ? 'n/a' : `${(checkout.machineBusy * 100).toFixed(0)}%`],
           ['PostgreSQL ceiling (naive six-commit checkout) / s', ceiling === undefined ? 'n/a' : ceiling.toFixed(1)],
           ['confirmed / s vs ceiling', ceiling ? `${((checkout.confirmedPerSecond / ceiling) * 100).toFixed(0)}%` : 'n/a'],
         ],
