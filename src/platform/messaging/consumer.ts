@@ -184,6 +184,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
         const events = batch.map((w) => w.event);
         try {
           handled(events, await handle(events));
+          metrics.eventBatchSize.observe({ consumer }, events.length);
           for (const w of batch) w.taken();
         } catch (error) {
           if (batch.length > 1) log.warn({ err: error, events: batch.length }, 'a batch of events failed; handling them one by one');

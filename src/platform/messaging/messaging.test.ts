@@ -172,6 +172,9 @@ describe.each(combinations)('messaging on $database with the $bus bus', ({ datab
     await eventually(async () => expect(await handled(svc.metrics, 'ok')).toBe(40));
     for (const event of events) expect(await svc.effects(event.id)).toBe(1);
     expect(transactions.size).toBeLessThan(40 / 4);
+    const sizes = (await svc.metrics.eventBatchSize.get()).values;
+    expect(sizes.find((v) => v.metricName === 'emporium_event_batch_size_sum')?.value).toBe(40);
+    expect(sizes.find((v) => v.metricName === 'emporium_event_batch_size_count')?.value).toBe(transactions.size);
   });
 
   it('handles the rest of a burst when one event in it always fails, and parks that one', async () => {

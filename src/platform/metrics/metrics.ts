@@ -45,6 +45,13 @@ export function createMetrics(labels: Record<string, string> = {}) {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     }),
+    eventBatchSize: new Histogram({
+      name: 'emporium_event_batch_size',
+      help: 'Events a consumer handled in one transaction: near 1 when quiet, larger under load.',
+      labelNames: ['consumer'] as const,
+      buckets: [1, 2, 5, 10, 20, 50],
+      registers: [registry],
+    }),
     deadLetters: new Gauge({
       name: 'emporium_dead_letters',
       help: 'Events waiting in the dead letters, by consumer.',
