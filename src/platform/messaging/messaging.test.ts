@@ -150,6 +150,16 @@ describe.each(combinations)('messaging on $database with the $bus bus', ({ datab
     expect(await svc.effects(event.id)).toBe(1);
   });
 
+  it('writes rows and their events in one statement, all or nothing, and delivers the events', async () => {
+    const svc = await service();
+    const place = (id: string) => svc.outbox.insertWith([(db) => db.insertInto('orders').values({ id })], [{ type: 'thing.created', data: { order: id } }]);
+    const [placed] = await place('o1');
+    await expect(place('o1')).rejects.toThrow();
+    expect(await svc.db.selectFrom('orders').select('id').execute()).toEqual([{ id: 'o1' }]);
+    expect(await svc.db.selectFrom('outbox').select('id').execute()).toEqual([{ id: placed!.id }]);
+    await eventually(async () => expect(await svc.effects(placed!.id)).toBe(1));
+  });
+
   it('gives one effect per event when the bus delivers everything twice', async () => {
     const svc = await service({ deliverTwice: true });
     const events = [await svc.emit(), await svc.emit(), await svc.emit()];

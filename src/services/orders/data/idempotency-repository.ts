@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, QueryCreator } from 'kysely';
 import type { OrdersDb } from './orders-db.js';
 
 export interface IdempotencyRecord<Outcome> {
@@ -31,7 +31,12 @@ export async function findIdempotencyRecord<Outcome>(db: Kysely<OrdersDb>, userI
 
 /** Fails with a unique violation of `idempotency_keys_pk` when the key is already taken. */
 export async function insertIdempotencyRecord<Outcome>(db: Kysely<OrdersDb>, record: IdempotencyRecord<Outcome>): Promise<void> {
-  await db
+  await idempotencyRecordInsert(db, record).execute();
+}
+
+/** The insert of a record, to run alone or as part of a larger statement (same unique violation). */
+export function idempotencyRecordInsert<Outcome>(db: QueryCreator<OrdersDb>, record: IdempotencyRecord<Outcome>) {
+  return db
     .insertInto('idempotency_keys')
     .values({
       user_id: record.userId,
@@ -40,8 +45,7 @@ export async function insertIdempotencyRecord<Outcome>(db: Kysely<OrdersDb>, rec
       order_id: record.orderId,
       outcome: JSON.stringify(record.outcome),
       created_at: record.createdAt,
-    })
-    .execute();
+    });
 }
 
 export async function deleteIdempotencyRecordsBefore(db: Kysely<OrdersDb>, before: Date): Promise<number> {

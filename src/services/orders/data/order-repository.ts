@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, QueryCreator, Selectable } from 'kysely';
 import { Order, type OrderSnapshot, type OrderStatus } from '../domain/order.js';
 import type { OrdersDb, OrdersTable } from './orders-db.js';
 
@@ -30,8 +30,13 @@ const changeableColumns = (s: OrderSnapshot) => ({
 });
 
 export async function insertOrder(db: Kysely<OrdersDb>, order: Order): Promise<void> {
+  await orderInsert(db, order).execute();
+}
+
+/** The insert of a new order, to run alone or as part of a larger statement. */
+export function orderInsert(db: QueryCreator<OrdersDb>, order: Order) {
   const s = order.snapshot;
-  await db
+  return db
     .insertInto('orders')
     .values({
       id: s.id,
@@ -42,8 +47,7 @@ export async function insertOrder(db: Kysely<OrdersDb>, order: Order): Promise<v
       shipping_address: JSON.stringify(s.shippingAddress),
       created_at: s.createdAt,
       ...changeableColumns(s),
-    })
-    .execute();
+    });
 }
 
 /** Writes what an order's change touched. */

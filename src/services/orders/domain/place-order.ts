@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { insertIdempotencyRecord } from '../data/idempotency-repository.js';
-import { insertOrder } from '../data/order-repository.js';
+import { idempotencyRecordInsert, insertIdempotencyRecord, type IdempotencyRecord } from '../data/idempotency-repository.js';
+import { orderInsert } from '../data/order-repository.js';
 import type { OrdersDb } from '../data/orders-db.js';
 import { isUniqueViolation } from '../data/pg-errors.js';
 import type { CheckoutAnswer, CheckoutOutcome, CheckoutRequest } from './checkout-outcome.js';
@@ -19,8 +19,9 @@ export interface PlaceOrderInput {
 
 /**
  * The checkout saga's first step: read the cart, reserve its stock under a new order id, then in
- * ONE transaction write the idempotency record, the order and `order.placed`. Payment runs later.
- * A reservation whose order could not be written is released at once (and would expire anyway).
+ * ONE statement (one transaction, one round trip) write the idempotency record, the order and
+ * `order.placed`. Payment runs later. A reservation whose order could not be written is released
+ * at once (and would expire anyway).
  */
 export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Promise<CheckoutAnswer> {
   const lines = await ctx.carts.linesOf(input.userId);
@@ -41,10 +42,9 @@ export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Pr
   });
   const outcome: CheckoutOutcome = { result: 'placed', order: toOrderView(order.snapshot) };
   try {
-    await ctx.outbox.transaction(async (trx, emit) => {
-      await remember(trx, input, outcome, orderId, at);
-      await insertOrder(trx, order);
-      await emit(events, { traceparent: input.traceparent ?? null });
+    const record = recordOf(input, outcome, orderId, at);
+    await ctx.outbox.insertWith([(db) => idempotencyRecordInsert(db, record), (db) => orderInsert(db, order)], events, {
+      traceparent: input.traceparent ?? null,
     });
   } catch (err) {
     await releaseReservation(ctx, orderId);
@@ -85,12 +85,14 @@ async function refuse(ctx: OrdersContext, input: PlaceOrderInput, outcome: Check
   return { outcome, replayed: false };
 }
 
+const recordOf = (input: PlaceOrderInput, outcome: CheckoutOutcome, orderId: string | null, at: Date): IdempotencyRecord<CheckoutOutcome> => ({
+  userId: input.userId,
+  key: input.idempotency.key,
+  fingerprint: input.idempotency.fingerprint,
+  orderId,
+  outcome,
+  createdAt: at,
+});
+
 const remember = (db: Kysely<OrdersDb>, input: PlaceOrderInput, outcome: CheckoutOutcome, orderId: string | null, at: Date) =>
-  insertIdempotencyRecord(db, {
-    userId: input.userId,
-    key: input.idempotency.key,
-    fingerprint: input.idempotency.fingerprint,
-    orderId,
-    outcome,
-    createdAt: at,
-  });
+  insertIdempotencyRecord(db, recordOf(input, outcome, orderId, at));
