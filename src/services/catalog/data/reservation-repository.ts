@@ -2,12 +2,21 @@ import { sql, type Kysely } from 'kysely';
 import type { ReservedLine } from '../../../contracts/api/inventory.js';
 import type { CatalogDb, ReservationStatus } from './catalog-db.js';
 
+const orderLockPrefix = 'catalog.reservation:';
+
 /**
  * Serialises every reserve, commit and release of one order until the transaction ends, so a
  * retried call waits for the first and then sees what it did.
  */
 export async function lockOrder(trx: Kysely<CatalogDb>, orderId: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`catalog.reservation:${orderId}`}, 0))`.execute(trx);
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`${orderLockPrefix}${orderId}`}, 0))`.execute(trx);
+}
+
+/** `lockOrder` for many orders in one statement, taken in the order given. */
+export async function lockOrders(trx: Kysely<CatalogDb>, orderIds: string[]): Promise<void> {
+  await sql`
+    select pg_advisory_xact_lock(hashtextextended(${orderLockPrefix} || id, 0))
+    from (select id from unnest(${orderIds}::text[]) with ordinality as given(id, n) order by n) as ordered`.execute(trx);
 }
 
 /**

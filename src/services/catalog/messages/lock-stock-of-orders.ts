@@ -1,7 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { EventEnvelope } from '../../../contracts/events/envelope.js';
 import type { CatalogDb } from '../data/catalog-db.js';
-import { lockOrder } from '../data/reservation-repository.js';
+import { lockOrders } from '../data/reservation-repository.js';
 
 const orderIdOf = (event: EventEnvelope): string | undefined => {
   const data = event.data as { orderId?: unknown } | null;
@@ -17,7 +17,7 @@ const orderIdOf = (event: EventEnvelope): string | undefined => {
 export async function lockStockOfOrders(events: EventEnvelope[], trx: Transaction<CatalogDb>): Promise<void> {
   const orderIds = [...new Set(events.map(orderIdOf).filter((id): id is string => id !== undefined))].sort();
   if (orderIds.length < 2) return;
-  for (const orderId of orderIds) await lockOrder(trx, orderId);
+  await lockOrders(trx, orderIds);
   await trx
     .selectFrom('inventory')
     .select('product_id')

@@ -29,11 +29,7 @@ const changeableColumns = (s: OrderSnapshot) => ({
   updated_at: s.updatedAt,
 });
 
-export async function insertOrder(db: Kysely<OrdersDb>, order: Order): Promise<void> {
-  await orderInsert(db, order).execute();
-}
-
-/** The insert of a new order, to run alone or as part of a larger statement. */
+/** The insert of a new order, as part of a larger statement. */
 export function orderInsert(db: QueryCreator<OrdersDb>, order: Order) {
   const s = order.snapshot;
   return db
