@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { serviceNames } from '../src/apps/service-catalogue.js';
+import { deleteRedisKeys } from '../src/platform/kv/redis-testing.js';
+import { deleteRabbitTopology } from '../src/platform/messaging/rabbitmq-testing.js';
 import { freePort, runForJson, startNode, stop, waitForHttp } from './processes.js';
 import { runCheckoutScenario, type CheckoutFigures } from './checkout-scenario.js';
 import { measureDbCeiling } from './db-ceiling.js';
@@ -35,6 +38,9 @@ const profiles = choice === 'both' ? ['embedded', 'real'] : [choice];
 const load = (url: string, paths: string[]) =>
   runForJson<LoadResult>('bench/load.ts', [JSON.stringify({ url, paths, connections, durationSeconds })]);
 
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
 async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `emporium_bench_${process.pid}`;
   const admin = new pg.Client({ connectionString: postgresUrl });
@@ -66,13 +72,14 @@ async function benchProfile(profile: string, baselineUrl: string): Promise<{ row
     DATABASE_URL: '', REDIS_URL: '', AMQP_URL: '',
   };
   const database = profile === 'real' ? await freshDatabase() : undefined;
+  const prefix = `bench-${process.pid}`;
   if (database) {
     Object.assign(env, {
       DATABASE_URL: database.url,
-      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-      AMQP_URL: process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
-      REDIS_KEY_PREFIX: `bench-${process.pid}:`,
-      AMQP_PREFIX: `bench-${process.pid}`,
+      REDIS_URL: redisUrl,
+      AMQP_URL: amqpUrl,
+      REDIS_KEY_PREFIX: `${prefix}:`,
+      AMQP_PREFIX: prefix,
     });
   }
   // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" to profile the server under load.
@@ -95,7 +102,12 @@ async function benchProfile(profile: string, baselineUrl: string): Promise<{ row
     return { rows, checkout };
   } finally {
     await stop(server);
-    await database?.drop();
+    if (database) {
+      await database.drop();
+      // The servers are shared: leave nothing of this run behind.
+      await deleteRedisKeys(redisUrl, `${prefix}:`);
+      await deleteRabbitTopology(amqpUrl, prefix, serviceNames);
+    }
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

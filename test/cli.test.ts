@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, profiles, realInfra, runId } from './support/infra.js';
+import { deleteRedisKeys } from '../src/platform/kv/redis-testing.js';
+import { deleteRabbitTopology } from '../src/platform/messaging/rabbitmq-testing.js';
+import { serviceNames } from '../src/apps/service-catalogue.js';
 
 interface Running {
   child: ChildProcess;
@@ -52,6 +55,7 @@ describe.each(profiles)('emporium start (%s profile)', (profile) => {
       cleanups.push(database.drop);
       const id = runId('cli');
       env = { ...env, DATABASE_URL: database.url, REDIS_URL: realInfra.redisUrl, AMQP_URL: realInfra.amqpUrl, REDIS_KEY_PREFIX: `${id}:`, AMQP_PREFIX: id };
+      cleanups.push(() => deleteRedisKeys(realInfra.redisUrl, `${id}:`), () => deleteRabbitTopology(realInfra.amqpUrl, id, serviceNames));
     }
   });
   afterAll(async () => {

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import amqp from 'amqplib';
+import { deleteRedisKeys } from '../../src/platform/kv/redis-testing.js';
+import { deleteRabbitTopology } from '../../src/platform/messaging/rabbitmq-testing.js';
 import { loadConfig } from '../../src/platform/config/load-config.js';
 import type { Config } from '../../src/platform/config/config-schema.js';
 import { connectDatabase } from '../../src/platform/db/connect.js';
@@ -54,7 +54,9 @@ export async function createTestApp(profile: ProfileName, options: TestAppOption
     const database = await createTestDatabase();
     cleanups.push(database.drop);
     overrides = { databaseUrl: database.url, redisUrl: realInfra.redisUrl, amqpUrl: realInfra.amqpUrl, redisKeyPrefix: `${id}:`, amqpPrefix: id, ...overrides };
-    if (!options.shareWith) cleanups.push(() => deleteRedisKeys(`${id}:`), () => deleteAmqpNames(id));
+    cleanups.push(() => deleteRabbitTopology(realInfra.amqpUrl, id, serviceNames));
+    // An app sharing another's key-value store leaves its keys to that app.
+    if (!options.shareWith) cleanups.push(() => deleteRedisKeys(realInfra.redisUrl, `${id}:`));
   } else {
     const pglite = await createEmbeddedPglite();
     const db = await connectDatabase({ pglite });
@@ -86,30 +88,4 @@ export async function createTestApp(profile: ProfileName, options: TestAppOption
       for (const cleanup of cleanups.reverse()) await cleanup();
     },
   };
-}
-
-async function deleteRedisKeys(prefix: string): Promise<void> {
-  const redis = new Redis(realInfra.redisUrl);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
-
-async function deleteAmqpNames(prefix: string): Promise<void> {
-  const connection = await amqp.connect(realInfra.amqpUrl);
-  try {
-    const channel = await connection.createChannel();
-    for (const name of serviceNames) await channel.deleteQueue(`${prefix}.${name}`);
-    await channel.deleteExchange(`${prefix}.events`);
-    await channel.close();
-  } finally {
-    await connection.close();
-  }
 }
