@@ -12,11 +12,35 @@ export interface HandlerContext {
   afterCommit(fn: () => Promise<void>): void;
 }
 
+/**
+ * What a service does with one type of event, in the transaction that records the events as
+ * handled: write effects with `trx` only. `handleBatch` takes consecutive events of the type at
+ * once (a busy consumer's batch) with the same effect as taking them one by one, in fewer statements.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export interface Subscription<DB = any> {
-  event: string;
-  /** Runs in the transaction that records the event as handled: write effects with `trx` only. */
-  handle(event: EventEnvelope, trx: Transaction<DB>, context: HandlerContext): Promise<void>;
+export type Subscription<DB = any> = { event: string } & (
+  | { handle(event: EventEnvelope, trx: Transaction<DB>, context: HandlerContext): Promise<void>; handleBatch?: never }
+  | { handleBatch(events: EventEnvelope[], trx: Transaction<DB>, context: HandlerContext): Promise<void>; handle?: never }
+);
+
+type BatchHandler = (events: EventEnvelope[], trx: Transaction<unknown>, context: HandlerContext) => Promise<void>;
+
+const asBatchHandler = (s: Subscription): BatchHandler =>
+  s.handleBatch
+    ? (events, trx, context) => s.handleBatch(events, trx, context)
+    : async (events, trx, context) => {
+        for (const event of events) await s.handle(event, trx, context);
+      };
+
+/** Consecutive events of the same type, in order. */
+function runsOfType(events: EventEnvelope[]): EventEnvelope[][] {
+  const runs: EventEnvelope[][] = [];
+  for (const event of events) {
+    const last = runs.at(-1);
+    if (last?.[0]?.type === event.type) last.push(event);
+    else runs.push([event]);
+  }
+  return runs;
 }
 
 export interface ConsumerOptions {
@@ -64,8 +88,8 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
   const { consumer, metrics, retry } = options;
   const db = messagingTables(options.db);
   const log = options.logger.child({ component: 'consumer', consumer });
-  const handlers = new Map<string, Subscription[]>();
-  for (const s of options.subscriptions) handlers.set(s.event, [...(handlers.get(s.event) ?? []), s]);
+  const handlers = new Map<string, BatchHandler[]>();
+  for (const s of options.subscriptions) handlers.set(s.event, [...(handlers.get(s.event) ?? []), asBatchHandler(s)]);
   // Every event being retried waits on it: far more than the default ten listeners.
   const stopping = unlimited(new AbortController());
   const inFlight = new Set<Promise<unknown>>();
@@ -85,13 +109,12 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
         .returning('event_id')
         .execute();
       const fresh = new Set(inserted.map((r) => r.event_id));
-      if (fresh.size > 0) await options.prepareEvents?.(events.filter((e) => fresh.has(e.id.toLowerCase())), trx);
-      const result: Outcome[] = [];
-      for (const event of events) {
-        // A second copy in the same batch is a duplicate like any other.
-        const first = fresh.delete(event.id.toLowerCase());
-        if (first) for (const s of handlers.get(event.type) ?? []) await s.handle(event, trx, context);
-        result.push(first ? 'ok' : 'duplicate');
+      // A second copy in the same batch is a duplicate like any other.
+      const result: Outcome[] = events.map((event) => (fresh.delete(event.id.toLowerCase()) ? 'ok' : 'duplicate'));
+      const toHandle = events.filter((_, i) => result[i] === 'ok');
+      if (toHandle.length > 0) await options.prepareEvents?.(toHandle, trx);
+      for (const run of runsOfType(toHandle)) {
+        for (const handleRun of handlers.get(run[0]?.type ?? '') ?? []) await handleRun(run, trx, context);
       }
       await alsoInTrx?.(trx);
       return result;

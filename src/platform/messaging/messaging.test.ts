@@ -10,7 +10,7 @@ import { connectDatabase } from '../db/connect.js';
 import type { Database } from '../db/database.js';
 import { migrateSchema } from '../db/migrate.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
-import { startConsumer, type Consumer } from './consumer.js';
+import { startConsumer, type Consumer, type Subscription } from './consumer.js';
 import { listDeadLetters, requestReplay } from './dead-letters.js';
 import type { EventBus } from './event-bus.js';
 import { InProcessEventBus } from './in-process-event-bus.js';
@@ -77,7 +77,9 @@ describe.each(combinations)('messaging on $database with the $bus bus', ({ datab
   });
 
   /** One service whose handler records an effect per event, wired as the runtime wires it. */
-  async function service(options: { deliverTwice?: boolean; attempts?: number; baseMs?: number; handler?: Handler; consume?: boolean; relay?: boolean } = {}) {
+  async function service(
+    options: { deliverTwice?: boolean; attempts?: number; baseMs?: number; handler?: Handler; subscriptions?: Subscription[]; consume?: boolean; relay?: boolean } = {},
+  ) {
     tests += 1;
     const name = `svc_${tests}`;
     const prefix = runId('msg');
@@ -96,7 +98,7 @@ describe.each(combinations)('messaging on $database with the $bus bus', ({ datab
     const consume = async () => {
       const consumer: Consumer = await startConsumer({
         consumer: name, db: schemaDb, bus, metrics, logger, replayPollMs: 50,
-        subscriptions: [{ event: 'thing.created', handle: (event, trx) => handler(event, trx) }],
+        subscriptions: options.subscriptions ?? [{ event: 'thing.created', handle: (event, trx) => handler(event, trx) }],
         retry: { attempts: options.attempts ?? 3, baseMs: options.baseMs ?? 10 },
       });
       cleanups.push(() => consumer.stop());
@@ -185,6 +187,41 @@ describe.each(combinations)('messaging on $database with the $bus bus', ({ datab
     const sizes = (await svc.metrics.eventBatchSize.get()).values;
     expect(sizes.find((v) => v.metricName === 'emporium_event_batch_size_sum')?.value).toBe(40);
     expect(sizes.find((v) => v.metricName === 'emporium_event_batch_size_count')?.value).toBe(transactions.size);
+  });
+
+  it('hands consecutive events of a type to its batch handler together, in the order they were emitted', async () => {
+    const handledIds: string[] = [];
+    const runs: EventEnvelope[][] = [];
+    const svc = await service({
+      relay: false,
+      subscriptions: [
+        {
+          event: 'thing.created',
+          handleBatch: async (events, trx) => {
+            runs.push(events);
+            for (const event of events) await recordEffect(event, trx);
+            handledIds.push(...events.map((e) => e.id));
+          },
+        },
+        {
+          event: 'thing.removed',
+          handle: async (event, trx) => {
+            await recordEffect(event, trx);
+            handledIds.push(event.id);
+          },
+        },
+      ],
+    });
+    const types = ['created', 'created', 'created', 'created', 'created', 'removed', 'created', 'created', 'created', 'created'];
+    const events = await svc.outbox.transaction((_trx, send) => send(types.map((t, i) => ({ type: `thing.${t}`, data: { i } }))));
+    svc.relay();
+    await eventually(async () => expect(await handled(svc.metrics, 'ok')).toBe(events.length));
+    for (const event of events) expect(await svc.effects(event.id)).toBe(1);
+    expect(handledIds).toEqual(events.map((e) => e.id));
+    expect(runs.flat()).toHaveLength(9);
+    for (const run of runs) expect(run.every((e) => e.type === 'thing.created')).toBe(true);
+    // The first event may be taken alone before the rest arrive; later ones share runs.
+    expect(runs.some((run) => run.length > 1)).toBe(true);
   });
 
   it('handles the rest of a burst when one event in it always fails, and parks that one', async () => {

@@ -8,7 +8,10 @@ export interface EmitOptions {
   traceparent?: string | null;
 }
 
-export type Emit = (events: NewEvent[], options?: EmitOptions) => Promise<EventEnvelope[]>;
+/** An event to write, optionally traced to its own cause (a batch of handled events raises several). */
+export type OutboxEvent = NewEvent & { traceparent?: string | null };
+
+export type Emit = (events: OutboxEvent[], options?: EmitOptions) => Promise<EventEnvelope[]>;
 
 /** One row insert, to be run as part of a larger statement. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -22,14 +25,14 @@ export interface Outbox<DB> {
    * data-modifying CTE: all or nothing like `transaction`, in one round trip instead of one per
    * row plus begin and commit. For hot paths that only insert.
    */
-  insertWith(inserts: RowInsert<DB>[], events: NewEvent[], options?: EmitOptions): Promise<EventEnvelope[]>;
+  insertWith(inserts: RowInsert<DB>[], events: OutboxEvent[], options?: EmitOptions): Promise<EventEnvelope[]>;
 }
 
 /** Writes events to the outbox of the schema `trx` is bound to; they commit or vanish with it. */
 export async function writeOutboxEvents(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   trx: Kysely<any>,
-  events: NewEvent[],
+  events: OutboxEvent[],
   options: EmitOptions = {},
 ): Promise<EventEnvelope[]> {
   if (events.length === 0) return [];
@@ -38,7 +41,7 @@ export async function writeOutboxEvents(
   return envelopes;
 }
 
-function outboxRows(events: NewEvent[], options: EmitOptions) {
+function outboxRows(events: OutboxEvent[], options: EmitOptions) {
   const occurredAt = new Date().toISOString();
   const envelopes: EventEnvelope[] = events.map((e) => ({
     id: randomUUID(),
@@ -46,7 +49,7 @@ function outboxRows(events: NewEvent[], options: EmitOptions) {
     version: e.version ?? 1,
     occurredAt,
     data: e.data,
-    traceparent: options.traceparent ?? null,
+    traceparent: e.traceparent ?? options.traceparent ?? null,
   }));
   const rows = envelopes.map((e) => ({
     id: e.id,

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { jsonRecordset } from '../../../platform/db/json-recordset.js';
 import type { ReservedLine } from '../../../contracts/api/inventory.js';
 import type { CatalogDb, ReservationStatus } from './catalog-db.js';
 
@@ -35,12 +36,38 @@ export interface ReservationRow {
 
 /** The order's reservation lines, sorted `byProductId`. */
 export async function reservationRows(trx: Kysely<CatalogDb>, orderId: string): Promise<ReservationRow[]> {
+  return (await reservationRowsOf(trx, [orderId])).get(orderId) ?? [];
+}
+
+/** `reservationRows` of many orders in one statement, by order id. */
+export async function reservationRowsOf(trx: Kysely<CatalogDb>, orderIds: string[]): Promise<Map<string, ReservationRow[]>> {
   const rows = await trx
     .selectFrom('reservations')
-    .select(['product_id as productId', 'quantity', 'status', 'expires_at as expiresAt'])
-    .where('order_id', '=', orderId)
+    .select(['order_id as orderId', 'product_id as productId', 'quantity', 'status', 'expires_at as expiresAt'])
+    .where('order_id', 'in', orderIds)
     .execute();
-  return rows.sort(byProductId);
+  const byOrder = new Map<string, ReservationRow[]>();
+  for (const { orderId, ...row } of rows.sort(byProductId)) byOrder.set(orderId, [...(byOrder.get(orderId) ?? []), row]);
+  return byOrder;
+}
+
+/**
+ * Every order's lock, then every stock row their reservations touch, each in sorted order, as
+ * `reserveStock` takes them (order first, stock rows by product id): a transaction that goes on
+ * to change them in any order never waits on a request that waits on it.
+ */
+export async function lockOrdersAndStock(trx: Kysely<CatalogDb>, orderIds: string[]): Promise<void> {
+  const sorted = [...new Set(orderIds)].sort();
+  if (sorted.length === 0) return;
+  await lockOrders(trx, sorted);
+  await trx
+    .selectFrom('inventory')
+    .select('product_id')
+    .where('product_id', 'in', (eb) => eb.selectFrom('reservations').select('product_id').where('order_id', 'in', sorted))
+    // Byte order, as `byProductId` compares in code.
+    .orderBy(sql`product_id collate "C"`)
+    .forUpdate()
+    .execute();
 }
 
 /** Lines still held or committed, as `reserve` answered them. */
@@ -73,15 +100,21 @@ export async function returnHeldStock(trx: Kysely<CatalogDb>, lines: { productId
   }
 }
 
-/** Takes held quantities out of on-hand for good (the order was paid). */
+/**
+ * Takes held quantities out of on-hand for good (the orders were paid), one statement for all
+ * lines. Rows are changed in no set order: lock them first (`lockOrdersAndStock`).
+ */
 export async function takeHeldStock(trx: Kysely<CatalogDb>, lines: { productId: string; quantity: number }[]): Promise<void> {
-  for (const line of lines) {
-    await trx
-      .updateTable('inventory')
-      .set((eb) => ({ on_hand: eb('on_hand', '-', line.quantity), reserved: eb('reserved', '-', line.quantity) }))
-      .where('product_id', '=', line.productId)
-      .execute();
-  }
+  const totals = new Map<string, number>();
+  for (const line of lines) totals.set(line.productId, (totals.get(line.productId) ?? 0) + line.quantity);
+  if (totals.size === 0) return;
+  const taken = jsonRecordset('taken', { product_id: 'text', quantity: 'integer' }, [...totals].map(([product_id, quantity]) => ({ product_id, quantity })));
+  await trx
+    .updateTable('inventory')
+    .from(taken)
+    .set({ on_hand: sql`inventory.on_hand - taken.quantity`, reserved: sql`inventory.reserved - taken.quantity` })
+    .whereRef('inventory.product_id', '=', sql.ref('taken.product_id'))
+    .execute();
 }
 
 /** Puts committed quantities back on hand (a paid order was cancelled); the levels after it. */
@@ -102,9 +135,10 @@ export async function restockCommitted(
   return levels;
 }
 
+/** Moves the lines of these orders that are in status `from` to `to`. */
 export async function setReservationStatus(
   trx: Kysely<CatalogDb>,
-  orderId: string,
+  orderIds: string[],
   from: ReservationStatus,
   to: ReservationStatus,
   now: Date,
@@ -112,7 +146,7 @@ export async function setReservationStatus(
   await trx
     .updateTable('reservations')
     .set({ status: to, updated_at: now })
-    .where('order_id', '=', orderId)
+    .where('order_id', 'in', orderIds)
     .where('status', '=', from)
     .execute();
 }

@@ -1,27 +1,48 @@
 import type { ReservationOutcome } from '../../../contracts/api/inventory.js';
 import { catalogEvent } from '../../../contracts/events/catalog-events.js';
-import { lockOrder, reservationRows, setReservationStatus, takeHeldStock } from '../data/reservation-repository.js';
+import { lockOrdersAndStock, reservationRowsOf, setReservationStatus, takeHeldStock } from '../data/reservation-repository.js';
 import type { CatalogContext } from './catalog-context.js';
 import type { StepResult, StockStep } from './stock-step.js';
 
+type CommitStatus = ReservationOutcome['status'];
+
 /**
- * The order is paid: held stock leaves on-hand for good. Repeating it changes nothing; a
- * reservation that was released first (expired, cancelled) stays released and says so.
+ * The orders are paid: their held stock leaves on-hand for good, a handful of statements for any
+ * number of orders. Repeating it changes nothing; a reservation that was released first
+ * (expired, cancelled) stays released and says so. `traceparent` traces each order's event to its cause.
  */
-export async function commitReservationIn(step: StockStep, orderId: string): Promise<StepResult<ReservationOutcome['status']>> {
+export async function commitReservationsIn(
+  step: StockStep,
+  orders: { orderId: string; traceparent?: string | null }[],
+): Promise<{ statuses: Map<string, CommitStatus>; productIds: string[] }> {
   const { trx } = step;
-  await lockOrder(trx, orderId);
-  const rows = await reservationRows(trx, orderId);
-  const held = rows.filter((r) => r.status === 'held');
-  if (held.length === 0) {
-    const settled = rows.some((r) => r.status === 'committed') ? 'committed' : rows.length > 0 ? 'released' : 'none';
-    return { status: settled, productIds: [] };
+  const orderIds = orders.map((o) => o.orderId);
+  await lockOrdersAndStock(trx, orderIds);
+  const rowsOf = await reservationRowsOf(trx, orderIds);
+  const statuses = new Map<string, CommitStatus>();
+  const taken: { orderId: string; lines: { productId: string; quantity: number }[]; traceparent: string | null }[] = [];
+  for (const { orderId, traceparent } of orders) {
+    if (statuses.has(orderId)) continue;
+    const rows = rowsOf.get(orderId) ?? [];
+    const held = rows.filter((r) => r.status === 'held');
+    if (held.length === 0) {
+      statuses.set(orderId, rows.some((r) => r.status === 'committed') ? 'committed' : rows.length > 0 ? 'released' : 'none');
+      continue;
+    }
+    statuses.set(orderId, 'committed');
+    taken.push({ orderId, lines: held.map((r) => ({ productId: r.productId, quantity: r.quantity })), traceparent: traceparent ?? null });
   }
-  const lines = held.map((r) => ({ productId: r.productId, quantity: r.quantity }));
-  await takeHeldStock(trx, lines);
-  await setReservationStatus(trx, orderId, 'held', 'committed', step.now);
-  await step.emit([catalogEvent('inventory.committed', { orderId, lines })]);
-  return { status: 'committed', productIds: lines.map((l) => l.productId) };
+  if (taken.length === 0) return { statuses, productIds: [] };
+  await takeHeldStock(trx, taken.flatMap((t) => t.lines));
+  await setReservationStatus(trx, taken.map((t) => t.orderId), 'held', 'committed', step.now);
+  await step.emit(taken.map(({ orderId, lines, traceparent }) => ({ ...catalogEvent('inventory.committed', { orderId, lines }), traceparent })));
+  return { statuses, productIds: [...new Set(taken.flatMap((t) => t.lines.map((l) => l.productId)))] };
+}
+
+/** `commitReservationsIn` for one order. */
+export async function commitReservationIn(step: StockStep, orderId: string): Promise<StepResult<CommitStatus>> {
+  const { statuses, productIds } = await commitReservationsIn(step, [{ orderId }]);
+  return { status: statuses.get(orderId) ?? 'none', productIds };
 }
 
 /** `commitReservationIn` in a transaction of its own (the InventoryApi), cache dropped after commit. */

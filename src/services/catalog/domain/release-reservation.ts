@@ -30,7 +30,7 @@ export async function releaseReservationIn(
   }
   const lines = held.map((r) => ({ productId: r.productId, quantity: r.quantity }));
   await returnHeldStock(trx, lines);
-  await setReservationStatus(trx, orderId, 'held', 'released', step.now);
+  await setReservationStatus(trx, [orderId], 'held', 'released', step.now);
   await step.emit([catalogEvent('inventory.released', { orderId, lines, reason: options.reason })]);
   return { status: 'released', productIds: lines.map((l) => l.productId) };
 }

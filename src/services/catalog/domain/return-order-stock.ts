@@ -23,7 +23,7 @@ export async function returnOrderStock(step: StockStep, orderId: string): Promis
 
   const reason = `Order ${orderId} cancelled after payment: stock returned`;
   const levels = await restockCommitted(trx, committed);
-  await setReservationStatus(trx, orderId, 'committed', 'restocked', step.now);
+  await setReservationStatus(trx, [orderId], 'committed', 'restocked', step.now);
   await trx
     .insertInto('inventory_adjustments')
     .values(committed.map((r) => ({ product_id: r.productId, delta: r.quantity, reason, adjusted_by: null, created_at: step.now })))

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { NewEvent } from '../../../contracts/events/envelope.js';
+import type { OutboxEvent } from '../../../platform/messaging/outbox.js';
 import type { CatalogDb } from '../data/catalog-db.js';
 
 /**
@@ -9,7 +9,7 @@ import type { CatalogDb } from '../data/catalog-db.js';
  */
 export interface StockStep {
   trx: Kysely<CatalogDb>;
-  emit: (events: NewEvent[]) => Promise<unknown>;
+  emit: (events: OutboxEvent[]) => Promise<unknown>;
   now: Date;
 }
 

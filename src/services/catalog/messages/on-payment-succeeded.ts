@@ -1,20 +1,23 @@
 import { PaymentSucceededData, paymentSucceededType } from '../../../contracts/events/payment-events.js';
 import type { Subscription } from '../../../platform/messaging/consumer.js';
+import { writeOutboxEvents, type OutboxEvent } from '../../../platform/messaging/outbox.js';
 import type { CatalogDb } from '../data/catalog-db.js';
 import type { CatalogContext } from '../domain/catalog-context.js';
-import { commitReservationIn } from '../domain/commit-reservation.js';
-import { payloadOf, stepIn } from './handler-support.js';
+import { commitReservationsIn } from '../domain/commit-reservation.js';
+import { payloadOf } from './handler-support.js';
 
-/** The order is paid: its held stock leaves on-hand for good. */
+/** The orders are paid: their held stock leaves on-hand for good. */
 export function onPaymentSucceeded(ctx: CatalogContext): Subscription<CatalogDb> {
   return {
     event: paymentSucceededType,
-    async handle(event, trx, context) {
-      const { orderId } = payloadOf(PaymentSucceededData, event);
-      const { status, productIds } = await commitReservationIn(stepIn(trx, event, ctx.clock.now()), orderId);
-      if (status !== 'committed') {
+    async handleBatch(events, trx, context) {
+      const orders = events.map((event) => ({ orderId: payloadOf(PaymentSucceededData, event).orderId, traceparent: event.traceparent }));
+      // Each event raised carries its own cause's trace context.
+      const step = { trx, now: ctx.clock.now(), emit: (raised: OutboxEvent[]) => writeOutboxEvents(trx, raised) };
+      const { statuses, productIds } = await commitReservationsIn(step, orders);
+      for (const [orderId, status] of statuses) {
         // Paid, but the stock went back first (the hold expired): worth a look by a person.
-        ctx.logger.warn({ orderId, status }, 'payment succeeded for an order whose stock is no longer held');
+        if (status !== 'committed') ctx.logger.warn({ orderId, status }, 'payment succeeded for an order whose stock is no longer held');
       }
       // After the commit: dropped earlier, a read in between would cache the old stock again.
       if (productIds.length > 0) context.afterCommit(() => ctx.cache.productsChanged(productIds));

@@ -1,4 +1,5 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { jsonRecordset } from '../../../platform/db/json-recordset.js';
 import type { TemplateName } from '../templates/templates.js';
 import type { NotificationsDb, NotificationsTable } from './notifications-db.js';
 
@@ -21,24 +22,27 @@ export interface NewNotification {
   data: unknown;
 }
 
-/** Queues the email unless this event already did; the address is the recipient's as known now. */
-export async function insertNotification(db: Kysely<NotificationsDb>, n: NewNotification, now: Date): Promise<void> {
+/** Queues each email unless its event already did, in one statement; the address is the recipient's as known now. */
+export async function insertNotifications(db: Kysely<NotificationsDb>, queued: NewNotification[], now: Date): Promise<void> {
+  if (queued.length === 0) return;
   await db
     .insertInto('notifications')
-    .values((eb) => ({
-      id: n.id,
-      event_id: n.eventId,
-      template: n.template,
-      user_id: n.userId,
-      channel: 'email',
-      to_address: eb.selectFrom('recipients').select('email').where('user_id', '=', n.userId),
-      subject: n.subject,
-      data: JSON.stringify(n.data ?? {}),
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: now,
-      created_at: now,
-    }))
+    .values((eb) =>
+      queued.map((n) => ({
+        id: n.id,
+        event_id: n.eventId,
+        template: n.template,
+        user_id: n.userId,
+        channel: 'email',
+        to_address: eb.selectFrom('recipients').select('email').where('user_id', '=', n.userId),
+        subject: n.subject,
+        data: JSON.stringify(n.data ?? {}),
+        status: 'pending' as const,
+        attempts: 0,
+        next_attempt_at: now,
+        created_at: now,
+      })),
+    )
     .onConflict((oc) => oc.columns(['event_id', 'template']).doNothing())
     .execute();
 }
@@ -79,14 +83,16 @@ export async function claimDueNotifications(db: Kysely<NotificationsDb>, now: Da
     .execute() as Promise<ClaimedNotification[]>;
 }
 
+/** Records sent emails, one statement for all; their leases end. */
 export async function markSent(db: Kysely<NotificationsDb>, sent: { id: string; to: string }[], now: Date): Promise<void> {
-  for (const { id, to } of sent) {
-    await db
-      .updateTable('notifications')
-      .set({ status: 'sent', sent_at: now, to_address: to, claimed_until: null, last_error: null })
-      .where('id', '=', id)
-      .execute();
-  }
+  if (sent.length === 0) return;
+  const rows = jsonRecordset('sent', { id: 'text', to_address: 'text' }, sent.map(({ id, to }) => ({ id, to_address: to })));
+  await db
+    .updateTable('notifications')
+    .from(rows)
+    .set((eb) => ({ status: 'sent', sent_at: now, to_address: eb.ref('sent.to_address'), claimed_until: null, last_error: null }))
+    .whereRef('notifications.id', '=', sql.ref('sent.id'))
+    .execute();
 }
 
 export async function markFailedAttempt(

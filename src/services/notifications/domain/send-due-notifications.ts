@@ -20,10 +20,16 @@ export async function sendDueNotifications(ctx: NotificationsContext): Promise<n
   if (claimed.length === 0) return 0;
   const results = await Promise.all(claimed.map((n) => send(ctx, n)));
   const now = ctx.clock.now();
+  const sent = results.flatMap((r) => ('to' in r ? [r] : []));
+  const failed = results.flatMap((r) => ('error' in r ? [r] : []));
+  // All sent, the usual case: one statement, no transaction around it.
+  if (failed.length === 0) {
+    await markSent(ctx.db, sent, now);
+    return claimed.length;
+  }
   await ctx.db.transaction().execute(async (trx) => {
-    await markSent(trx, results.flatMap((r) => ('to' in r ? [r] : [])), now);
-    for (const r of results) {
-      if (!('error' in r)) continue;
+    await markSent(trx, sent, now);
+    for (const r of failed) {
       const next = afterFailedSend(r.attempts, now, ctx.delivery);
       await markFailedAttempt(trx, r.id, { ...next, error: r.error });
       if (next.status === 'pending') ctx.work.expectAt(next.nextAttemptAt);

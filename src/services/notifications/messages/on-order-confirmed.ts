@@ -4,12 +4,12 @@ import type { Clock } from '../../../platform/clock.js';
 import type { Subscription } from '../../../platform/messaging/consumer.js';
 import type { NotificationsDb } from '../data/notifications-db.js';
 import type { WorkSignal } from '../../../platform/runtime/work-signal.js';
-import { queueNotification } from '../domain/queue-notification.js';
+import { queueNotifications } from '../domain/queue-notification.js';
 
 export const onOrderConfirmed = (clock: Clock, work: WorkSignal): Subscription<NotificationsDb> => ({
   event: orderConfirmedType,
-  handle: async (event, trx) => {
-    await queueNotification(trx, event as EventEnvelope<string, OrderConfirmedData>, 'order_confirmed', clock.now());
+  handleBatch: async (events, trx) => {
+    await queueNotifications(trx, events as EventEnvelope<string, OrderConfirmedData>[], 'order_confirmed', clock.now());
     work.expect();
   },
 });

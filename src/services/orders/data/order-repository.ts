@@ -1,4 +1,5 @@
-import type { Kysely, QueryCreator, Selectable } from 'kysely';
+import { sql, type Kysely, type QueryCreator, type Selectable } from 'kysely';
+import { jsonRecordset } from '../../../platform/db/json-recordset.js';
 import { Order, type OrderSnapshot, type OrderStatus } from '../domain/order.js';
 import type { OrdersDb, OrdersTable } from './orders-db.js';
 
@@ -46,10 +47,41 @@ export function orderInsert(db: QueryCreator<OrdersDb>, order: Order) {
     });
 }
 
-/** Writes what an order's change touched. */
-export async function saveOrder(db: Kysely<OrdersDb>, order: Order): Promise<void> {
-  const s = order.snapshot;
-  await db.updateTable('orders').set(changeableColumns(s)).where('id', '=', s.id).execute();
+/** Writes what the changes of these orders touched, in one statement. */
+export async function saveOrders(db: Kysely<OrdersDb>, orders: Order[]): Promise<void> {
+  if (orders.length === 0) return;
+  const rows = orders.map((order) => {
+    const s = order.snapshot;
+    return { id: s.id, ...changeableColumns(s), shipment: s.shipment, history: s.history };
+  });
+  const changed = jsonRecordset(
+    'changed',
+    {
+      id: 'text',
+      status: 'text',
+      payment_status: 'text',
+      payment_attempts: 'integer',
+      cancellation_reason: 'text',
+      shipment: 'jsonb',
+      history: 'jsonb',
+      updated_at: 'timestamptz',
+    },
+    rows,
+  );
+  await db
+    .updateTable('orders')
+    .from(changed)
+    .set({
+      status: sql`changed.status`,
+      payment_status: sql`changed.payment_status`,
+      payment_attempts: sql`changed.payment_attempts`,
+      cancellation_reason: sql`changed.cancellation_reason`,
+      shipment: sql`changed.shipment`,
+      history: sql`changed.history`,
+      updated_at: sql`changed.updated_at`,
+    })
+    .whereRef('orders.id', '=', sql.ref('changed.id'))
+    .execute();
 }
 
 /** The order, optionally only when it belongs to `userId`. */
@@ -63,16 +95,11 @@ export async function findOrder(db: Kysely<OrdersDb>, id: string, userId?: strin
   return row && toSnapshot(row);
 }
 
-/** Loads and locks the order for the rest of the transaction `trx`. */
-export async function lockOrder(trx: Kysely<OrdersDb>, id: string, userId?: string): Promise<Order | undefined> {
-  const row = await trx
-    .selectFrom('orders')
-    .selectAll()
-    .where('id', '=', id)
-    .$if(userId !== undefined, (qb) => qb.where('user_id', '=', userId ?? ''))
-    .forUpdate()
-    .executeTakeFirst();
-  return row && Order.restore(toSnapshot(row));
+/** Loads and locks the orders for the rest of the transaction `trx`, in id order (as every locker does). */
+export async function lockOrders(trx: Kysely<OrdersDb>, ids: string[]): Promise<Order[]> {
+  if (ids.length === 0) return [];
+  const rows = await trx.selectFrom('orders').selectAll().where('id', 'in', ids).orderBy('id').forUpdate().execute();
+  return rows.map((row) => Order.restore(toSnapshot(row)));
 }
 
 export interface OrderPageQuery {

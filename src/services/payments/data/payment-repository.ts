@@ -1,4 +1,5 @@
-import { type Kysely, type Selectable, type Updateable } from 'kysely';
+import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
+import { jsonRecordset } from '../../../platform/db/json-recordset.js';
 import type { Payment, PaymentChange } from '../domain/payment.js';
 import type { PaymentsDb, PaymentsTable } from './payments-db.js';
 
@@ -20,13 +21,19 @@ export type NewPayment = Pick<Row, 'id' | 'order_id' | 'user_id' | 'amount' | 'c
 
 /** Inserts the payment unless its order already has one; true when inserted. */
 export async function insertPayment(db: Kysely<PaymentsDb>, payment: NewPayment): Promise<boolean> {
+  return (await insertPayments(db, [payment])) > 0;
+}
+
+/** Inserts each payment whose order has none yet, in one statement; how many were inserted. */
+export async function insertPayments(db: Kysely<PaymentsDb>, payments: NewPayment[]): Promise<number> {
+  if (payments.length === 0) return 0;
   const inserted = await db
     .insertInto('payments')
-    .values({ ...payment, attempts: 0, refund_attempts: 0, updated_at: payment.created_at })
+    .values(payments.map((p) => ({ ...p, attempts: 0, refund_attempts: 0, updated_at: p.created_at })))
     .onConflict((oc) => oc.column('order_id').doNothing())
     .returning('id')
-    .executeTakeFirst();
-  return inserted !== undefined;
+    .execute();
+  return inserted.length;
 }
 
 export async function findByOrderForUpdate(trx: Kysely<PaymentsDb>, orderId: string): Promise<Payment | undefined> {
@@ -65,7 +72,7 @@ export async function claimDuePayments(db: Kysely<PaymentsDb>, now: Date, leaseM
   return rows.map(toPayment);
 }
 
-/** Writes a decision; the lease ends with it. */
+/** Writes a decision; the lease ends with it unless `release` is false. */
 export async function applyChange(trx: Kysely<PaymentsDb>, id: string, change: PaymentChange, now: Date, release = true): Promise<void> {
   const { set } = change;
   const values: Updateable<PaymentsTable> = {
@@ -80,4 +87,52 @@ export async function applyChange(trx: Kysely<PaymentsDb>, id: string, change: P
   };
   if (Object.keys(values).length === 0) return;
   await trx.updateTable('payments').set({ ...values, updated_at: now }).where('id', '=', id).execute();
+}
+
+/**
+ * Writes the decisions of a worker round in one statement; every lease ends with it. A field a
+ * change leaves out keeps its value (decisions never clear one).
+ */
+export async function applyChanges(trx: Kysely<PaymentsDb>, changes: { id: string; change: PaymentChange }[], now: Date): Promise<void> {
+  if (changes.length === 0) return;
+  const rows = changes.map(({ id, change: { set } }) => ({
+    id,
+    status: set.status,
+    attempts: set.attempts,
+    refund_attempts: set.refundAttempts,
+    charge_id: set.chargeId,
+    refund_id: set.refundId,
+    failure_reason: set.failureReason,
+    next_attempt_at: set.nextAttemptAt,
+  }));
+  const decided = jsonRecordset(
+    'decided',
+    {
+      id: 'text',
+      status: 'text',
+      attempts: 'integer',
+      refund_attempts: 'integer',
+      charge_id: 'text',
+      refund_id: 'text',
+      failure_reason: 'text',
+      next_attempt_at: 'timestamptz',
+    },
+    rows,
+  );
+  await trx
+    .updateTable('payments')
+    .from(decided)
+    .set((eb) => ({
+      status: eb.fn.coalesce('decided.status', 'payments.status'),
+      attempts: eb.fn.coalesce('decided.attempts', 'payments.attempts'),
+      refund_attempts: eb.fn.coalesce('decided.refund_attempts', 'payments.refund_attempts'),
+      charge_id: eb.fn.coalesce('decided.charge_id', 'payments.charge_id'),
+      refund_id: eb.fn.coalesce('decided.refund_id', 'payments.refund_id'),
+      failure_reason: eb.fn.coalesce('decided.failure_reason', 'payments.failure_reason'),
+      next_attempt_at: eb.fn.coalesce('decided.next_attempt_at', 'payments.next_attempt_at'),
+      claimed_until: null,
+      updated_at: now,
+    }))
+    .whereRef('payments.id', '=', sql.ref('decided.id'))
+    .execute();
 }

@@ -1,4 +1,4 @@
-import { applyChange, claimDuePayments, lockByIds } from '../data/payment-repository.js';
+import { applyChanges, claimDuePayments, lockByIds } from '../data/payment-repository.js';
 import { TransientProcessorError } from '../processor/payment-processor.js';
 import { recordCharge, recordRefund, type ChargeOutcome, type Payment, type PaymentChange, type RefundOutcome } from './payment.js';
 import type { PaymentsContext } from './payments-context.js';
@@ -24,14 +24,16 @@ export async function processDuePayments(ctx: PaymentsContext): Promise<number> 
     const now = ctx.clock.now();
     const current = new Map((await lockByIds(trx, claimed.map((p) => p.id))).map((p) => [p.id, p]));
     const changes: PaymentChange[] = [];
+    const decided: { id: string; change: PaymentChange }[] = [];
     for (const answer of answers) {
       const payment = current.get(answer.payment.id);
       if (!payment) continue;
       const change = 'charge' in answer ? recordCharge(payment, answer.charge, now, ctx.retry) : recordRefund(payment, answer.refund, now, ctx.retry);
-      await applyChange(trx, payment.id, change, now);
+      decided.push({ id: payment.id, change });
       if (change.set.nextAttemptAt) ctx.work.expectAt(change.set.nextAttemptAt);
       changes.push(change);
     }
+    await applyChanges(trx, decided, now);
     await emit(changes.flatMap((c) => c.events));
     return changes.flatMap((c) => (c.fact ? [c.fact] : []));
   });

@@ -1,0 +1,18 @@
+import { sql, type AliasedRawBuilder } from 'kysely';
+
+/**
+ * Rows sent as one jsonb parameter and read back as a table (`jsonb_to_recordset`), for
+ * statements that change many rows at once, e.g.
+ * `db.updateTable('t').from(jsonRecordset('v', { id: 'text', n: 'int' }, rows)).set(...).whereRef('t.id', '=', 'v.id')`.
+ * One parameter whatever the number of rows, and each column has the SQL type given (an untyped
+ * VALUES list would read them all as text).
+ */
+export function jsonRecordset<R extends Record<string, unknown>, A extends string>(
+  alias: A,
+  columns: { [K in keyof R & string]: string },
+  rows: R[],
+): AliasedRawBuilder<R, A> {
+  const definition = sql.join(Object.entries(columns).map(([name, type]) => sql`${sql.ref(name)} ${sql.raw(type as string)}`));
+  // Stringified because node-postgres would send a top-level array as a PostgreSQL array.
+  return sql<R>`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)`.as<A>(sql`${sql.ref(alias)}(${definition})`);
+}
