@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { InsertQueryBuilder, InsertResult, Kysely, QueryCreator, Transaction } from 'kysely';
 import type { EventEnvelope, NewEvent } from '../../contracts/events/envelope.js';
-import { messagingTables, type MessagingTables } from './messaging-tables.js';
+import type { MessagingTables } from './messaging-tables.js';
 
 export interface EmitOptions {
   /** W3C trace context of the request that caused the events. */
   traceparent?: string | null;
+  /**
+   * Rows inserted by the same statement as the events, each a data-modifying CTE: one round trip
+   * for both, and all or nothing like a transaction.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  with?: RowInsert<any>[];
 }
 
 /** An event to write, optionally traced to its own cause (a batch of handled events raises several). */
@@ -28,16 +34,25 @@ export interface Outbox<DB> {
   insertWith(inserts: RowInsert<DB>[], events: OutboxEvent[], options?: EmitOptions): Promise<EventEnvelope[]>;
 }
 
-/** Writes events to the outbox of the schema `trx` is bound to; they commit or vanish with it. */
+/**
+ * Writes events to the outbox of the schema `trx` is bound to, and the rows of `options.with` in
+ * the same statement; they commit or vanish with it.
+ */
 export async function writeOutboxEvents(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   trx: Kysely<any>,
   events: OutboxEvent[],
   options: EmitOptions = {},
 ): Promise<EventEnvelope[]> {
-  if (events.length === 0) return [];
+  const inserts = options.with ?? [];
+  if (events.length === 0) {
+    if (inserts.length > 0) throw new Error('rows are written with events, at least one');
+    return [];
+  }
   const { envelopes, rows } = outboxRows(events, options);
-  await messagingTables(trx).insertInto('outbox').values(rows).execute();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const statement = inserts.reduce<QueryCreator<any>>((creator, insert, i) => creator.with(`write_${i}`, (db) => insert(db)), trx);
+  await (statement as QueryCreator<MessagingTables>).insertInto('outbox').values(rows).execute();
   return envelopes;
 }
 
@@ -80,10 +95,7 @@ export function createOutbox<DB>(options: { db: Kysely<DB>; onCommit?: () => voi
     },
     async insertWith(inserts, events, emitOptions = {}) {
       if (events.length === 0) throw new Error('insertWith writes at least one event');
-      const { envelopes, rows } = outboxRows(events, emitOptions);
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const statement = inserts.reduce<QueryCreator<any>>((creator, insert, i) => creator.with(`write_${i}`, (db) => insert(db)), options.db);
-      await (statement as QueryCreator<MessagingTables>).insertInto('outbox').values(rows).execute();
+      const envelopes = await writeOutboxEvents(options.db, events, { ...emitOptions, with: inserts });
       options.onCommit?.();
       return envelopes;
     },

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type QueryCreator } from 'kysely';
 import { jsonRecordset } from '../../../platform/db/json-recordset.js';
 import type { ReservedLine } from '../../../contracts/api/inventory.js';
 import type { CatalogDb, ReservationStatus } from './catalog-db.js';
@@ -87,6 +87,55 @@ export async function reservedLines(trx: Kysely<CatalogDb>, orderId: string, cur
     quantity: r.quantity,
   }));
   return lines.sort(byProductId);
+}
+
+/**
+ * In one statement: whether the order holds stock already (lines not released), and the active
+ * products among `productIds` with what an order fixes of them.
+ */
+export async function holdAndProducts(trx: Kysely<CatalogDb>, orderId: string, productIds: string[]) {
+  const rows = await trx
+    .selectFrom((eb) =>
+      eb.selectFrom('reservations').select((c) => c.fn.countAll<string>().as('held')).where('order_id', '=', orderId).where('status', '!=', 'released').as('existing'),
+    )
+    .leftJoin('products as p', (join) => join.on('p.id', 'in', productIds).on('p.active', '=', true))
+    .select(['existing.held', 'p.id', 'p.sku', 'p.name', 'p.price_amount'])
+    .execute();
+  const products = rows.flatMap((r) => (r.id !== null && r.sku !== null && r.name !== null && r.price_amount !== null ? [{ id: r.id, sku: r.sku, name: r.name, price_amount: r.price_amount }] : []));
+  return { held: Number(rows[0]?.held ?? 0) > 0, products };
+}
+
+/** The insert of an order's held lines, as part of a larger statement; released lines of the order are held again. */
+export function reservationInsert(
+  db: QueryCreator<CatalogDb>,
+  orderId: string,
+  lines: { productId: string; quantity: number; unitPrice: number }[],
+  now: Date,
+  expiresAt: Date,
+) {
+  return db
+    .insertInto('reservations')
+    .values(
+      lines.map((l) => ({
+        order_id: orderId,
+        product_id: l.productId,
+        quantity: l.quantity,
+        unit_price_amount: l.unitPrice,
+        status: 'held' as const,
+        expires_at: expiresAt,
+        created_at: now,
+        updated_at: now,
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(['order_id', 'product_id']).doUpdateSet((eb) => ({
+        quantity: eb.ref('excluded.quantity'),
+        unit_price_amount: eb.ref('excluded.unit_price_amount'),
+        status: 'held',
+        expires_at: expiresAt,
+        updated_at: now,
+      })),
+    );
 }
 
 /** Gives held quantities back to the stock they came from. */

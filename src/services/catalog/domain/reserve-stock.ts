@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { ReservationLineRequest, ReservedLine, ReserveResult, Shortage } from '../../../contracts/api/inventory.js';
 import { catalogEvent } from '../../../contracts/events/catalog-events.js';
-import { byProductId, lockOrder, reservedLines } from '../data/reservation-repository.js';
+import { byProductId, holdAndProducts, lockOrder, reservationInsert, reservedLines } from '../data/reservation-repository.js';
 import type { CatalogContext } from './catalog-context.js';
 
 /** Thrown inside the transaction to roll back every line already reserved. */
@@ -31,15 +31,9 @@ export async function reserveStock(ctx: CatalogContext, orderId: string, request
   try {
     const { result, fresh } = await ctx.outbox.transaction(async (trx, emit) => {
       await lockOrder(trx, orderId);
-      const existing = await reservedLines(trx, orderId, ctx.currency);
-      if (existing.length > 0) return { result: existing, fresh: false };
+      const { held: alreadyHeld, products } = await holdAndProducts(trx, orderId, ids);
+      if (alreadyHeld) return { result: await reservedLines(trx, orderId, ctx.currency), fresh: false };
 
-      const products = await trx
-        .selectFrom('products')
-        .select(['id', 'sku', 'name', 'price_amount'])
-        .where('id', 'in', ids)
-        .where('active', '=', true)
-        .execute();
       const catalog = new Map(products.map((p) => [p.id, p]));
       const reserved: ReservedLine[] = [];
       const missed: ReservationLineRequest[] = [];
@@ -84,32 +78,9 @@ export async function reserveStock(ctx: CatalogContext, orderId: string, request
 
       const now = ctx.clock.now();
       const expiresAt = new Date(now.getTime() + ctx.reservationTtlMs);
-      await trx
-        .insertInto('reservations')
-        .values(
-          reserved.map((l) => ({
-            order_id: orderId,
-            product_id: l.productId,
-            quantity: l.quantity,
-            unit_price_amount: l.unitPrice.amount,
-            status: 'held' as const,
-            expires_at: expiresAt,
-            created_at: now,
-            updated_at: now,
-          })),
-        )
-        // Lines of an earlier reservation of this order that was released are held again.
-        .onConflict((oc) =>
-          oc.columns(['order_id', 'product_id']).doUpdateSet((eb) => ({
-            quantity: eb.ref('excluded.quantity'),
-            unit_price_amount: eb.ref('excluded.unit_price_amount'),
-            status: 'held',
-            expires_at: expiresAt,
-            updated_at: now,
-          })),
-        )
-        .execute();
-      await emit([catalogEvent('inventory.reserved', { orderId, lines })]);
+      const held = reserved.map((l) => ({ productId: l.productId, quantity: l.quantity, unitPrice: l.unitPrice.amount }));
+      // The held lines and their event in one statement.
+      await emit([catalogEvent('inventory.reserved', { orderId, lines })], { with: [(db) => reservationInsert(db, orderId, held, now, expiresAt)] });
       return { result: reserved, fresh: true };
     });
     if (fresh) await ctx.cache.productsChanged(ids);
