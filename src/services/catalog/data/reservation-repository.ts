@@ -47,7 +47,11 @@ export async function reservationRowsOf(trx: Kysely<CatalogDb>, orderIds: string
     .where('order_id', 'in', orderIds)
     .execute();
   const byOrder = new Map<string, ReservationRow[]>();
-  for (const { orderId, ...row } of rows.sort(byProductId)) byOrder.set(orderId, [...(byOrder.get(orderId) ?? []), row]);
+  for (const { orderId, ...row } of rows.sort(byProductId)) {
+    const lines = byOrder.get(orderId) ?? [];
+    lines.push(row);
+    byOrder.set(orderId, lines);
+  }
   return byOrder;
 }
 
@@ -94,14 +98,20 @@ export async function reservedLines(trx: Kysely<CatalogDb>, orderId: string, cur
  * products among `productIds` with what an order fixes of them.
  */
 export async function holdAndProducts(trx: Kysely<CatalogDb>, orderId: string, productIds: string[]) {
+  const existing = trx
+    .selectFrom('reservations')
+    .select((eb) => eb.fn.countAll<string>().as('held'))
+    .where('order_id', '=', orderId)
+    .where('status', '!=', 'released');
+  // Always one row at least: the count, with no product when none matches.
   const rows = await trx
-    .selectFrom((eb) =>
-      eb.selectFrom('reservations').select((c) => c.fn.countAll<string>().as('held')).where('order_id', '=', orderId).where('status', '!=', 'released').as('existing'),
-    )
+    .selectFrom(existing.as('existing'))
     .leftJoin('products as p', (join) => join.on('p.id', 'in', productIds).on('p.active', '=', true))
     .select(['existing.held', 'p.id', 'p.sku', 'p.name', 'p.price_amount'])
     .execute();
-  const products = rows.flatMap((r) => (r.id !== null && r.sku !== null && r.name !== null && r.price_amount !== null ? [{ id: r.id, sku: r.sku, name: r.name, price_amount: r.price_amount }] : []));
+  const products = rows.flatMap(({ id, sku, name, price_amount }) =>
+    id !== null && sku !== null && name !== null && price_amount !== null ? [{ id, sku, name, price_amount }] : [],
+  );
   return { held: Number(rows[0]?.held ?? 0) > 0, products };
 }
 

@@ -3,7 +3,8 @@ import type { Subscription } from '../../../platform/messaging/consumer.js';
 import type { CatalogDb } from '../data/catalog-db.js';
 import type { CatalogContext } from '../domain/catalog-context.js';
 import { returnOrderStock } from '../domain/return-order-stock.js';
-import { payloadOf, stepIn } from './handler-support.js';
+import { payloadOf } from '../../../platform/messaging/event-payload.js';
+import { stepIn } from './handler-support.js';
 
 /**
  * The order was cancelled: a hold is released, committed stock (a paid order cancelled by the

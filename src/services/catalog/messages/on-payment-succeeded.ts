@@ -4,7 +4,7 @@ import { writeOutboxEvents, type OutboxEvent } from '../../../platform/messaging
 import type { CatalogDb } from '../data/catalog-db.js';
 import type { CatalogContext } from '../domain/catalog-context.js';
 import { commitReservationsIn } from '../domain/commit-reservation.js';
-import { payloadOf } from './handler-support.js';
+import { payloadOf } from '../../../platform/messaging/event-payload.js';
 
 /** The orders are paid: their held stock leaves on-hand for good. */
 export function onPaymentSucceeded(ctx: CatalogContext): Subscription<CatalogDb> {

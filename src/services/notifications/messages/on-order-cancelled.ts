@@ -1,15 +1,4 @@
-import { orderCancelledType, type OrderCancelledData } from '../../../contracts/events/order-events.js';
-import type { EventEnvelope } from '../../../contracts/events/envelope.js';
-import type { Clock } from '../../../platform/clock.js';
-import type { Subscription } from '../../../platform/messaging/consumer.js';
-import type { NotificationsDb } from '../data/notifications-db.js';
-import type { WorkSignal } from '../../../platform/runtime/work-signal.js';
-import { queueNotifications } from '../domain/queue-notification.js';
+import { orderCancelledType } from '../../../contracts/events/order-events.js';
+import { queueEmailOn } from './queue-email-on.js';
 
-export const onOrderCancelled = (clock: Clock, work: WorkSignal): Subscription<NotificationsDb> => ({
-  event: orderCancelledType,
-  handleBatch: async (events, trx) => {
-    await queueNotifications(trx, events as EventEnvelope<string, OrderCancelledData>[], 'order_cancelled', clock.now());
-    work.expect();
-  },
-});
+export const onOrderCancelled = queueEmailOn(orderCancelledType, 'order_cancelled');

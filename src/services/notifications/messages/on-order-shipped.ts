@@ -1,15 +1,4 @@
-import { orderShippedType, type OrderShippedData } from '../../../contracts/events/order-events.js';
-import type { EventEnvelope } from '../../../contracts/events/envelope.js';
-import type { Clock } from '../../../platform/clock.js';
-import type { Subscription } from '../../../platform/messaging/consumer.js';
-import type { NotificationsDb } from '../data/notifications-db.js';
-import type { WorkSignal } from '../../../platform/runtime/work-signal.js';
-import { queueNotifications } from '../domain/queue-notification.js';
+import { orderShippedType } from '../../../contracts/events/order-events.js';
+import { queueEmailOn } from './queue-email-on.js';
 
-export const onOrderShipped = (clock: Clock, work: WorkSignal): Subscription<NotificationsDb> => ({
-  event: orderShippedType,
-  handleBatch: async (events, trx) => {
-    await queueNotifications(trx, events as EventEnvelope<string, OrderShippedData>[], 'order_shipped', clock.now());
-    work.expect();
-  },
-});
+export const onOrderShipped = queueEmailOn(orderShippedType, 'order_shipped');

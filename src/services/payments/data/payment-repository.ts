@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { jsonRecordset } from '../../../platform/db/json-recordset.js';
 import type { Payment, PaymentChange } from '../domain/payment.js';
 import type { PaymentsDb, PaymentsTable } from './payments-db.js';
@@ -74,26 +74,15 @@ export async function claimDuePayments(db: Kysely<PaymentsDb>, now: Date, leaseM
 
 /** Writes a decision; the lease ends with it unless `release` is false. */
 export async function applyChange(trx: Kysely<PaymentsDb>, id: string, change: PaymentChange, now: Date, release = true): Promise<void> {
-  const { set } = change;
-  const values: Updateable<PaymentsTable> = {
-    ...(set.status !== undefined && { status: set.status }),
-    ...(set.attempts !== undefined && { attempts: set.attempts }),
-    ...(set.refundAttempts !== undefined && { refund_attempts: set.refundAttempts }),
-    ...(set.chargeId !== undefined && { charge_id: set.chargeId }),
-    ...(set.refundId !== undefined && { refund_id: set.refundId }),
-    ...(set.failureReason !== undefined && { failure_reason: set.failureReason }),
-    ...(set.nextAttemptAt !== undefined && { next_attempt_at: set.nextAttemptAt }),
-    ...(release && { claimed_until: null }),
-  };
-  if (Object.keys(values).length === 0) return;
-  await trx.updateTable('payments').set({ ...values, updated_at: now }).where('id', '=', id).execute();
+  if (!release && Object.values(change.set).every((v) => v === undefined)) return;
+  await applyChanges(trx, [{ id, change }], now, release);
 }
 
 /**
- * Writes the decisions of a worker round in one statement; every lease ends with it. A field a
- * change leaves out keeps its value (decisions never clear one).
+ * Writes decisions (a worker round's) in one statement; every lease ends with it unless `release`
+ * is false. A field a change leaves out keeps its value (decisions never clear one).
  */
-export async function applyChanges(trx: Kysely<PaymentsDb>, changes: { id: string; change: PaymentChange }[], now: Date): Promise<void> {
+export async function applyChanges(trx: Kysely<PaymentsDb>, changes: { id: string; change: PaymentChange }[], now: Date, release = true): Promise<void> {
   if (changes.length === 0) return;
   const rows = changes.map(({ id, change: { set } }) => ({
     id,
@@ -130,7 +119,7 @@ export async function applyChanges(trx: Kysely<PaymentsDb>, changes: { id: strin
       refund_id: eb.fn.coalesce('decided.refund_id', 'payments.refund_id'),
       failure_reason: eb.fn.coalesce('decided.failure_reason', 'payments.failure_reason'),
       next_attempt_at: eb.fn.coalesce('decided.next_attempt_at', 'payments.next_attempt_at'),
-      claimed_until: null,
+      ...(release && { claimed_until: null }),
       updated_at: now,
     }))
     .whereRef('payments.id', '=', sql.ref('decided.id'))

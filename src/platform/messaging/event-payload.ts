@@ -1,6 +1,6 @@
 import type { Static, TSchema } from 'typebox';
 import { Value } from 'typebox/value';
-import type { EventEnvelope } from '../../../contracts/events/envelope.js';
+import type { EventEnvelope } from '../../contracts/events/envelope.js';
 
 /**
  * The event's data checked against the publisher's schema. A malformed event throws: the
