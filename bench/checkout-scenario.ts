@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { runForJson } from './processes.js';
 
 /**
@@ -18,7 +18,7 @@ export interface CheckoutFigures {
   checkoutP99: number;
   toConfirmedP50: number;
   toConfirmedP99: number;
-  /** CPU time the server process spent per accepted checkout during the load (ms), when known. */
+  /** CPU time the server's processes spent per accepted checkout during the load (ms), when known. */
   serverCpuMsPerCheckout: number | null;
   /** Share of the machine's CPU time in use during the load (all processes), when known. */
   machineBusy: number | null;
@@ -104,11 +104,31 @@ export async function runCheckoutScenario(
 // Linux's /proc, read where it exists; elsewhere these figures are left out.
 const ticksPerSecond = 100;
 
-/** User + system CPU time of a process so far (ms). */
+/** User + system CPU time so far of a process and every process under it, e.g. cluster workers (ms). */
 function processCpuMs(pid: number | undefined): number | null {
   if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return null;
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+  const stats = readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .flatMap((name) => {
+      try {
+        // Fields after the command name: state, ppid, ... utime (12th), stime (13th).
+        const fields = readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+        return [{ pid: Number(name), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) }];
+      } catch {
+        return []; // gone meanwhile
+      }
+    });
+  const tree = new Set([pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const s of stats) {
+      if (tree.has(s.pid) || !tree.has(s.ppid)) continue;
+      tree.add(s.pid);
+      grew = true;
+    }
+  }
+  const ticks = stats.filter((s) => tree.has(s.pid)).reduce((sum, s) => sum + s.ticks, 0);
+  return (ticks * 1000) / ticksPerSecond;
 }
 
 /** The machine's CPU time so far, all of it and the part not idle (in ticks). */

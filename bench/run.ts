@@ -80,6 +80,8 @@ async function benchProfile(profile: string, baselineUrl: string): Promise<{ row
       AMQP_URL: amqpUrl,
       REDIS_KEY_PREFIX: `${prefix}:`,
       AMQP_PREFIX: prefix,
+      // On a machine whose cores also run PostgreSQL, RabbitMQ and the load, one process does best.
+      WORKERS: process.env.BENCH_WORKERS ?? '1',
     });
   }
   // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" to profile the server under load.

@@ -60,9 +60,11 @@ describe.each(profiles)('cart across processes (%s profile)', (profile) => {
 
     const reader = createHttpProductReader(internalUrl);
     expect(await reader.productsByIds([product.body.id, 'prod_nothing', product.body.id])).toEqual([
-      { id: product.body.id, sku: product.body.sku, name: 'Kettle', price: { amount: 900, currency: 'USD' }, available: 3, active: true },
+      { id: product.body.id, sku: product.body.sku, name: 'Kettle', price: { amount: 900, currency: 'USD' }, active: true },
     ]);
     expect(await reader.productsByIds([])).toEqual([]);
+    await call(app, 'PATCH', `/api/v1/products/${product.body.id}`, { token: admin.accessToken, body: { price: { amount: 950 } } });
+    expect(await reader.productsByIds([product.body.id])).toMatchObject([{ id: product.body.id, price: { amount: 950 } }]);
   });
 
   it('turns a failing or silent catalog into 502 bad_gateway without naming it', async () => {

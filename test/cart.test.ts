@@ -99,6 +99,14 @@ describe.each(profiles)('cart (%s profile)', (profile) => {
     expect((await cartOf(user)).body.items).toEqual([]);
   });
 
+  it('stays 404 for an unknown product asked for again beside products the catalog knows', async () => {
+    const user = await registerUser(app);
+    const mug = await newProduct();
+    await add(user, mug.id, 1);
+    for (let i = 0; i < 2; i += 1) expect((await add(user, 'prod_nothing', 1)).body.code).toBe('product_not_found');
+    expect((await cartOf(user)).body.items).toMatchObject([{ productId: mug.id, quantity: 1 }]);
+  });
+
   it('hides a line whose product gets archived, leaves it out of checkout and drops it at the next change', async () => {
     const user = await registerUser(app);
     const kept = await newProduct(100);
@@ -124,6 +132,7 @@ describe.each(profiles)('cart (%s profile)', (profile) => {
     const user = await registerUser(app);
     const mug = await newProduct(1000);
     await add(user, mug.id, 3);
+    expect((await cartOf(user)).body.items[0]).toMatchObject({ unitPrice: usd(1000) });
     const patched = await call(app, 'PATCH', `/api/v1/products/${mug.id}`, { token: admin.accessToken, body: { price: { amount: 1200 }, name: 'Big Mug' } });
     expect(patched.status, patched.text).toBe(200);
     const cart = await cartOf(user);

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { profiles } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
-import { call, createAdmin, type TestUser, unique } from './support/http.js';
+import { call, createAdmin, registerUser, type TestUser, unique } from './support/http.js';
 
+const address = { name: 'Ada Lovelace', line1: '12 St James’s Square', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' };
 
 describe.each(profiles)('catalog HTTP caching and preconditions (%s profile)', (profile) => {
   let app: TestApp;
@@ -15,6 +17,16 @@ describe.each(profiles)('catalog HTTP caching and preconditions (%s profile)', (
     });
     expect(res.status, res.text).toBe(201);
     return res;
+  };
+
+  /** The cart's lookups of product facts so far, as /metrics reports them. */
+  const factLookups = async () => {
+    const text = (await call(app, 'GET', '/metrics')).text;
+    const count = (result: string) => {
+      const line = text.split('\n').find((l) => l.startsWith('emporium_cache_lookups_total{') && l.includes('cache="product-facts"') && l.includes(`result="${result}"`));
+      return line ? Number(line.split(' ').pop()) : 0;
+    };
+    return { hit: count('hit'), miss: count('miss') };
   };
 
   beforeAll(async () => {
@@ -73,5 +85,52 @@ describe.each(profiles)('catalog HTTP caching and preconditions (%s profile)', (
     const after = await call(app, 'GET', `/api/v1/products/${product.id}`, { headers: { 'if-none-match': String(before.headers.etag) } });
     expect(after.status).toBe(200);
     expect(after.body.stock).toEqual({ available: 5 });
+  });
+
+  it("keeps the cart's product facts cached through stock changes and checkout", async () => {
+    const user = await registerUser(app);
+    const product = (await newProduct({ stock: 5 })).body;
+    const addToCart = (quantity: number) => call(app, 'POST', '/api/v1/cart/items', { token: user.accessToken, body: { productId: product.id, quantity } });
+    expect((await addToCart(1)).status).toBe(200);
+    const before = await factLookups();
+
+    await call(app, 'POST', `/api/v1/products/${product.id}/inventory-adjustments`, { token: admin.accessToken, body: { delta: 2, reason: 'Delivery' } });
+    const checkout = await call(app, 'POST', '/api/v1/checkout', {
+      token: user.accessToken,
+      headers: { 'idempotency-key': randomUUID() },
+      body: { shippingAddress: address, payment: { token: 'tok_visa' } },
+    });
+    expect(checkout.status, checkout.text).toBe(202);
+    const again = await addToCart(2);
+    expect(again.body.items).toMatchObject([{ productId: product.id, unitPrice: { amount: 4999 }, quantity: 2 }]);
+
+    const after = await factLookups();
+    expect(after.miss).toBe(before.miss);
+    expect(after.hit).toBeGreaterThan(before.hit);
+  });
+
+  it("reloads the cart's product facts after a change to them, and only then", async () => {
+    const user = await registerUser(app);
+    const product = (await newProduct()).body;
+    const cart = async () => (await call(app, 'GET', '/api/v1/cart', { token: user.accessToken })).body;
+    const patch = (body: object) => call(app, 'PATCH', `/api/v1/products/${product.id}`, { token: admin.accessToken, body });
+    await call(app, 'POST', '/api/v1/cart/items', { token: user.accessToken, body: { productId: product.id, quantity: 1 } });
+    const misses = async () => (await factLookups()).miss;
+    const start = await misses();
+
+    expect((await patch({ description: 'Not shown in the cart.' })).status).toBe(200);
+    expect((await cart()).items).toMatchObject([{ name: 'Copper Kettle', unitPrice: { amount: 4999 } }]);
+    expect(await misses()).toBe(start);
+
+    expect((await patch({ price: { amount: 5999 } })).status).toBe(200);
+    expect((await cart()).items).toMatchObject([{ name: 'Copper Kettle', unitPrice: { amount: 5999 } }]);
+    expect((await patch({ name: 'Steel Kettle' })).status).toBe(200);
+    expect((await cart()).items).toMatchObject([{ name: 'Steel Kettle', unitPrice: { amount: 5999 } }]);
+    expect(await misses()).toBe(start + 2);
+
+    expect((await call(app, 'DELETE', `/api/v1/products/${product.id}`, { token: admin.accessToken })).status).toBe(204);
+    expect((await cart()).items).toEqual([]);
+    expect((await patch({ active: true })).status).toBe(200);
+    expect((await cart()).items).toMatchObject([{ productId: product.id, name: 'Steel Kettle' }]);
   });
 });

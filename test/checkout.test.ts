@@ -190,13 +190,19 @@ describe.each(profiles)('checkout (%s profile)', (profile) => {
     expect(await available(product.id)).toBe(5);
   });
 
-  it('replays a checkout with the same key and body: same answer, Idempotent-Replayed, one order', async () => {
+  /** A customer who checked out 2 of a new product (stock 5 at 7.00) under a fresh key: 202. */
+  const placedOnce = async () => {
     const user = await registerUser(app);
     const product = await newProduct(5, 700);
     await addToCart(user, product.id, 2);
     const key = randomUUID();
     const first = await checkout(user, key);
     expect(first.status, first.text).toBe(202);
+    return { user, product, key, first };
+  };
+
+  it('replays a checkout with the same key and body: same answer, Idempotent-Replayed, one order', async () => {
+    const { user, product, key, first } = await placedOnce();
 
     // The cart is emptied meanwhile: the replay still answers the order, not cart_empty.
     await eventually(async () => ((await call(app, 'GET', '/api/v1/cart', { token: user.accessToken })).body.items.length === 0 ? true : undefined));
@@ -220,6 +226,45 @@ describe.each(profiles)('checkout (%s profile)', (profile) => {
     const theirs = await checkout(someoneElse, key);
     expect(theirs.status, theirs.text).toBe(202);
     expect(theirs.body.order.id).not.toBe(first.body.order.id);
+  });
+
+  describe('when the key-value store lost the key (Redis flushed, memory store restarted)', () => {
+    /** Forgets the key's marker, sends the same request again, and expects the first answer, marked as a replay. */
+    const replayForgotten = async (user: TestUser, key: string, first: Awaited<ReturnType<typeof checkout>>) => {
+      expect(await app.infrastructure.kv.del(`orders:checkout:${user.id}:${key}`)).toBe(1);
+      const again = await checkout(user, key);
+      expect(again.status, again.text).toBe(first.status);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.body).toEqual(first.body);
+    };
+
+    it('replays a placed order from the database: one order, stock unchanged, the same answer', async () => {
+      const { user, product, key, first } = await placedOnce();
+      // A line in the cart again, so that only the key of the idempotency record stops the replay.
+      await addToCart(user, product.id, 1);
+      await replayForgotten(user, key, first);
+      expect(await orderCount(user.id)).toBe(1);
+      expect(await stockRow(product.id)).toEqual({ on_hand: 5, reserved: 2 });
+    });
+
+    it('replays a stored refusal from the database, whether the replay is refused again or could be placed', async () => {
+      const user = await registerUser(app);
+      const emptyKey = randomUUID();
+      const empty = await checkout(user, emptyKey);
+      expect(empty.body.code).toBe('cart_empty');
+      await replayForgotten(user, emptyKey, empty);
+
+      const scarce = await newProduct(1);
+      await addToCart(user, scarce.id, 2);
+      const shortKey = randomUUID();
+      const short = await checkout(user, shortKey);
+      expect(short.body.code).toBe('insufficient_stock');
+      await call(app, 'POST', `/api/v1/products/${scarce.id}/inventory-adjustments`, { token: admin.accessToken, body: { delta: 5, reason: 'Restock' } });
+      await replayForgotten(user, shortKey, short);
+
+      expect(await orderCount(user.id)).toBe(0);
+      expect(await stockRow(scarce.id)).toEqual({ on_hand: 6, reserved: 0 });
+    });
   });
 
   it('places one order for concurrent duplicates; the others get 409 in progress or the replay', async () => {
@@ -270,7 +315,7 @@ describe.each(profiles)('checkout (%s profile)', (profile) => {
     expect(lowest).toBeGreaterThanOrEqual(0);
   });
 
-  it('writes the order, its key and order.placed in one statement and nothing more: no "in progress" row', async () => {
+  it('writes the order, its key and order.placed in one statement and nothing more: no "in progress" row, no read of the key', async () => {
     const user = await registerUser(app);
     const product = await newProduct(5);
     await addToCart(user, product.id, 1);
@@ -284,5 +329,7 @@ describe.each(profiles)('checkout (%s profile)', (profile) => {
     const tables = [...(writes[0] ?? '').matchAll(/insert into "orders"\."(\w+)"/g)].map((m) => m[1]);
     expect(tables.sort()).toEqual(['idempotency_keys', 'orders', 'outbox']);
     expect(statements.filter((s) => /^(update|delete from) "orders"\."(orders|idempotency_keys)"/.test(s))).toEqual([]);
+    // A first attempt of a key: the key-value store alone says that no earlier one ran.
+    expect(statements.filter((s) => /^select .* from "orders"\."idempotency_keys"/.test(s))).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +36,20 @@ async function readyAt(run: Running, timeoutMs = 60_000): Promise<string> {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`not ready:\n${run.output()}`);
+}
+
+/** Processes whose parent is `pid` (Linux). */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        return Number(readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 const stopped = async (run: Running) => {
@@ -107,6 +121,50 @@ describe.each(profiles)('emporium start (%s profile)', (profile) => {
     const run = emporium(['start'], { ...env, PORT: 'eighty' });
     expect(await run.exited).toBe(1);
     expect(run.output().trim()).toBe('emporium: PORT must be a whole number from 0 to 65535 (got "eighty")');
+  });
+
+  if (profile === 'embedded') it('refuses several workers without the shared stores', async () => {
+    const run = emporium(['start'], { ...env, WORKERS: '2' });
+    expect(await run.exited).toBe(1);
+    expect(run.output().trim()).toBe(
+      'emporium: WORKERS above 1 needs DATABASE_URL, REDIS_URL and AMQP_URL: the embedded database, store and event bus belong to one process',
+    );
+  });
+
+  if (profile === 'real') it('serves one shop from several worker processes, replaces a worker that dies, and stops them all on SIGTERM', async () => {
+    const run = emporium(['start'], { ...env, WORKERS: '2' });
+    const url = await readyAt(run);
+    expect(run.output()).toMatch(/ready at .* \(2 processes\)/);
+    const workers = childrenOf(run.child.pid ?? 0);
+    expect(workers).toHaveLength(2);
+
+    // Every worker answers: the shared stores make them one shop whatever connection lands where.
+    const email = `cluster-${Date.now()}@example.com`;
+    const registered = await fetch(`${url}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', connection: 'close' },
+      body: JSON.stringify({ email, password: 'a long password', name: 'Cluster' }),
+    });
+    expect(registered.status).toBe(201);
+    const { accessToken } = (await registered.json()) as { accessToken: string };
+    for (let i = 0; i < 6; i += 1) {
+      const me = await fetch(`${url}/api/v1/me`, { headers: { authorization: `Bearer ${accessToken}`, connection: 'close' } });
+      expect(me.status).toBe(200);
+    }
+
+    process.kill(workers[0] ?? 0, 'SIGKILL');
+    const deadline = Date.now() + 30_000;
+    let now = childrenOf(run.child.pid ?? 0);
+    while ((now.length < 2 || now.includes(workers[0] ?? 0)) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      now = childrenOf(run.child.pid ?? 0);
+    }
+    expect(now).toHaveLength(2);
+    expect(now).not.toContain(workers[0]);
+    for (let i = 0; i < 6; i += 1) expect((await fetch(`${url}/api/v1/products?limit=1`, { headers: { connection: 'close' } })).status).toBe(200);
+
+    expect(await stopped(run)).toBe(0);
+    expect(now.filter((pid) => existsSync(`/proc/${pid}`))).toEqual([]);
   });
 
   it('refuses to start a service alone without the address of a service it needs', async () => {

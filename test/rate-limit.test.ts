@@ -52,6 +52,21 @@ describe.each(profiles)('rate limiting (%s profile)', (profile) => {
     expect(anonymousSameIp.status).toBe(200);
   });
 
+  it('counts a token of a closed session against the IP, not against its user', async () => {
+    const user = await registerUser(first, 'revoked');
+    expect((await call(first, 'POST', '/api/v1/auth/logout', { token: user.accessToken, ...fromIp('203.0.113.20') })).status).toBe(204);
+    const refused = await call(first, 'GET', '/api/v1/me', { token: user.accessToken, ...fromIp('203.0.113.21') });
+    expect(refused.status).toBe(401);
+    expect(refused.headers['ratelimit-remaining']).toBe(String(limit - 1));
+
+    const login = await call(first, 'POST', '/api/v1/auth/login', { body: { email: user.email, password: user.password }, ...fromIp('203.0.113.22') });
+    expect(login.status).toBe(200);
+    const me = await call(first, 'GET', '/api/v1/me', { token: login.body.accessToken, ...fromIp('203.0.113.23') });
+    expect(me.status).toBe(200);
+    // The user's count holds the logout and this request, not the refused one.
+    expect(me.headers['ratelimit-remaining']).toBe(String(limit - 2));
+  });
+
   it('shares counters between two gateway instances on one store', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < limit + 2; i++) {

@@ -1,30 +1,26 @@
+import cluster from 'node:cluster';
 import type { Config } from '../../platform/config/config-schema.js';
 import { buildProcess } from '../build-process.js';
-import { isServiceName, serviceNames, type RunnableService } from '../service-catalogue.js';
+import { serviceNames } from '../service-catalogue.js';
+import { runPrimary, type WorkerReady } from './cluster-primary.js';
+import { planOf, readyLine } from './start-plan.js';
 
 /** Runs until SIGTERM or SIGINT; returns -1 so the CLI leaves the exit to the signal handler. */
 export async function startCommand(config: Config, args: string[]): Promise<number> {
-  const [target] = args;
-  let services: RunnableService[];
-  let gateway = true;
-  if (!target || target === 'all') services = [...serviceNames];
-  else if (target === 'gateway') services = [];
-  else if (isServiceName(target)) {
-    services = [target];
-    gateway = false;
-  } else {
-    process.stderr.write(`Unknown service "${target}". Choose one of: gateway, ${serviceNames.join(', ')}.\n`);
+  const plan = planOf(args[0]);
+  if (!plan) {
+    process.stderr.write(`Unknown service "${args[0]}". Choose one of: gateway, ${serviceNames.join(', ')}.\n`);
     return 2;
   }
+  if (config.workers > 1 && cluster.isPrimary) return runPrimary(config, plan);
 
   const started = Date.now();
-  const proc = await buildProcess({ config, services, gateway });
+  // A cluster's primary has migrated and seeded already; its workers only serve.
+  const proc = await buildProcess({ config, services: plan.services, gateway: plan.gateway, runStartHooks: cluster.isPrimary });
   await proc.startBackground();
   const address = await proc.listen();
-  const shown = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
-  const what = target && target !== 'all' ? target : 'Emporium';
-  process.stdout.write(`${what} is ready at ${shown} in ${((Date.now() - started) / 1000).toFixed(1)} s` +
-    (gateway ? ` (API docs: ${shown}/docs)` : '') + '\n');
+  if (cluster.isWorker) process.send?.({ ready: address } satisfies WorkerReady);
+  else process.stdout.write(readyLine(plan, address, (Date.now() - started) / 1000, 1));
 
   let stopping = false;
   const shutdown = (signal: string) => {

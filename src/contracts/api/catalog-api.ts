@@ -4,6 +4,7 @@ import { Money } from '../money.js';
 /**
  * What other services may read of the catalog's products (in process, or over the catalog's
  * internal route `POST /internal/products/lookup`): the cart shows current names and prices.
+ * No stock: it changes with every reservation, and leaving it out lets the catalog cache the rest.
  */
 export const ProductSnapshot = Type.Object(
   {
@@ -11,7 +12,6 @@ export const ProductSnapshot = Type.Object(
     sku: Type.String(),
     name: Type.String(),
     price: Money,
-    available: Type.Integer({ minimum: 0 }),
     active: Type.Boolean(),
   },
   { additionalProperties: false, title: 'ProductSnapshot' },

@@ -103,6 +103,40 @@ describe.each(stores)('JsonCache on %s', (_name, factory) => {
     expect(await cache.get('k')).toBe('fresh');
   });
 
+  it('answers many keys from one read of the store and loads only the misses, in one call', async () => {
+    const cache = createJsonCache({ kv, name: 'products', ttlMs: 10_000, metrics });
+    await cache.getOrLoad('a', async () => 'cached a');
+    const getMany = vi.spyOn(kv, 'getMany');
+    const load = vi.fn(async (missing: string[]) => new Map(missing.filter((key) => key !== 'nowhere').map((key) => [key, `loaded ${key}`])));
+    const first = await cache.getManyOrLoad(['a', 'b', 'nowhere', 'b', 'c'], load);
+    expect(Object.fromEntries(first)).toEqual({ a: 'cached a', b: 'loaded b', c: 'loaded c' });
+    expect(load).toHaveBeenCalledTimes(1);
+    expect(load).toHaveBeenCalledWith(['b', 'nowhere', 'c']);
+    expect(getMany).toHaveBeenCalledTimes(1);
+    expect(await lookups(metrics, 'hit')).toBe(1);
+    expect(await lookups(metrics, 'miss')).toBe(1 + 3);
+
+    const second = await cache.getManyOrLoad(['c', 'b', 'a', 'nowhere'], load);
+    expect(Object.fromEntries(second)).toEqual(Object.fromEntries(first));
+    expect(load).toHaveBeenLastCalledWith(['nowhere']);
+    expect(await lookups(metrics, 'hit')).toBe(1 + 3);
+    expect(await cache.getManyOrLoad([], load)).toEqual(new Map());
+    expect(getMany).toHaveBeenCalledTimes(2);
+  });
+
+  it('loads again the keys of a batch that were invalidated, and those whose entry is damaged', async () => {
+    const cache = createJsonCache({ kv, name: 'products', ttlMs: 10_000 });
+    let version = 1;
+    const load = vi.fn(async (missing: string[]) => new Map(missing.map((key) => [key, { key, version }])));
+    await cache.getManyOrLoad(['a', 'b', 'c'], load);
+    version = 2;
+    await cache.invalidate('a');
+    await kv.set('cache:products:v:b', '{not json');
+    const again = await cache.getManyOrLoad(['a', 'b', 'c'], load);
+    expect(load).toHaveBeenLastCalledWith(['a', 'b']);
+    expect(Object.fromEntries(again)).toEqual({ a: { key: 'a', version: 2 }, b: { key: 'b', version: 2 }, c: { key: 'c', version: 1 } });
+  });
+
   it('does not cache a load that failed', async () => {
     const cache = createJsonCache({ kv, name: 'products', ttlMs: 10_000 });
     await expect(cache.getOrLoad('k', async () => Promise.reject(new Error('db down')))).rejects.toThrow('db down');
@@ -112,7 +146,7 @@ describe.each(stores)('JsonCache on %s', (_name, factory) => {
 
 describe('JsonCache over a failing store', () => {
   const broken = new MemoryKvStore();
-  for (const method of ['get', 'set', 'del', 'increment', 'expire'] as const) {
+  for (const method of ['get', 'getMany', 'set', 'del', 'increment', 'expire'] as const) {
     vi.spyOn(broken, method).mockRejectedValue(new Error('store down'));
   }
   afterAll(() => broken.close());
@@ -122,6 +156,14 @@ describe('JsonCache over a failing store', () => {
     const cache = createJsonCache({ kv: broken, name: 'products', ttlMs: 10_000, metrics });
     expect(await cache.getOrLoad('k', async () => ({ id: 'k' }))).toEqual({ id: 'k' });
     expect(await cache.get('k')).toBeNull();
+    expect(await lookups(metrics, 'miss')).toBe(2);
+  });
+
+  it('loads a whole batch from the source and counts every key a miss', async () => {
+    const metrics = createMetrics();
+    const cache = createJsonCache({ kv: broken, name: 'products', ttlMs: 10_000, metrics });
+    const load = async (missing: string[]) => new Map(missing.map((key) => [key, { id: key }]));
+    expect(Object.fromEntries(await cache.getManyOrLoad(['a', 'b'], load))).toEqual({ a: { id: 'a' }, b: { id: 'b' } });
     expect(await lookups(metrics, 'miss')).toBe(2);
   });
 

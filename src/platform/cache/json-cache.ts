@@ -15,6 +15,12 @@ export interface JsonCache {
   get<T>(key: string): Promise<T | null>;
   /** The cached value, else `load()`'s result, cached unless null. Store failures fall through to `load`. */
   getOrLoad<T>(key: string, load: () => Promise<T | null>): Promise<T | null>;
+  /**
+   * `getOrLoad` for many keys: every cached value in one read of the store, every miss in one
+   * `load(missing)` that answers those it found, which are then cached. A key found nowhere is
+   * left out of the answer and not cached. Store failures fall through to `load`.
+   */
+  getManyOrLoad<T>(keys: string[], load: (missing: string[]) => Promise<Map<string, T>>): Promise<Map<string, T>>;
   invalidate(...keys: string[]): Promise<void>;
   /**
    * An opaque token that changes whenever `bumpGeneration(ns)` runs: put it in the keys of list
@@ -35,16 +41,53 @@ export function createJsonCache(options: JsonCacheOptions): JsonCache {
   const generationKey = (ns: string) => `cache:${name}:g:${ns}`;
   const generationTtlMs = Math.max(MIN_GENERATION_TTL_MS, ttlMs * 2);
 
+  // A damaged entry is a miss: the source still answers.
+  const parse = <T>(raw: string | null): T | null => {
+    if (raw === null) return null;
+    try {
+      return JSON.parse(raw) as T;
+    } catch {
+      return null;
+    }
+  };
+
+  const count = (result: 'hit' | 'miss', n: number) => {
+    if (n > 0) metrics?.cacheLookups.inc({ cache: name, result }, n);
+  };
+
   async function lookup<T>(key: string): Promise<T | null> {
     let hit: T | null = null;
     try {
-      const raw = await kv.get(entryKey(key));
-      if (raw !== null) hit = JSON.parse(raw) as T;
+      hit = parse<T>(await kv.get(entryKey(key)));
     } catch {
-      // An unreachable store or a damaged entry is a miss: the source still answers.
+      // An unreachable store is a miss too.
     }
-    metrics?.cacheLookups.inc({ cache: name, result: hit === null ? 'miss' : 'hit' });
+    count(hit === null ? 'miss' : 'hit', 1);
     return hit;
+  }
+
+  async function lookupMany<T>(keys: string[]): Promise<Map<string, T>> {
+    const hits = new Map<string, T>();
+    try {
+      const raws = await kv.getMany(keys.map(entryKey));
+      keys.forEach((key, i) => {
+        const hit = parse<T>(raws[i] ?? null);
+        if (hit !== null) hits.set(key, hit);
+      });
+    } catch {
+      // An unreachable store is a miss for every key.
+    }
+    count('hit', hits.size);
+    count('miss', keys.length - hits.size);
+    return hits;
+  }
+
+  async function store(key: string, value: unknown): Promise<void> {
+    try {
+      await kv.set(entryKey(key), JSON.stringify(value), { ttlMs });
+    } catch {
+      // Not caching only costs the next reader a load.
+    }
   }
 
   return {
@@ -55,12 +98,19 @@ export function createJsonCache(options: JsonCacheOptions): JsonCache {
       if (hit !== null) return hit;
       const value = await load();
       if (value === null || value === undefined) return value;
-      try {
-        await kv.set(entryKey(key), JSON.stringify(value), { ttlMs });
-      } catch {
-        // Not caching only costs the next reader a load.
-      }
+      await store(key, value);
       return value;
+    },
+
+    async getManyOrLoad<T>(keys: string[], load: (missing: string[]) => Promise<Map<string, T>>): Promise<Map<string, T>> {
+      const unique = [...new Set(keys)];
+      if (unique.length === 0) return new Map();
+      const found = await lookupMany<T>(unique);
+      const missing = unique.filter((key) => !found.has(key));
+      if (missing.length === 0) return found;
+      const loaded = await load(missing);
+      await Promise.all([...loaded].map(([key, value]) => store(key, value)));
+      return new Map([...found, ...loaded]);
     },
 
     async invalidate(...keys: string[]): Promise<void> {

@@ -65,6 +65,7 @@ const setting = <T>(s: Setting<T>): Setting<T> => s;
 
 export const configSchema = {
   port: setting({ env: 'PORT', doc: 'TCP port the HTTP server listens on.', default: 3000, parse: int(0, 65535) }),
+  workers: setting({ env: 'WORKERS', doc: 'Processes that serve `start` together on its one port (node:cluster), to use more cores. Above 1 needs DATABASE_URL, REDIS_URL and AMQP_URL: the embedded stores belong to one process.', default: 1, parse: int(1, 64) }),
   host: setting({ env: 'HOST', doc: 'Interface the HTTP server binds to.', default: '0.0.0.0', parse: str() }),
   publicUrl: setting({ env: 'PUBLIC_URL', doc: 'Address clients use to reach the gateway (links in emails and docs).', default: 'http://localhost:3000', parse: url('http', 'https') }),
   dataDir: setting({ env: 'DATA_DIR', doc: 'Directory for embedded data: the PGlite database, written emails, keys, media.', default: 'data', parse: str() }),

@@ -48,6 +48,9 @@ export class RedisKvStore implements KvStore {
         connectTimeout: 2_000,
         commandTimeout: 2_000,
         maxRetriesPerRequest: 1,
+        // Commands issued in one event-loop tick (a request's session check and rate-limit count,
+        // say) leave in one socket write: a write syscall each was a quarter of the CPU under load.
+        enableAutoPipelining: true,
       });
       this.ownsClient = true;
       // Failures reach callers through rejected commands; without a listener ioredis prints each one.

@@ -24,11 +24,15 @@ export class FileMailer implements Mailer {
       messageId: message.messageId === undefined ? undefined : angleBracketed(message.messageId),
     });
     const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${fileSafe(info.messageId)}.eml`;
-    await mkdir(this.options.dir, { recursive: true });
     // Whoever watches the directory must never see half a message: write aside, then rename.
     const temp = join(this.options.dir, `.${name}.${randomUUID()}.tmp`);
     try {
-      await writeFile(temp, info.message as Buffer);
+      await writeFile(temp, info.message as Buffer).catch(async (err: NodeJS.ErrnoException) => {
+        // The directory is made when first needed (or again, if someone removed it), not on every send.
+        if (err.code !== 'ENOENT') throw err;
+        await mkdir(this.options.dir, { recursive: true });
+        await writeFile(temp, info.message as Buffer);
+      });
       await rename(temp, join(this.options.dir, name));
     } catch (err) {
       await rm(temp, { force: true });

@@ -11,10 +11,17 @@ const hourMs = 3_600_000;
  */
 export function createRateLimiter(kv: KvStore, auth: AuthGuards, limitPerHour: number) {
   const limit = String(limitPerHour);
+  const count = (subject: string, by = 1) => kv.increment(`ratelimit:${subject}`, hourMs, by);
+  // A token of a closed session makes its request anonymous: the count moves to the IP, so a
+  // revoked token cannot use up its user's limit. Rare: access tokens live 15 minutes by default.
+  const moveToIp = async (userId: string, ip: string) => (await Promise.all([count(`user:${userId}`, -1), count(`ip:${ip}`)]))[1];
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const principal = await auth.identify(request);
-    const subject = principal ? `user:${principal.userId}` : `ip:${request.ip}`;
-    const { value, ttlMs } = await kv.increment(`ratelimit:${subject}`, hourMs);
+    // The token names its user before the store is asked whether the session is open, so the
+    // session check and the user's count go out together: one round trip, not two in a row.
+    const claimed = await auth.claimsOf(request);
+    const subject = claimed ? `user:${claimed.userId}` : `ip:${request.ip}`;
+    const [principal, counted] = await Promise.all([auth.identify(request), count(subject)]);
+    const { value, ttlMs } = claimed && !principal ? await moveToIp(claimed.userId, request.ip) : counted;
     const reset = Math.max(1, Math.ceil(ttlMs / 1000));
     reply.headers({
       'ratelimit-limit': limit,

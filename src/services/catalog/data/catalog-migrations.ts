@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Migrations } from '../../../platform/db/migrate.js';
+import { orderLockPrefix } from './reservation-repository.js';
 
 // Migrations receive a schema-bound Kysely, so table names stay unqualified.
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -104,6 +105,74 @@ export const catalogMigrations: Migrations = {
     async down(db: Kysely<any>) {
       await db.schema.alterTable('reservations').dropConstraint('reservations_status_check').execute();
       await db.schema.alterTable('reservations').addCheckConstraint('reservations_status_check', sql`status in ('held', 'committed', 'released')`).execute();
+    },
+  },
+  '0003_catalog_01_reserve_stock_function': {
+    // A checkout's reservation in one round trip instead of six (begin, lock, read, update, insert,
+    // commit): the rules of `reserveStock` run where the rows are. Lines arrive merged and sorted
+    // by product id, the order every transaction locks stock rows in, so two never deadlock.
+    async up(db: Kysely<any>) {
+      await sql`
+        create function catalog.reserve_stock(p_order_id text, p_lines jsonb, p_now timestamptz, p_expires_at timestamptz)
+        returns jsonb
+        language plpgsql
+        as $body$
+        declare
+          line record;
+          product record;
+          taken jsonb := '[]';
+          short jsonb := '[]';
+        begin
+          -- Every reserve, commit and release of one order takes this lock first (lockOrder).
+          perform pg_advisory_xact_lock(hashtextextended(${sql.lit(orderLockPrefix)} || p_order_id, 0));
+          -- An order that holds stock already gets the same lines again, and no second event.
+          if exists (select 1 from catalog.reservations where order_id = p_order_id and status <> 'released') then
+            return jsonb_build_object('ok', true, 'emit', false, 'lines', (
+              select jsonb_agg(jsonb_build_object('productId', r.product_id, 'sku', p.sku, 'name', p.name, 'unitPrice', r.unit_price_amount, 'quantity', r.quantity)
+                               order by r.product_id collate "C")
+              from catalog.reservations r join catalog.products p on p.id = r.product_id
+              where r.order_id = p_order_id and r.status <> 'released'));
+          end if;
+
+          for line in
+            select e.value->>'productId' as product_id, (e.value->>'quantity')::integer as quantity
+            from jsonb_array_elements(p_lines) with ordinality as e(value, n) order by e.n
+          loop
+            -- One conditional update per line: no interleaving of callers can oversell.
+            update catalog.inventory i set reserved = i.reserved + line.quantity
+            from catalog.products p
+            where i.product_id = line.product_id and p.id = i.product_id and p.active and i.on_hand - i.reserved >= line.quantity
+            returning p.sku, p.name, p.price_amount into product;
+            if found then
+              taken := taken || jsonb_build_object('productId', line.product_id, 'sku', product.sku, 'name', product.name, 'unitPrice', product.price_amount, 'quantity', line.quantity);
+            else
+              short := short || jsonb_build_object('productId', line.product_id, 'requested', line.quantity, 'available', coalesce((
+                select greatest(0, i.on_hand - i.reserved) from catalog.inventory i join catalog.products p on p.id = i.product_id
+                where i.product_id = line.product_id and p.active), 0));
+            end if;
+          end loop;
+
+          if jsonb_array_length(short) > 0 then
+            -- All or nothing: what this call took goes back (its rows are still locked by it).
+            update catalog.inventory i set reserved = i.reserved - r.quantity
+            from jsonb_to_recordset(taken) as r("productId" text, quantity integer)
+            where i.product_id = r."productId";
+            return jsonb_build_object('ok', false, 'emit', false, 'shortages', short);
+          end if;
+
+          -- Released lines of the order are held again.
+          insert into catalog.reservations (order_id, product_id, quantity, unit_price_amount, status, expires_at, created_at, updated_at)
+          select p_order_id, r."productId", r.quantity, r."unitPrice", 'held', p_expires_at, p_now, p_now
+          from jsonb_to_recordset(taken) as r("productId" text, quantity integer, "unitPrice" integer)
+          on conflict (order_id, product_id) do update
+            set quantity = excluded.quantity, unit_price_amount = excluded.unit_price_amount, status = 'held',
+                expires_at = excluded.expires_at, updated_at = excluded.updated_at;
+          return jsonb_build_object('ok', true, 'emit', true, 'lines', taken);
+        end
+        $body$`.execute(db);
+    },
+    async down(db: Kysely<any>) {
+      await sql`drop function catalog.reserve_stock(text, jsonb, timestamptz, timestamptz)`.execute(db);
     },
   },
 };

@@ -47,6 +47,15 @@ export async function findProductRows(
     .execute();
 }
 
+/** What other services read of products: no stock, so no inventory row. In no particular order. */
+export async function findProductFacts(
+  db: Kysely<CatalogDb>,
+  ids: string[],
+): Promise<Pick<ProductRow, 'id' | 'sku' | 'name' | 'price_amount' | 'active'>[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('products').select(['id', 'sku', 'name', 'price_amount', 'active']).where('id', 'in', ids).execute();
+}
+
 /**
  * Turns rows into products with one more query for the categories of all of them, whatever
  * their number (a page of 100 costs what a page of 5 does).

@@ -1,9 +1,8 @@
-import { sql, type Kysely, type QueryCreator } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { jsonRecordset } from '../../../platform/db/json-recordset.js';
-import type { ReservedLine } from '../../../contracts/api/inventory.js';
 import type { CatalogDb, ReservationStatus } from './catalog-db.js';
 
-const orderLockPrefix = 'catalog.reservation:';
+export const orderLockPrefix = 'catalog.reservation:';
 
 /**
  * Serialises every reserve, commit and release of one order until the transaction ends, so a
@@ -72,80 +71,6 @@ export async function lockOrdersAndStock(trx: Kysely<CatalogDb>, orderIds: strin
     .orderBy(sql`product_id collate "C"`)
     .forUpdate()
     .execute();
-}
-
-/** Lines still held or committed, as `reserve` answered them. */
-export async function reservedLines(trx: Kysely<CatalogDb>, orderId: string, currency: string): Promise<ReservedLine[]> {
-  const rows = await trx
-    .selectFrom('reservations as r')
-    .innerJoin('products as p', 'p.id', 'r.product_id')
-    .select(['r.product_id', 'p.sku', 'p.name', 'r.unit_price_amount', 'r.quantity'])
-    .where('r.order_id', '=', orderId)
-    .where('r.status', '!=', 'released')
-    .execute();
-  const lines = rows.map((r) => ({
-    productId: r.product_id,
-    sku: r.sku,
-    name: r.name,
-    unitPrice: { amount: r.unit_price_amount, currency },
-    quantity: r.quantity,
-  }));
-  return lines.sort(byProductId);
-}
-
-/**
- * In one statement: whether the order holds stock already (lines not released), and the active
- * products among `productIds` with what an order fixes of them.
- */
-export async function holdAndProducts(trx: Kysely<CatalogDb>, orderId: string, productIds: string[]) {
-  const existing = trx
-    .selectFrom('reservations')
-    .select((eb) => eb.fn.countAll<string>().as('held'))
-    .where('order_id', '=', orderId)
-    .where('status', '!=', 'released');
-  // Always one row at least: the count, with no product when none matches.
-  const rows = await trx
-    .selectFrom(existing.as('existing'))
-    .leftJoin('products as p', (join) => join.on('p.id', 'in', productIds).on('p.active', '=', true))
-    .select(['existing.held', 'p.id', 'p.sku', 'p.name', 'p.price_amount'])
-    .execute();
-  const products = rows.flatMap(({ id, sku, name, price_amount }) =>
-    id !== null && sku !== null && name !== null && price_amount !== null ? [{ id, sku, name, price_amount }] : [],
-  );
-  return { held: Number(rows[0]?.held ?? 0) > 0, products };
-}
-
-/** The insert of an order's held lines, as part of a larger statement; released lines of the order are held again. */
-export function reservationInsert(
-  db: QueryCreator<CatalogDb>,
-  orderId: string,
-  lines: { productId: string; quantity: number; unitPrice: number }[],
-  now: Date,
-  expiresAt: Date,
-) {
-  return db
-    .insertInto('reservations')
-    .values(
-      lines.map((l) => ({
-        order_id: orderId,
-        product_id: l.productId,
-        quantity: l.quantity,
-        unit_price_amount: l.unitPrice,
-        status: 'held' as const,
-        expires_at: expiresAt,
-        created_at: now,
-        updated_at: now,
-      })),
-    )
-    .onConflict((oc) =>
-      oc.columns(['order_id', 'product_id']).doUpdateSet((eb) => ({
-        quantity: eb.ref('excluded.quantity'),
-        unit_price_amount: eb.ref('excluded.unit_price_amount'),
-        status: 'held',
-        expires_at: expiresAt,
-        updated_at: now,
-      })),
-    );
 }
 
 /** Gives held quantities back to the stock they came from. */

@@ -23,5 +23,5 @@ export async function archiveProduct(ctx: CatalogContext, id: string): Promise<v
     await emit([catalogEvent('product.archived', { productId: id, sku: row.sku })]);
     return true;
   });
-  if (archived) await ctx.cache.productsChanged([id]);
+  if (archived) await ctx.cache.productFactsChanged([id]);
 }

@@ -42,7 +42,7 @@ export async function createProduct(ctx: CatalogContext, input: NewProduct): Pro
     }
     throw err;
   }
-  await ctx.cache.productsChanged([id]);
+  await ctx.cache.productFactsChanged([id]);
   if (!product) throw new Error(`product ${id} vanished after insert`);
   return product;
 }

@@ -16,6 +16,9 @@ export interface ProductChanges {
 /** Decides whether the caller's view of the product is current (If-Match); false → 412. */
 export type Precondition = (current: Product) => boolean;
 
+// What other services read of a product (its sku never changes): a change to one of them must reach the cart.
+const factFields = new Set(['name', 'price', 'active']);
+
 const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((v) => b.includes(v));
 
 /**
@@ -70,7 +73,8 @@ export async function updateProduct(ctx: CatalogContext, id: string, changes: Pr
     ]);
     return { product: await loadProduct(trx, id, ctx.currency, { activeOnly: false }), changed };
   });
-  if (changed.length > 0) await ctx.cache.productsChanged([id]);
+  if (changed.some((field) => factFields.has(field))) await ctx.cache.productFactsChanged([id]);
+  else if (changed.length > 0) await ctx.cache.productsChanged([id]);
   if (!product) throw new Error(`product ${id} vanished during update`);
   return product;
 }

@@ -1,0 +1,21 @@
+import type { ProcessOptions } from '../build-process.js';
+import { isServiceName, serviceNames } from '../service-catalogue.js';
+
+/** What `start [target]` runs: which services, whether with the gateway, and its name for people. */
+export type StartPlan = Pick<ProcessOptions, 'services' | 'gateway'> & { what: string };
+
+export function planOf(target: string | undefined): StartPlan | null {
+  if (!target || target === 'all') return { services: [...serviceNames], gateway: true, what: 'Emporium' };
+  if (target === 'gateway') return { services: [], gateway: true, what: 'gateway' };
+  if (isServiceName(target)) return { services: [target], gateway: false, what: target };
+  return null;
+}
+
+/** "ready at" as people read it: a wildcard address becomes localhost. */
+const shownAddress = (address: string): string => address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+
+export const readyLine = (plan: StartPlan, address: string, seconds: number, processes: number): string =>
+  `${plan.what} is ready at ${shownAddress(address)} in ${seconds.toFixed(1)} s` +
+  (processes > 1 ? ` (${processes} processes)` : '') +
+  (plan.gateway ? ` (API docs: ${shownAddress(address)}/docs)` : '') +
+  '\n';
