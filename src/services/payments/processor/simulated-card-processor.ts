@@ -25,7 +25,7 @@ type LedgerRow = Pick<ProcessorLedgerTable, 'reference' | 'outcome' | 'decline_c
 /**
  * The built-in processor: a card network in a table. Its ledger is the processor's side of the
  * books, so tests can count real charges; a unique idempotency key makes a repeated call answer
- * with the first result instead of charging again.
+ * with the first result instead of charging again. Calls made together are written together.
  */
 export class SimulatedCardProcessor implements PaymentProcessor {
   constructor(private readonly db: Kysely<PaymentsDb>, private readonly clock: Clock) {}
@@ -66,22 +66,42 @@ export class SimulatedCardProcessor implements PaymentProcessor {
     return { refundId: row.reference };
   }
 
-  /** Inserts the entry, or answers with the one the key already has. */
-  private async record(entry: Insertable<ProcessorLedgerTable>): Promise<LedgerRow> {
+  /** Ledger entries asked for in the same tick: the worker calls for a whole round of payments at once. */
+  private pending: { entry: Insertable<ProcessorLedgerTable>; settle: (row: Promise<LedgerRow>) => void }[] = [];
+
+  /** Inserts the entry, or answers with the one the key already has; entries of one tick share a statement. */
+  private record(entry: Insertable<ProcessorLedgerTable>): Promise<LedgerRow> {
+    return new Promise((resolve) => {
+      if (this.pending.push({ entry, settle: resolve }) === 1) queueMicrotask(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending.splice(0);
+    const rows = this.write(batch.map((b) => b.entry));
+    for (const { entry, settle } of batch) {
+      settle(rows.then((byKey) => byKey.get(entry.idempotency_key) ?? Promise.reject(new Error(`ledger entry ${entry.idempotency_key} not found`))));
+    }
+  }
+
+  private async write(entries: Insertable<ProcessorLedgerTable>[]): Promise<Map<string, LedgerRow>> {
     const inserted = await this.db
       .insertInto('processor_ledger')
-      .values(entry)
+      .values(entries)
       .onConflict((oc) => oc.column('idempotency_key').doNothing())
-      .returning(['reference', 'outcome', 'decline_code'])
-      .executeTakeFirst();
-    return (
-      inserted ??
-      this.db
+      .returning(['idempotency_key', 'reference', 'outcome', 'decline_code'])
+      .execute();
+    const byKey = new Map<string, LedgerRow>(inserted.map(({ idempotency_key, ...row }) => [idempotency_key, row]));
+    const known = entries.map((e) => e.idempotency_key).filter((key) => !byKey.has(key));
+    if (known.length > 0) {
+      const existing = await this.db
         .selectFrom('processor_ledger')
-        .select(['reference', 'outcome', 'decline_code'])
-        .where('idempotency_key', '=', entry.idempotency_key)
-        .executeTakeFirstOrThrow()
-    );
+        .select(['idempotency_key', 'reference', 'outcome', 'decline_code'])
+        .where('idempotency_key', 'in', known)
+        .execute();
+      for (const { idempotency_key, ...row } of existing) byKey.set(idempotency_key, row);
+    }
+    return byKey;
   }
 
   private async countAttempt(idempotencyKey: string): Promise<number> {
