@@ -6,10 +6,16 @@ import type { Logger } from '../logging/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { consumerBatchSize, type EventBus } from './event-bus.js';
 import { messagingTables } from './messaging-tables.js';
+import { writeOutboxEvents, type Emit } from './outbox.js';
 
 export interface HandlerContext {
   /** Runs `fn` once the handler's transaction committed (e.g. dropping cache entries it made stale). */
   afterCommit(fn: () => Promise<void>): void;
+  /**
+   * Writes events to the service's outbox in the handler's transaction; the relay is woken once
+   * they commit (and only then: a batch that raised nothing costs the relay no look).
+   */
+  emit: Emit;
 }
 
 /**
@@ -59,7 +65,7 @@ export interface ConsumerOptions {
   retry: { attempts: number; baseMs: number };
   /** How often to look for dead letters whose replay was requested. */
   replayPollMs?: number;
-  /** Called after a handler's transaction committed (handlers may have written to the outbox). */
+  /** Called after a transaction whose handlers wrote events (`context.emit`) committed. */
   onCommit?: () => void;
 }
 
@@ -99,8 +105,16 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
   /** One transaction: the inbox rows of the events, and the handlers of those not handled before. */
   const handle = async (events: EventEnvelope[], alsoInTrx?: InTrx): Promise<Outcome[]> => {
     const committed: (() => Promise<void>)[] = [];
-    const context: HandlerContext = { afterCommit: (fn) => committed.push(fn) };
+    let emitted = 0;
     const outcomes = await options.db.transaction().execute(async (trx): Promise<Outcome[]> => {
+      const context: HandlerContext = {
+        afterCommit: (fn) => committed.push(fn),
+        emit: async (raised, emitOptions) => {
+          const envelopes = await writeOutboxEvents(trx, raised, emitOptions);
+          emitted += envelopes.length;
+          return envelopes;
+        },
+      };
       const ids = [...new Set(events.map((e) => e.id.toLowerCase()))];
       const inserted = await messagingTables(trx)
         .insertInto('inbox')
@@ -119,6 +133,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
       await alsoInTrx?.(trx);
       return result;
     });
+    if (emitted > 0) options.onCommit?.();
     // The effects are durable now; a failure here must not redeliver the events.
     for (const fn of committed) await fn().catch((err: unknown) => log.warn({ err }, 'after-commit step failed'));
     return outcomes;
@@ -131,7 +146,6 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
       metrics.eventsHandled.inc({ ...labels, outcome });
       if (outcome === 'ok') metrics.eventLag.observe(labels, Math.max(0, Date.now() - Date.parse(event.occurredAt)) / 1000);
     });
-    if (outcomes.includes('ok')) options.onCommit?.();
   };
 
   /** Handles one event on its own until it succeeds or runs out of attempts; `failed` is an attempt already made. */

@@ -78,7 +78,7 @@ describe.each(combinations)('messaging on $database with the $bus bus', ({ datab
 
   /** One service whose handler records an effect per event, wired as the runtime wires it. */
   async function service(
-    options: { deliverTwice?: boolean; attempts?: number; baseMs?: number; handler?: Handler; subscriptions?: Subscription[]; consume?: boolean; relay?: boolean } = {},
+    options: { deliverTwice?: boolean; attempts?: number; baseMs?: number; handler?: Handler; subscriptions?: Subscription[]; consume?: boolean; relay?: boolean; onCommit?: () => void } = {},
   ) {
     tests += 1;
     const name = `svc_${tests}`;
@@ -100,6 +100,7 @@ describe.each(combinations)('messaging on $database with the $bus bus', ({ datab
         consumer: name, db: schemaDb, bus, metrics, logger, replayPollMs: 50,
         subscriptions: options.subscriptions ?? [{ event: 'thing.created', handle: (event, trx) => handler(event, trx) }],
         retry: { attempts: options.attempts ?? 3, baseMs: options.baseMs ?? 10 },
+        onCommit: options.onCommit,
       });
       cleanups.push(() => consumer.stop());
     };
@@ -183,6 +184,27 @@ describe.each(combinations)('messaging on $database with the $bus bus', ({ datab
     const outbox = await svc.db.selectFrom('outbox').select(['id', 'data']).execute();
     expect(outbox.map((row) => row.data)).toEqual([{ order: 'o1' }]);
     await eventually(async () => expect(await svc.effects(outbox[0]!.id)).toBe(1));
+  });
+
+  it("wakes the relay after a handler's transaction that raised events, and not after one that raised none", async () => {
+    let wakes = 0;
+    const svc = await service({
+      relay: false,
+      onCommit: () => (wakes += 1),
+      subscriptions: [
+        { event: 'thing.created', handle: async (event, trx, context) => void (await context.emit([{ type: 'thing.followed', data: { after: event.id } }])) },
+        { event: 'thing.noted', handle: async (event, trx) => recordEffect(event, trx) },
+      ],
+    });
+    await svc.outbox.transaction((_trx, send) => send([{ type: 'thing.noted', data: {} }]));
+    svc.relay();
+    await eventually(async () => expect(await handled(svc.metrics, 'ok')).toBe(1));
+    expect(wakes).toBe(0);
+    await svc.emit();
+    await eventually(async () => expect(await handled(svc.metrics, 'ok')).toBe(2));
+    await eventually(() => expect(wakes).toBe(1));
+    const raised = await svc.db.selectFrom('outbox').select('type').where('type', '=', 'thing.followed').execute();
+    expect(raised).toHaveLength(1);
   });
 
   it('gives one effect per event when the bus delivers everything twice', async () => {

@@ -16,7 +16,7 @@ export function onOrderCancelled(ctx: CatalogContext): Subscription<CatalogDb> {
     event: orderCancelledType,
     async handle(event, trx, context) {
       const { orderId } = payloadOf(OrderCancelledData, event);
-      const { productIds } = await returnOrderStock(stepIn(trx, event, ctx.clock.now()), orderId);
+      const { productIds } = await returnOrderStock(stepIn(trx, context, event, ctx.clock.now()), orderId);
       // After the commit: dropped earlier, a read in between would cache the old stock again.
       if (productIds.length > 0) context.afterCommit(() => ctx.cache.productsChanged(productIds));
     },

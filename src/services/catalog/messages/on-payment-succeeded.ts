@@ -1,6 +1,5 @@
 import { PaymentSucceededData, paymentSucceededType } from '../../../contracts/events/payment-events.js';
 import type { Subscription } from '../../../platform/messaging/consumer.js';
-import { writeOutboxEvents, type OutboxEvent } from '../../../platform/messaging/outbox.js';
 import type { CatalogDb } from '../data/catalog-db.js';
 import type { CatalogContext } from '../domain/catalog-context.js';
 import { commitReservationsIn } from '../domain/commit-reservation.js';
@@ -13,7 +12,7 @@ export function onPaymentSucceeded(ctx: CatalogContext): Subscription<CatalogDb>
     async handleBatch(events, trx, context) {
       const orders = events.map((event) => ({ orderId: payloadOf(PaymentSucceededData, event).orderId, traceparent: event.traceparent }));
       // Each event raised carries its own cause's trace context.
-      const step = { trx, now: ctx.clock.now(), emit: (raised: OutboxEvent[]) => writeOutboxEvents(trx, raised) };
+      const step = { trx, now: ctx.clock.now(), emit: context.emit };
       const { statuses, productIds } = await commitReservationsIn(step, orders);
       for (const [orderId, status] of statuses) {
         // Paid, but the stock went back first (the hold expired): worth a look by a person.

@@ -5,7 +5,7 @@ import { lockOrders, saveOrders } from '../data/order-repository.js';
 import type { OrdersDb } from '../data/orders-db.js';
 import type { Order, OrderSnapshot } from './order.js';
 
-/** Writes events to the outbox in the transaction at hand (an `Outbox` emit, or `writeOutboxEvents`). */
+/** Writes events to the outbox in the transaction at hand (an `Outbox` emit, or a consumer's `context.emit`). */
 export type EmitEvents = (events: OutboxEvent[]) => Promise<unknown>;
 
 export interface OrderChange {

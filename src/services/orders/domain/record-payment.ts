@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { EventEnvelope, NewEvent } from '../../../contracts/events/envelope.js';
-import { writeOutboxEvents } from '../../../platform/messaging/outbox.js';
+import type { Emit } from '../../../platform/messaging/outbox.js';
 import type { OrdersDb } from '../data/orders-db.js';
 import { changeOrders } from './change-order.js';
 import type { Order } from './order.js';
@@ -19,11 +19,11 @@ export interface PaymentFact {
  * this is idempotent by state as well as by the inbox. Events raised go to the outbox in the same
  * transaction, each traced to the fact that caused it.
  */
-export async function recordPayments(ctx: OrdersContext, trx: Transaction<OrdersDb>, facts: PaymentFact[]): Promise<void> {
+export async function recordPayments(ctx: OrdersContext, trx: Transaction<OrdersDb>, emit: Emit, facts: PaymentFact[]): Promise<void> {
   const at = ctx.clock.now();
   const results = await changeOrders(
     trx,
-    (events) => writeOutboxEvents(trx, events),
+    emit,
     facts.map(({ event, orderId, apply }) => ({ orderId, decide: (order) => apply(order, at), traceparent: event.traceparent })),
   );
   results.forEach((changed, i) => {

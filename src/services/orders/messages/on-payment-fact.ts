@@ -16,12 +16,12 @@ export function onPaymentFact<S extends TSchema>(
 ): Subscription<OrdersDb> {
   return {
     event: type,
-    handleBatch: async (events, trx) => {
+    handleBatch: async (events, trx, context) => {
       const facts = events.map((event) => {
         const data = payloadOf(schema, event) as Static<S> & { orderId: string };
         return { event, orderId: data.orderId, apply: (order: Order, at: Date) => apply(order, data, at) };
       });
-      await recordPayments(ctx, trx, facts);
+      await recordPayments(ctx, trx, context.emit, facts);
     },
   };
 }
