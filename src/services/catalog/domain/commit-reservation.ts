@@ -10,6 +10,8 @@ type CommitStatus = ReservationOutcome['status'];
  * The orders are paid: their held stock leaves on-hand for good, a handful of statements for any
  * number of orders. Repeating it changes nothing; a reservation that was released first
  * (expired, cancelled) stays released and says so. `traceparent` traces each order's event to its cause.
+ * The caller holds the locks (`lockOrdersAndStock`): the consumer's `prepareEvents` takes them for
+ * its whole batch, once.
  */
 export async function commitReservationsIn(
   step: StockStep,
@@ -17,7 +19,6 @@ export async function commitReservationsIn(
 ): Promise<{ statuses: Map<string, CommitStatus>; productIds: string[] }> {
   const { trx } = step;
   const orderIds = orders.map((o) => o.orderId);
-  await lockOrdersAndStock(trx, orderIds);
   const rowsOf = await reservationRowsOf(trx, orderIds);
   const statuses = new Map<string, CommitStatus>();
   const taken: { orderId: string; lines: { productId: string; quantity: number }[]; traceparent: string | null }[] = [];
@@ -47,7 +48,10 @@ export async function commitReservationIn(step: StockStep, orderId: string): Pro
 
 /** `commitReservationIn` in a transaction of its own (the InventoryApi), cache dropped after commit. */
 export async function commitReservation(ctx: CatalogContext, orderId: string): Promise<ReservationOutcome> {
-  const { status, productIds } = await ctx.outbox.transaction((trx, emit) => commitReservationIn({ trx, emit, now: ctx.clock.now() }, orderId));
+  const { status, productIds } = await ctx.outbox.transaction(async (trx, emit) => {
+    await lockOrdersAndStock(trx, [orderId]);
+    return commitReservationIn({ trx, emit, now: ctx.clock.now() }, orderId);
+  });
   if (productIds.length > 0) await ctx.cache.productsChanged(productIds);
   return { orderId, status };
 }

@@ -9,12 +9,12 @@ const orderIdOf = (event: EventEnvelope): string | undefined => {
 };
 
 /**
- * Before a batch of order events: every lock its handlers will take, in the one order every
- * transaction takes them. Handlers taking them again (a no-op) one event at a time then never
- * wait on a request that waits on them. One event needs nothing: its handler locks in that order.
+ * Before a batch of order events: every lock its handlers need, in the one order every
+ * transaction takes them, so none of them waits on a request that waits on it. Committing paid
+ * orders relies on it; a release locks its one order again, a no-op by then.
  */
 export async function lockStockOfOrders(events: EventEnvelope[], trx: Transaction<CatalogDb>): Promise<void> {
   const orderIds = [...new Set(events.map(orderIdOf).filter((id): id is string => id !== undefined))];
-  if (orderIds.length < 2) return;
+  if (orderIds.length === 0) return;
   await lockOrdersAndStock(trx, orderIds);
 }

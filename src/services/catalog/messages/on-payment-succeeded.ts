@@ -5,7 +5,7 @@ import type { CatalogContext } from '../domain/catalog-context.js';
 import { commitReservationsIn } from '../domain/commit-reservation.js';
 import { payloadOf } from '../../../platform/messaging/event-payload.js';
 
-/** The orders are paid: their held stock leaves on-hand for good. */
+/** The orders are paid: their held stock leaves on-hand for good (under the locks `lockStockOfOrders` took). */
 export function onPaymentSucceeded(ctx: CatalogContext): Subscription<CatalogDb> {
   return {
     event: paymentSucceededType,
