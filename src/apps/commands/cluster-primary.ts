@@ -1,4 +1,4 @@
-import cluster, { type Worker } from 'node:cluster';
+import cluster from 'node:cluster';
 import type { Config } from '../../platform/config/config-schema.js';
 import { loadSigningKeys } from '../../platform/auth/signing-keys.js';
 import { buildProcess } from '../build-process.js';
@@ -28,12 +28,15 @@ export async function runPrimary(config: Config, plan: StartPlan): Promise<numbe
   let stopping = false;
   let announced = false;
   const ready = new Set<number>();
+  const exitOnceAllGone = () => {
+    if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(process.exitCode ?? 0);
+  };
   const stopAll = (signal: NodeJS.Signals) => {
     stopping = true;
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
   };
 
-  const fork = (): Worker => {
+  const fork = (): void => {
     const worker = cluster.fork();
     worker.on('message', (message: unknown) => {
       if (!isReady(message)) return;
@@ -48,20 +51,19 @@ export async function runPrimary(config: Config, plan: StartPlan): Promise<numbe
       if (stopping) {
         // A worker still starting has no handler yet, so the signal itself ends it: no failure.
         if (code !== 0 && signal === null) process.exitCode = 1;
-        if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(process.exitCode ?? 0);
+        exitOnceAllGone();
         return;
       }
       if (!wasReady) {
         process.stderr.write(`A worker could not start (exit ${code ?? signal}); stopping.\n`);
         process.exitCode = 1;
         stopAll('SIGTERM');
-        if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(1);
+        exitOnceAllGone();
         return;
       }
       process.stderr.write(`Worker ${worker.process.pid} died (${signal ?? `exit ${code}`}); starting another.\n`);
       fork();
     });
-    return worker;
   };
 
   for (let i = 0; i < config.workers; i += 1) fork();

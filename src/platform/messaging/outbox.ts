@@ -52,15 +52,8 @@ export async function writeOutboxEvents(
     return [];
   }
   const envelopes = envelopesOf(events, options);
-  const rows = envelopes.map((e) => ({
-    id: e.id,
-    type: e.type,
-    version: e.version,
-    occurred_at: e.occurredAt,
-    // Stringified because node-postgres would send a top-level array as a PostgreSQL array.
-    data: JSON.stringify(e.data ?? null),
-    traceparent: e.traceparent,
-  }));
+  // Stringified because node-postgres would send a top-level array as a PostgreSQL array.
+  const rows = envelopes.map((e) => ({ ...outboxRowOf(e), data: JSON.stringify(e.data ?? null) }));
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const statement = inserts.reduce<QueryCreator<any>>((creator, insert, i) => creator.with(`write_${i}`, (db) => insert(db)), trx);
   await (statement as QueryCreator<MessagingTables>).insertInto('outbox').values(rows).execute();
@@ -81,6 +74,8 @@ function envelopesOf(events: OutboxEvent[], options: EmitOptions): EventEnvelope
 
 const outboxColumns = ['id', 'type', 'version', 'occurred_at', 'data', 'traceparent'] as const;
 
+const outboxRowOf = (e: EventEnvelope) => ({ id: e.id, type: e.type, version: e.version, occurred_at: e.occurredAt, data: e.data ?? null, traceparent: e.traceparent });
+
 /**
  * `decision` and the insert of `events` as one statement. The decision is a materialized CTE, so
  * its function runs once, before the insert reads its `emit`.
@@ -91,7 +86,7 @@ async function decideThenWrite<T extends { emit: boolean }>(
   events: OutboxEvent[],
   options: EmitOptions,
 ): Promise<T> {
-  const rows = envelopesOf(events, options).map((e) => ({ id: e.id, type: e.type, version: e.version, occurred_at: e.occurredAt, data: e.data ?? null, traceparent: e.traceparent }));
+  const rows = envelopesOf(events, options).map(outboxRowOf);
   const emitted = jsonRecordset('emitted', { id: 'uuid', type: 'text', version: 'integer', occurred_at: 'timestamptz', data: 'jsonb', traceparent: 'text' }, rows);
   const { result } = await db
     .with((cte) => cte('decision').materialized(), (qc) => qc.selectNoFrom(decision.as('result')))
