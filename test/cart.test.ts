@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { orderPlaced } from '../src/contracts/events/order-events.js';
 import { writeOutboxEvents } from '../src/platform/messaging/outbox.js';
 import type { CartService } from '../src/services/cart/cart-service.js';
+import { newOrderId } from '../src/services/orders/domain/order-ids.js';
 import { profiles } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { call, createAdmin, registerUser, type TestUser, createProduct } from './support/http.js';
@@ -260,5 +261,51 @@ describe.each(profiles)('cart (%s profile)', (profile) => {
     await settle();
     const items = (await cartOf(user)).body.items.map((i: { productId: string; quantity: number }) => [i.productId, i.quantity]);
     expect(items).toEqual([[mug.id, 1], [pot.id, 1]]);
+  });
+
+  it('keeps lines added since when order.placed comes after the cart forgot that checkout took the order', async () => {
+    const user = await registerUser(app);
+    const mug = await newProduct(700);
+    const carts = (app.services.get('cart') as CartService).carts;
+    const items = [{ productId: mug.id, quantity: 1 }];
+    await add(user, mug.id, 1);
+    const first = newOrderId(new Date(Date.now() - 60_000));
+    await carts.takeOrder({ orderId: first, userId: user.id, items });
+    // A busy customer: many more orders taken out of the cart while order.placed of the first waited.
+    for (let i = 59; i > 29; i -= 1) await carts.takeOrder({ orderId: newOrderId(new Date(Date.now() - i * 1_000)), userId: user.id, items });
+    await add(user, mug.id, 1);
+    const line = { productId: mug.id, sku: mug.sku, name: mug.name, unitPrice: usd(700), quantity: 1, lineTotal: usd(700) };
+    const envelope = {
+      id: randomUUID(), type: 'order.placed', version: 1, occurredAt: new Date().toISOString(), traceparent: null,
+      data: { orderId: first, userId: user.id, items: [line], total: usd(700), payment: { token: 'tok_visa' } },
+    };
+    await app.infrastructure.bus.publish([envelope]);
+    const handled = async () =>
+      (await sql`select 1 from cart.inbox where event_id = ${envelope.id}`.execute(app.infrastructure.db.root)).rows.length;
+    await expect.poll(handled, { timeout: 5_000, interval: 50 }).toBe(1);
+    await settle();
+    expect((await cartOf(user)).body.items).toMatchObject([{ productId: mug.id, quantity: 1 }]);
+  });
+
+  it('takes out the orders of many users in one batch, each from its own cart', async () => {
+    const users = await Promise.all(Array.from({ length: 6 }, () => registerUser(app)));
+    const mug = await newProduct(700);
+    const pot = await newProduct(900);
+    for (const user of users) {
+      await add(user, mug.id, 2);
+      await add(user, pot.id, 1);
+    }
+    const line = { productId: mug.id, sku: mug.sku, name: mug.name, unitPrice: usd(700), quantity: 1, lineTotal: usd(700) };
+    // Two orders per user in one publish, each taking one mug.
+    const envelopes = users.flatMap((user) =>
+      [0, 1].map(() => ({
+        id: randomUUID(), type: 'order.placed', version: 1, occurredAt: new Date().toISOString(), traceparent: null,
+        data: { orderId: newOrderId(new Date()), userId: user.id, items: [line], total: usd(700), payment: { token: 'tok_visa' } },
+      })),
+    );
+    await app.infrastructure.bus.publish(envelopes);
+    const lines = async () =>
+      Promise.all(users.map(async (user) => (await cartOf(user)).body.items.map((i: { productId: string; quantity: number }) => [i.productId, i.quantity])));
+    await expect.poll(lines, { timeout: 5_000, interval: 50 }).toEqual(users.map(() => [[pot.id, 1]]));
   });
 });

@@ -15,11 +15,11 @@ export interface StoredLine {
 export interface StoredCart {
   lines: StoredLine[];
   updatedAt: string | null;
-  /** The last orders taken out of this cart, so taking one out twice changes nothing. */
+  /** The newest orders taken out of this cart, in id order, so taking one out twice changes nothing. */
   takenOrders?: string[];
 }
 
-/** How many taken order ids a cart remembers; redeliveries come within moments, not weeks. */
+/** How many taken order ids a cart remembers; the oldest are forgotten first. */
 const rememberedOrders = 20;
 
 export const emptyCart = (): StoredCart => ({ lines: [], updatedAt: null });
@@ -65,13 +65,17 @@ export function setLine(cart: StoredCart, productId: string, quantity: number, n
 /**
  * The cart once an order took its lines: the ordered quantities come out, whatever the customer
  * added since (to the same products too) stays. Null when this order was already taken out.
+ * Order ids sort by time: one older than every order a full memory holds was taken out by its
+ * checkout before those, and its `order.placed` arriving that late must not take out lines added since.
  */
 export function afterOrderPlaced(cart: StoredCart, orderId: string, ordered: { productId: string; quantity: number }[], now: Date): StoredCart | null {
-  if (cart.takenOrders?.includes(orderId)) return null;
+  const remembered = cart.takenOrders ?? [];
+  if (remembered.includes(orderId)) return null;
+  if (remembered.length >= rememberedOrders && orderId < (remembered[0] ?? '')) return null;
   const taken = new Map(ordered.map((l) => [l.productId, l.quantity]));
   const lines = cart.lines.flatMap((l) => {
     const left = l.quantity - (taken.get(l.productId) ?? 0);
     return left > 0 ? [{ ...l, quantity: left }] : [];
   });
-  return { lines, updatedAt: now.toISOString(), takenOrders: [...(cart.takenOrders ?? []), orderId].slice(-rememberedOrders) };
+  return { lines, updatedAt: now.toISOString(), takenOrders: [...remembered, orderId].sort().slice(-rememberedOrders) };
 }

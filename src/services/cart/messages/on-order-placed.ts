@@ -1,19 +1,33 @@
 import { Value } from 'typebox/value';
+import type { EventEnvelope } from '../../../contracts/events/envelope.js';
 import { OrderPlacedData, orderPlacedType } from '../../../contracts/events/order-events.js';
 import type { Subscription } from '../../../platform/messaging/consumer.js';
 import type { CartContext } from '../domain/cart-context.js';
 import { emptyOrderedCart } from '../domain/empty-ordered-cart.js';
 
+const orderOf = (event: EventEnvelope): OrderPlacedData => {
+  if (!Value.Check(OrderPlacedData, event.data)) throw new Error(`${event.type} ${event.id} has malformed data`);
+  return event.data;
+};
+
 /**
  * Checkout took the cart's lines: take them out. The cart lives in the key-value store, not in
  * the transaction: the inbox absorbs redeliveries, and the cart remembers the orders it gave.
+ * A batch changes the carts of different users at once, each user's in the order placed: one
+ * cart after the other could not keep up with a busy shop, and a cart reached late must not
+ * lose lines its owner added since.
  */
 export function onOrderPlaced(ctx: CartContext): Subscription {
   return {
     event: orderPlacedType,
-    async handle(event) {
-      if (!Value.Check(OrderPlacedData, event.data)) throw new Error(`${event.type} ${event.id} has malformed data`);
-      await emptyOrderedCart(ctx, event.data);
+    async handleBatch(events) {
+      const byUser = new Map<string, OrderPlacedData[]>();
+      for (const order of events.map(orderOf)) byUser.set(order.userId, [...(byUser.get(order.userId) ?? []), order]);
+      await Promise.all(
+        [...byUser.values()].map(async (orders) => {
+          for (const order of orders) await emptyOrderedCart(ctx, order);
+        }),
+      );
     },
   };
 }
