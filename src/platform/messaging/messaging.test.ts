@@ -104,8 +104,8 @@ describe.each(combinations)('messaging on $database with the $bus bus', ({ datab
       });
       cleanups.push(() => consumer.stop());
     };
-    const relay = (relayBus: EventBus = bus): OutboxRelay => {
-      const started = startOutboxRelay({ service: name, db: schemaDb, bus: relayBus, metrics, logger, pollMs: 20 });
+    const relay = (relayBus: EventBus = bus, pollMs = 20): OutboxRelay => {
+      const started = startOutboxRelay({ service: name, db: schemaDb, bus: relayBus, metrics, logger, pollMs });
       cleanups.push(() => started.stop());
       return started;
     };
@@ -379,6 +379,28 @@ describe.each(combinations)('messaging on $database with the $bus bus', ({ datab
     await eventually(async () => expect((await svc.db.selectFrom('outbox').select('published_at').executeTakeFirstOrThrow()).published_at).not.toBeNull());
     await eventually(async () => expect(await handled(svc.metrics, 'duplicate')).toBe(1));
     expect(await svc.effects(event.id)).toBe(1);
+  });
+
+  it('hands a backlog of several batches to the bus in order without waiting for each to be confirmed', async () => {
+    const svc = await service({ relay: false });
+    const handed: string[][] = [];
+    let confirm: () => void = () => undefined;
+    const confirmed = new Promise<void>((resolve) => (confirm = resolve));
+    const slow: EventBus = Object.assign(Object.create(svc.bus) as EventBus, {
+      publish: async (events: EventEnvelope[]) => {
+        handed.push(events.map((e) => e.id));
+        const sent = svc.bus.publish(events);
+        await confirmed;
+        await sent;
+      },
+    });
+    const events = await svc.outbox.transaction((_trx, send) => send(Array.from({ length: 250 }, (_, i) => ({ type: 'thing.created', data: { i } }))));
+    // A poll far longer than the test: only not waiting for confirms gets all three batches out.
+    svc.relay(slow, 60_000).wake();
+    await eventually(() => expect(handed.map((batch) => batch.length)).toEqual([100, 100, 50]), 5_000);
+    expect(handed.flat()).toEqual(events.map((e) => e.id));
+    confirm();
+    await eventually(async () => expect(await svc.effects()).toBe(250));
   });
 
   // Only a broker can hand a delivery to another process; the in-process bus dies with its process.
