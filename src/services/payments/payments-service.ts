@@ -42,13 +42,9 @@ export function createPaymentsService(deps: ServiceDeps, options: PaymentsOption
         everyMs: 50,
         run: async () => {
           if (!ctx.work.shouldLook()) return;
-          // Rounds follow each other while there is work, so a burst of orders is not paced by the timer.
-          for (let round = 0; ; round += 1) {
-            const started = Date.now();
-            if ((await processDuePayments(ctx)) > 0) continue;
-            if (round > 0) ctx.work.drained(started);
-            return;
-          }
+          // Rounds go on while there is work, so a burst of orders is not paced by the timer.
+          const { handled, lastLookAt } = await processDuePayments(ctx);
+          if (handled > 0) ctx.work.drained(lastLookAt);
         },
       },
     ],

@@ -5,24 +5,48 @@ import type { PaymentsContext } from './payments-context.js';
 
 /** Long enough for any processor call to finish; a crashed worker's payments wait this long. */
 const leaseMs = 30_000;
-/**
- * Payments leased per round; their processor calls run at once. Rounds follow each other, so this
- * bounds how many orders a second one worker confirms: 25 lagged seconds behind a busy shop.
- */
+/** Payments leased per round; their processor calls run at once. */
 const batchSize = 100;
+/**
+ * Rounds under way at once: the next round leases while earlier ones wait on the processor and
+ * on their commit. One round at a time lagged a busy shop's confirmations by its whole length.
+ */
+const roundsAtOnce = 3;
 
 type Answer = { payment: Payment; charge: ChargeOutcome } | { payment: Payment; refund: RefundOutcome };
 
 /**
- * One round of the payments worker, safe with any number of instances: lease the due payments
- * (one statement), call the processor for each with no transaction open, then record every answer
- * and its events in one transaction. The processor's idempotency keys make a repeated call (a
- * lease that ran out, a crash before recording) answer as the first one did.
- * Returns how many payments it handled.
+ * The payments worker until no payment is due, safe with any number of instances. Each round
+ * leases due payments (one statement), calls the processor for each with no transaction open,
+ * then records every answer and its events in one transaction. The processor's idempotency keys
+ * make a repeated call (a lease that ran out, a crash before recording) answer as the first one did.
+ * Returns how many payments it handled and when the look that found none due started.
  */
-export async function processDuePayments(ctx: PaymentsContext): Promise<number> {
-  const claimed = await claimDuePayments(ctx.db, ctx.clock.now(), leaseMs, batchSize);
-  if (claimed.length === 0) return 0;
+export async function processDuePayments(ctx: PaymentsContext): Promise<{ handled: number; lastLookAt: number }> {
+  const rounds = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  let handled = 0;
+  let lastLookAt = Date.now();
+  while (!failure) {
+    lastLookAt = Date.now();
+    const claimed = await claimDuePayments(ctx.db, ctx.clock.now(), leaseMs, batchSize);
+    if (claimed.length > 0) {
+      handled += claimed.length;
+      // A failed round's leases run out and its payments come round again.
+      const round: Promise<void> = settle(ctx, claimed)
+        .catch((error: unknown) => void (failure ??= { error }))
+        .finally(() => rounds.delete(round));
+      rounds.add(round);
+    } else if (rounds.size === 0) break;
+    // A full lease means more are due now; otherwise look again once a round is done.
+    if (claimed.length < batchSize || rounds.size >= roundsAtOnce) await Promise.race(rounds);
+  }
+  await Promise.all(rounds);
+  if (failure) throw failure.error;
+  return { handled, lastLookAt };
+}
+
+async function settle(ctx: PaymentsContext, claimed: Payment[]): Promise<void> {
   const answers = await Promise.all(claimed.map((payment) => callProcessor(ctx, payment)));
   const facts = await ctx.outbox.transaction(async (trx, emit) => {
     const now = ctx.clock.now();
@@ -42,7 +66,6 @@ export async function processDuePayments(ctx: PaymentsContext): Promise<number> 
     return changes.flatMap((c) => (c.fact ? [c.fact] : []));
   });
   for (const event of facts) ctx.metrics.business.inc({ event });
-  return claimed.length;
 }
 
 async function callProcessor(ctx: PaymentsContext, payment: Payment): Promise<Answer> {
