@@ -93,9 +93,10 @@ export class RabbitMqEventBus implements EventBus {
             this.exchange,
             event.type,
             Buffer.from(JSON.stringify(event)),
+            // Not `mandatory`: facts no service consumes yet (inventory.*) are dropped by the
+            // exchange, and asking for them back cost a returned copy of each for nothing.
             {
               persistent: true,
-              mandatory: true,
               messageId: event.id,
               type: event.type,
               contentType: 'application/json',
@@ -137,10 +138,6 @@ export class RabbitMqEventBus implements EventBus {
     const publisher = await model.createConfirmChannel();
     this.watch(model, publisher, 'publisher channel');
     await publisher.assertExchange(this.exchange, 'topic', { durable: true });
-    publisher.on('return', (message: { fields: { routingKey: string }; properties: { messageId?: string } }) =>
-      // Normal for facts no service consumes yet (inventory.*): worth a look only when debugging.
-      this.log.debug({ type: message.fields.routingKey, eventId: message.properties.messageId }, 'event has no consumer; dropped by RabbitMQ'),
-    );
     for (const entry of this.consumers) await this.startConsuming(model, entry);
     this.model = model;
     this.publisher = publisher;
