@@ -35,6 +35,28 @@ function wrap(kind: Database['kind'], pool: pg.Pool, onClose: () => Promise<void
   };
 }
 
+/** Most SQL texts one process prepares; lists of varying length make many texts run rarely. */
+const preparedTexts = 500;
+
+/**
+ * Runs each SQL text with parameters as a named statement, so PostgreSQL parses and plans it once
+ * per connection instead of at every call (a fifth of its time in a checkout). Texts past
+ * `preparedTexts` stay unnamed, so no connection holds an unbounded number of statements.
+ * Statements without parameters (BEGIN, COMMIT, migrations) keep the simple protocol.
+ */
+function prepareRepeatedStatements(pool: pg.Pool): void {
+  const names = new Map<string, string>();
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (text: unknown, values?: unknown) => unknown;
+    client.query = ((text: unknown, values?: unknown) => {
+      if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0) return query(text, values);
+      let name = names.get(text);
+      if (name === undefined && names.size < preparedTexts) names.set(text, (name = `emporium_${names.size}`));
+      return query(name === undefined ? text : { name, text, values }, name === undefined ? values : undefined);
+    }) as typeof client.query;
+  });
+}
+
 export interface ConnectOptions {
   databaseUrl?: string | undefined;
   poolSize?: number;
@@ -48,6 +70,7 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
     pool.on('error', () => undefined);
+    prepareRepeatedStatements(pool);
     const db = wrap('postgres', pool, async () => undefined);
     return db;
   }
