@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { CartLineRef } from '../../../contracts/api/cart-api.js';
 import { idempotencyRecordInsert, insertIdempotencyRecord, type IdempotencyRecord } from '../data/idempotency-repository.js';
 import { orderInsert } from '../data/order-repository.js';
 import type { OrdersDb } from '../data/orders-db.js';
@@ -15,6 +16,8 @@ export interface PlaceOrderInput {
   request: CheckoutRequest;
   idempotency: { key: string; fingerprint: string };
   traceparent?: string | null;
+  /** The cart's lines, when already being read. */
+  lines?: Promise<CartLineRef[]>;
 }
 
 /**
@@ -24,7 +27,7 @@ export interface PlaceOrderInput {
  * at once (and would expire anyway).
  */
 export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Promise<CheckoutAnswer> {
-  const lines = await ctx.carts.linesOf(input.userId);
+  const lines = await (input.lines ?? ctx.carts.linesOf(input.userId));
   if (lines.length === 0) return refuse(ctx, input, { result: 'cart_empty' });
 
   const orderId = newOrderId(ctx.clock.now());
