@@ -6,6 +6,7 @@ import { buildHttpApp, type HttpApp } from '../platform/http/build-http-app.js';
 import { registerHealthRoutes } from '../platform/http/health-routes.js';
 import { registerOpenApi } from '../platform/http/openapi.js';
 import { registerIdempotency } from '../platform/http/idempotency.js';
+import type { Lane } from '../platform/db/database.js';
 import { migrateSchema } from '../platform/db/migrate.js';
 import { loadSigningKeys, type SigningKeys } from '../platform/auth/signing-keys.js';
 import { SessionRegistry } from '../platform/auth/session-registry.js';
@@ -67,10 +68,10 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
 
   const services = new Map<RunnableService, ServiceModule>();
   for (const name of options.services) {
-    const outbox = createOutbox({ db: db.forSchema(name), onCommit: () => wakers.get(name)?.() });
+    const outboxOn = (lane: Lane) => createOutbox({ db: db.forSchema(name, lane), onCommit: () => wakers.get(name)?.() });
     const deps = {
       config, logger: logger.child({ service: name }), metrics, clock: options.clock ?? systemClock,
-      db, kv, auth, sessions, signingKeys, outbox, announce,
+      db, kv, auth, sessions, signingKeys, outbox: outboxOn('requests'), backgroundOutbox: outboxOn('background'), announce,
     };
     services.set(name, createService(name, deps, services));
   }
@@ -126,13 +127,13 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
       for (const [name, service] of services) {
         if (!service.subscriptions?.length) continue;
         background.push(await startConsumer({
-          consumer: name, db: db.forSchema(name), bus, subscriptions: service.subscriptions, prepareEvents: service.prepareEvents, metrics, logger,
+          consumer: name, db: db.forSchema(name, 'background'), bus, subscriptions: service.subscriptions, prepareEvents: service.prepareEvents, metrics, logger,
           retry: { attempts: config.eventRetryAttempts, baseMs: config.eventRetryBaseMs },
           onCommit: () => wakers.get(name)?.(),
         }));
       }
       for (const name of services.keys()) {
-        const relay = startOutboxRelay({ service: name, db: db.forSchema(name), bus, metrics, logger, pollMs: config.outboxPollMs, batchSize: 100 });
+        const relay = startOutboxRelay({ service: name, db: db.forSchema(name, 'background'), bus, metrics, logger, pollMs: config.outboxPollMs, batchSize: 100 });
         wakers.set(name, relay.wake);
         background.push(relay);
       }

@@ -25,6 +25,7 @@ export async function connectInfrastructure(
     (await connectDatabase({
       databaseUrl: config.databaseUrl,
       poolSize: config.databasePoolSize,
+      backgroundPoolSize: config.databaseBackgroundPoolSize,
       dataDir: config.dataDir,
       onProgress,
     }));

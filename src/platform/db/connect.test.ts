@@ -7,7 +7,7 @@ import type { Database } from './database.js';
 
 const databases = realProfileEnabled ? (['pglite', 'postgres'] as const) : (['pglite'] as const);
 
-async function withDatabase(kind: (typeof databases)[number], use: (db: Database) => Promise<void>): Promise<void> {
+async function withDatabase(kind: (typeof databases)[number], use: (db: Database) => Promise<void>, poolSizes = { poolSize: 1, backgroundPoolSize: 1 }): Promise<void> {
   if (kind === 'pglite') {
     const pglite = new PGlite();
     const db = await connectDatabase({ pglite });
@@ -18,7 +18,7 @@ async function withDatabase(kind: (typeof databases)[number], use: (db: Database
     return;
   }
   const created = await createTestDatabase();
-  const db = await connectDatabase({ databaseUrl: created.url, poolSize: 1 });
+  const db = await connectDatabase({ databaseUrl: created.url, ...poolSizes });
   await use(db).finally(async () => {
     await db.close();
     await created.drop();
@@ -35,6 +35,31 @@ describe.each(databases)('database connection (%s)', (kind) => {
       const prepared = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(db.root);
       // Only connections to a PostgreSQL server name their statements.
       expect(prepared.rows.map((r) => r.statement)).toEqual(kind === 'postgres' ? ['select $1::int + 1 as n'] : []);
+    });
+  });
+
+  // The embedded database is one connection for everything.
+  if (kind === 'postgres') it('keeps connections for background work that busy requests cannot hold up', async () => {
+    await withDatabase(kind, async (db) => {
+      let finishRequest: () => void = () => undefined;
+      const requestHolds = new Promise<void>((resolve) => (finishRequest = resolve));
+      let requestStarted: () => void = () => undefined;
+      const started = new Promise<void>((resolve) => (requestStarted = resolve));
+      // A request keeps the one request connection in a transaction.
+      const request = db.forSchema('public').transaction().execute(async (trx) => {
+        await sql`select 1`.execute(trx);
+        requestStarted();
+        await requestHolds;
+      });
+      await started;
+      const waiting = sql<{ n: number }>`select 1 as n`.execute(db.forSchema('public'));
+      const background = await sql<{ n: number }>`select 2 as n`.execute(db.forSchema('public', 'background'));
+      expect(background.rows).toEqual([{ n: 2 }]);
+      const raced = await Promise.race([waiting.then(() => 'ran'), new Promise((r) => setTimeout(() => r('queued'), 200))]);
+      expect(raced).toBe('queued');
+      finishRequest();
+      await request;
+      expect((await waiting).rows).toEqual([{ n: 1 }]);
     });
   });
 });

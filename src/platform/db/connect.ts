@@ -4,23 +4,26 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
-import type { Database } from './database.js';
+import type { Database, Lane } from './database.js';
 import { lockDataDir } from './data-dir-lock.js';
 
 // int8 (counts, sums) as numbers: amounts are minor units well inside 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
 
-function wrap(kind: Database['kind'], pool: pg.Pool, onClose: () => Promise<void>): Database {
+function wrap(kind: Database['kind'], pools: { requests: pg.Pool; background?: pg.Pool }, onClose: () => Promise<void>): Database {
   const listeners = new Set<(sql: string) => void>();
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const root = new Kysely<any>({
-    dialect: new PostgresDialect({ pool }),
-    log: (event) => listeners.forEach((listener) => listener(event.query.sql)),
-  });
+  const kysely = (pool: pg.Pool) =>
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    new Kysely<any>({
+      dialect: new PostgresDialect({ pool }),
+      log: (event) => listeners.forEach((listener) => listener(event.query.sql)),
+    });
+  const root = kysely(pools.requests);
+  const background = pools.background ? kysely(pools.background) : root;
   return {
     kind,
     root,
-    forSchema: <DB>(schema: string) => root.withSchema(schema) as unknown as Kysely<DB>,
+    forSchema: <DB>(schema: string, lane: Lane = 'requests') => (lane === 'background' ? background : root).withSchema(schema) as unknown as Kysely<DB>,
     observe: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -30,6 +33,7 @@ function wrap(kind: Database['kind'], pool: pg.Pool, onClose: () => Promise<void
     },
     close: async () => {
       await root.destroy();
+      if (background !== root) await background.destroy();
       await onClose();
     },
   };
@@ -60,6 +64,8 @@ function prepareRepeatedStatements(pool: pg.Pool): void {
 export interface ConnectOptions {
   databaseUrl?: string | undefined;
   poolSize?: number;
+  /** Connections kept for background work (consumers, relays, workers), so that it never queues behind requests. */
+  backgroundPoolSize?: number;
   dataDir?: string;
   /** A ready PGlite instance (tests load one from a migrated template). */
   pglite?: PGlite;
@@ -68,15 +74,17 @@ export interface ConnectOptions {
 
 export async function connectDatabase(options: ConnectOptions): Promise<Database> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
-    pool.on('error', () => undefined);
-    prepareRepeatedStatements(pool);
-    const db = wrap('postgres', pool, async () => undefined);
-    return db;
+    const pool = (max: number) => {
+      const created = new pg.Pool({ connectionString: options.databaseUrl, max });
+      created.on('error', () => undefined);
+      prepareRepeatedStatements(created);
+      return created;
+    };
+    return wrap('postgres', { requests: pool(options.poolSize ?? 10), background: pool(options.backgroundPoolSize ?? 5) }, async () => undefined);
   }
   if (options.pglite) {
     const pool = new pg.Pool({ ...createPgConfig(options.pglite), max: 1 });
-    return wrap('pglite', pool, async () => undefined);
+    return wrap('pglite', { requests: pool }, async () => undefined);
   }
   const dir = options.dataDir ?? 'data';
   const unlock = lockDataDir(dir);
@@ -85,7 +93,7 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
     if (!existsSync(join(pgDir, 'PG_VERSION'))) options.onProgress?.(`Creating the embedded database in ${pgDir} (first start only)...`);
     const pglite = await PGlite.create(pgDir);
     const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
-    return wrap('pglite', pool, async () => {
+    return wrap('pglite', { requests: pool }, async () => {
       await pglite.close();
       unlock();
     });

@@ -30,6 +30,9 @@ export interface ServiceDeps {
   /** Transactions whose events go to this service's outbox. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   outbox: Outbox<any>;
+  /** The same outbox on the connections of background work (see `Database.forSchema`), for jobs. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  backgroundOutbox: Outbox<any>;
   /** Tells the person running the process something they must see (not a log line). */
   announce(message: string): void;
 }

@@ -20,10 +20,11 @@ export interface PaymentsOptions {
  * payment status they learn from the payment events.
  */
 export function createPaymentsService(deps: ServiceDeps, options: PaymentsOptions = {}): ServiceModule {
-  const db = deps.db.forSchema<PaymentsDb>('payments');
+  // No requests: charging is background work.
+  const db = deps.db.forSchema<PaymentsDb>('payments', 'background');
   const ctx: PaymentsContext = {
     db,
-    outbox: deps.outbox,
+    outbox: deps.backgroundOutbox,
     processor: options.processor ?? new SimulatedCardProcessor(db, deps.clock),
     clock: deps.clock,
     logger: deps.logger,
