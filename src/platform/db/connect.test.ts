@@ -7,7 +7,7 @@ import type { Database } from './database.js';
 
 const databases = realProfileEnabled ? (['pglite', 'postgres'] as const) : (['pglite'] as const);
 
-async function withDatabase(kind: (typeof databases)[number], use: (db: Database) => Promise<void>, poolSizes = { poolSize: 1, backgroundPoolSize: 1 }): Promise<void> {
+async function withDatabase(kind: (typeof databases)[number], use: (db: Database) => Promise<void>): Promise<void> {
   if (kind === 'pglite') {
     const pglite = new PGlite();
     const db = await connectDatabase({ pglite });
@@ -18,7 +18,7 @@ async function withDatabase(kind: (typeof databases)[number], use: (db: Database
     return;
   }
   const created = await createTestDatabase();
-  const db = await connectDatabase({ databaseUrl: created.url, ...poolSizes });
+  const db = await connectDatabase({ databaseUrl: created.url, poolSize: 1, backgroundPoolSize: 1 });
   await use(db).finally(async () => {
     await db.close();
     await created.drop();
@@ -35,6 +35,20 @@ describe.each(databases)('database connection (%s)', (kind) => {
       const prepared = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(db.root);
       // Only connections to a PostgreSQL server name their statements.
       expect(prepared.rows.map((r) => r.statement)).toEqual(kind === 'postgres' ? ['select $1::int + 1 as n'] : []);
+    });
+  });
+
+  it('answers with the new columns once a table changed under a statement run before', async () => {
+    await withDatabase(kind, async (db) => {
+      await sql`create table things (id int primary key)`.execute(db.root);
+      await sql`insert into things values (1)`.execute(db.root);
+      const thing = () => sql<Record<string, unknown>>`select * from things where id = ${1}`.execute(db.root);
+      expect((await thing()).rows).toEqual([{ id: 1 }]);
+      expect((await thing()).rows).toEqual([{ id: 1 }]);
+      await sql`alter table things add column name text default 'mug'`.execute(db.root);
+      // A statement prepared before the change may fail once; the connection then prepares afresh.
+      await thing().catch(() => undefined);
+      expect((await thing()).rows).toEqual([{ id: 1, name: 'mug' }]);
     });
   });
 

@@ -51,14 +51,26 @@ const preparedTexts = 500;
 function prepareRepeatedStatements(pool: pg.Pool): void {
   const names = new Map<string, string>();
   pool.on('connect', (client) => {
-    const query = client.query.bind(client) as (text: unknown, values?: unknown) => unknown;
+    const query = client.query.bind(client) as (text: unknown, values?: unknown) => Promise<unknown>;
     client.query = ((text: unknown, values?: unknown) => {
       if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0) return query(text, values);
       let name = names.get(text);
       if (name === undefined && names.size < preparedTexts) names.set(text, (name = `emporium_${names.size}`));
-      return query(name === undefined ? text : { name, text, values }, name === undefined ? values : undefined);
+      if (name === undefined) return query(text, values);
+      return query({ name, text, values }).catch((err: unknown) => {
+        // A table changed under its prepared statements (a migration by a newer process): this
+        // call fails, and the connection forgets them all so that the next calls prepare afresh.
+        if ((err as { code?: string }).code === '0A000') forgetStatements(client, query);
+        throw err;
+      });
     }) as typeof client.query;
   });
+}
+
+function forgetStatements(client: pg.PoolClient, query: (text: string) => Promise<unknown>): void {
+  (client as unknown as { connection: { parsedStatements: Record<string, string> } }).connection.parsedStatements = {};
+  // Queued on this connection ahead of any later statement.
+  void query('deallocate all').catch(() => undefined);
 }
 
 export interface ConnectOptions {
