@@ -73,9 +73,9 @@ export const configSchema = {
   databasePoolSize: setting({ env: 'DATABASE_POOL_SIZE', doc: 'Connections per process in the PostgreSQL pool that serves requests.', default: 10, parse: int(1, 200) }),
   databaseBackgroundPoolSize: setting({
     env: 'DATABASE_BACKGROUND_POOL_SIZE',
-    doc: 'Further connections per process for background work (event consumers, outbox relays, the payments worker), so that it never queues behind requests.',
-    default: 5,
-    parse: int(1, 100),
+    doc: 'Connections per process kept for background work (event consumers, outbox relays, the payments worker), so that it never queues behind requests: orders are confirmed sooner under heavy load, in smaller batches that cost some checkouts per second. 0: background work shares the request pool.',
+    default: 0,
+    parse: int(0, 100),
   }),
   redisUrl: setting({ env: 'REDIS_URL', doc: 'Redis URL for carts, sessions, rate limits and cache. Unset: in-memory store (one process only).', default: undefined, parse: url('redis', 'rediss'), secret: true }),
   redisKeyPrefix: setting({ env: 'REDIS_KEY_PREFIX', doc: 'Prefix of every Redis key, so several deployments can share one Redis.', default: 'emporium:', parse: str() }),

@@ -76,7 +76,7 @@ function forgetStatements(client: pg.PoolClient, query: (text: string) => Promis
 export interface ConnectOptions {
   databaseUrl?: string | undefined;
   poolSize?: number;
-  /** Connections kept for background work (consumers, relays, workers), so that it never queues behind requests. */
+  /** Connections kept for background work (consumers, relays, workers), so that it never queues behind requests; none: it shares the pool. */
   backgroundPoolSize?: number;
   dataDir?: string;
   /** A ready PGlite instance (tests load one from a migrated template). */
@@ -92,7 +92,8 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
       prepareRepeatedStatements(created);
       return created;
     };
-    return wrap('postgres', { requests: pool(options.poolSize ?? 10), background: pool(options.backgroundPoolSize ?? 5) }, async () => undefined);
+    const background = options.backgroundPoolSize ? pool(options.backgroundPoolSize) : undefined;
+    return wrap('postgres', { requests: pool(options.poolSize ?? 10), background }, async () => undefined);
   }
   if (options.pglite) {
     const pool = new pg.Pool({ ...createPgConfig(options.pglite), max: 1 });

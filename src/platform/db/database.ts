@@ -11,8 +11,8 @@ export interface Database {
   readonly kind: 'postgres' | 'pglite';
   /**
    * A query builder whose unqualified table names resolve to the given schema. Background work
-   * (consumers, relays, workers) has connections of its own: queued behind a busy shop's requests,
-   * every step of a checkout's saga would wait its turn.
+   * (consumers, relays, workers) may have connections of its own: queued behind a busy shop's
+   * requests, every step of a checkout's saga waits its turn.
    */
   forSchema<DB>(schema: string, lane?: Lane): Kysely<DB>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
