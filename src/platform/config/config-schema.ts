@@ -69,7 +69,7 @@ export const configSchema = {
   host: setting({ env: 'HOST', doc: 'Interface the HTTP server binds to.', default: '0.0.0.0', parse: str() }),
   publicUrl: setting({ env: 'PUBLIC_URL', doc: 'Address clients use to reach the gateway (links in emails and docs).', default: 'http://localhost:3000', parse: url('http', 'https') }),
   dataDir: setting({ env: 'DATA_DIR', doc: 'Directory for embedded data: the PGlite database, written emails, keys, media.', default: 'data', parse: str() }),
-  databaseUrl: setting({ env: 'DATABASE_URL', doc: 'PostgreSQL connection URL. Unset: embedded PGlite database under DATA_DIR.', default: undefined, parse: url('postgres', 'postgresql'), secret: true }),
+  databaseUrl: setting({ env: 'DATABASE_URL', doc: 'PostgreSQL connection URL. Unset: embedded PGlite database under DATA_DIR. Repeated statements are prepared on each connection: behind PgBouncer, use session pooling or its prepared-statement support (max_prepared_statements).', default: undefined, parse: url('postgres', 'postgresql'), secret: true }),
   databasePoolSize: setting({ env: 'DATABASE_POOL_SIZE', doc: 'Connections per process in the PostgreSQL pool that serves requests.', default: 10, parse: int(1, 200) }),
   databaseBackgroundPoolSize: setting({
     env: 'DATABASE_BACKGROUND_POOL_SIZE',
