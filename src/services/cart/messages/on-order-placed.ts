@@ -1,14 +1,8 @@
-import { Value } from 'typebox/value';
-import type { EventEnvelope } from '../../../contracts/events/envelope.js';
 import { OrderPlacedData, orderPlacedType } from '../../../contracts/events/order-events.js';
 import type { Subscription } from '../../../platform/messaging/consumer.js';
+import { payloadOf } from '../../../platform/messaging/event-payload.js';
 import type { CartContext } from '../domain/cart-context.js';
 import { emptyOrderedCart } from '../domain/empty-ordered-cart.js';
-
-const orderOf = (event: EventEnvelope): OrderPlacedData => {
-  if (!Value.Check(OrderPlacedData, event.data)) throw new Error(`${event.type} ${event.id} has malformed data`);
-  return event.data;
-};
 
 /**
  * Checkout took the cart's lines: take them out. The cart lives in the key-value store, not in
@@ -22,7 +16,10 @@ export function onOrderPlaced(ctx: CartContext): Subscription {
     event: orderPlacedType,
     async handleBatch(events) {
       const byUser = new Map<string, OrderPlacedData[]>();
-      for (const order of events.map(orderOf)) byUser.set(order.userId, [...(byUser.get(order.userId) ?? []), order]);
+      for (const event of events) {
+        const order = payloadOf(OrderPlacedData, event);
+        byUser.set(order.userId, [...(byUser.get(order.userId) ?? []), order]);
+      }
       await Promise.all(
         [...byUser.values()].map(async (orders) => {
           for (const order of orders) await emptyOrderedCart(ctx, order);
