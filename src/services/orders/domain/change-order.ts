@@ -26,17 +26,16 @@ export type ChangeResult = { order: OrderSnapshot; events: NewEvent[] } | undefi
  * when there is no such order.
  */
 export async function changeOrders(trx: Kysely<OrdersDb>, emit: EmitEvents, changes: OrderChange[]): Promise<ChangeResult[]> {
-  const loaded = new Map((await lockOrders(trx, [...new Set(changes.map((c) => c.orderId))])).map((o) => [o.snapshot.id, o]));
-  const before = new Map([...loaded].map(([id, order]) => [id, JSON.stringify(order.snapshot)]));
+  const loaded = new Map((await lockOrders(trx, [...new Set(changes.map((c) => c.orderId))])).map((o) => [o.id, o]));
   const raised: OutboxEvent[] = [];
   const results = changes.map((change): ChangeResult => {
     const order = loaded.get(change.orderId);
-    if (!order || (change.userId !== undefined && order.snapshot.userId !== change.userId)) return undefined;
+    if (!order || (change.userId !== undefined && order.userId !== change.userId)) return undefined;
     const events = change.decide(order);
     raised.push(...events.map((e) => ({ ...e, traceparent: change.traceparent ?? null })));
     return { order: order.snapshot, events };
   });
-  await saveOrders(trx, [...loaded].filter(([id, order]) => JSON.stringify(order.snapshot) !== before.get(id)).map(([, order]) => order));
+  await saveOrders(trx, [...loaded.values()].filter((order) => order.changed));
   if (raised.length > 0) await emit(raised);
   return results;
 }

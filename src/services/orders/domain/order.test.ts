@@ -111,4 +111,24 @@ describe('Order', () => {
     s.history.push({ status: 'shipped', at: 'x' });
     expect(order.snapshot.history).toHaveLength(1);
   });
+
+  it('keeps a snapshot as it was when the order changes later', () => {
+    const { order } = place();
+    const before = order.snapshot;
+    order.paymentSucceeded(1, t1);
+    order.cancel('customer_request', t2);
+    expect(before).toMatchObject({ status: 'pending_payment', payment: { status: 'pending', attempts: 0 }, cancellationReason: null, updatedAt: t0 });
+    expect(before.history.map((h) => h.status)).toEqual(['pending_payment']);
+  });
+
+  it('tells whether it changed since it was restored: a fact it already knew changes nothing', () => {
+    const { order } = place();
+    order.paymentSucceeded(1, t1);
+    const restored = Order.restore(order.snapshot);
+    expect(restored.changed).toBe(false);
+    expect(restored.paymentSucceeded(1, t2)).toEqual([]);
+    expect(restored.changed).toBe(false);
+    restored.ship({ carrier: 'DHL', trackingNumber: 'JD1' }, t2);
+    expect(restored.changed).toBe(true);
+  });
 });

@@ -60,6 +60,13 @@ export interface OrderSnapshot {
   updatedAt: Date;
 }
 
+/**
+ * A copy as deep as the aggregate's changes reach: they replace nested values (payment, shipment,
+ * dates) and append to `history`, but never edit lines or addresses in place, which are shared.
+ * Far cheaper than a deep clone on the hot path of every checkout and payment.
+ */
+const copyOf = (s: OrderSnapshot): OrderSnapshot => ({ ...s, payment: { ...s.payment }, history: [...s.history] });
+
 export class OrderTransitionError extends Error {
   constructor(
     readonly orderId: string,
@@ -84,6 +91,9 @@ const next: Record<OrderStatus, readonly OrderStatus[]> = {
 const paymentRank: Record<PaymentStatus, number> = { pending: 0, failed: 1, succeeded: 2, refunded: 3 };
 
 export class Order {
+  /** Counts the changes made since the order was placed or restored. */
+  private changes = 0;
+
   private constructor(private state: OrderSnapshot) {}
 
   /** A new order at the catalog's reserved prices, waiting for its payment. */
@@ -125,11 +135,17 @@ export class Order {
   }
 
   static restore(snapshot: OrderSnapshot): Order {
-    return new Order(structuredClone(snapshot));
+    return new Order(copyOf(snapshot));
   }
 
+  /** The order as it is now; later changes do not reach it. */
   get snapshot(): OrderSnapshot {
-    return structuredClone(this.state);
+    return copyOf(this.state);
+  }
+
+  /** Whether anything changed since the order was placed or restored (what needs saving). */
+  get changed(): boolean {
+    return this.changes > 0;
   }
 
   get id(): string {
@@ -138,6 +154,10 @@ export class Order {
 
   get status(): OrderStatus {
     return this.state.status;
+  }
+
+  get userId(): string {
+    return this.state.userId;
   }
 
   /** Payments captured the money: a waiting order is confirmed; a cancelled one stays cancelled (payments refunds it). */
@@ -185,6 +205,7 @@ export class Order {
     this.state.status = status;
     this.state.history.push({ status, at: at.toISOString() });
     this.state.updatedAt = at;
+    this.changes += 1;
   }
 
   private recordPayment(status: PaymentStatus, attempts: number, at: Date): void {
@@ -194,6 +215,7 @@ export class Order {
     if (!advances && !moreAttempts) return;
     this.state.payment = { status: advances ? status : payment.status, attempts: Math.max(attempts, payment.attempts) };
     this.state.updatedAt = at;
+    this.changes += 1;
   }
 
   private summary() {
