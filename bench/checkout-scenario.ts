@@ -60,7 +60,7 @@ export async function runCheckoutScenario(
   admin: { email: string; password: string },
   customers: number,
   seconds: number,
-  serverPid?: number,
+  serverPids: number[] = [],
 ): Promise<CheckoutFigures> {
   const { accessToken: adminToken } = await json<{ accessToken: string }>(`${base}/api/v1/auth/login`, { method: 'POST', body: JSON.stringify(admin) });
   const auth = { authorization: `Bearer ${adminToken}` };
@@ -73,9 +73,9 @@ export async function runCheckoutScenario(
     return (await json<{ accessToken: string }>(`${base}/api/v1/auth/register`, { method: 'POST', body: JSON.stringify(body) })).accessToken;
   });
 
-  const before = { server: processCpuMs(serverPid), machine: machineCpu() };
+  const before = { server: processCpuMs(serverPids), machine: machineCpu() };
   const load = await runForJson<LoadOutput>('bench/checkout-load.ts', [JSON.stringify({ url: base, tokens, productIds, durationSeconds: seconds })]);
-  const after = { server: processCpuMs(serverPid), machine: machineCpu() };
+  const after = { server: processCpuMs(serverPids), machine: machineCpu() };
   const placed = new Set(load.orders);
   const orders = await waitForOutcomes(base, auth, placed);
   const confirmed = orders.filter((o) => o.status === 'confirmed');
@@ -104,9 +104,9 @@ export async function runCheckoutScenario(
 // Linux's /proc, read where it exists; elsewhere these figures are left out.
 const ticksPerSecond = 100;
 
-/** User + system CPU time so far of a process and every process under it, e.g. cluster workers (ms). */
-function processCpuMs(pid: number | undefined): number | null {
-  if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return null;
+/** User + system CPU time so far of processes and every process under them, e.g. cluster workers (ms). */
+function processCpuMs(pids: number[]): number | null {
+  if (pids.length === 0 || !pids.every((pid) => existsSync(`/proc/${pid}/stat`))) return null;
   const stats = readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .flatMap((name) => {
@@ -118,7 +118,7 @@ function processCpuMs(pid: number | undefined): number | null {
         return []; // gone meanwhile
       }
     });
-  const tree = new Set([pid]);
+  const tree = new Set(pids);
   for (let grew = true; grew; ) {
     grew = false;
     for (const s of stats) {

@@ -29,6 +29,8 @@ interface LoadResult {
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const durationSeconds = Number(process.env.BENCH_DURATION_SECONDS ?? 10);
 const customers = Number(process.env.BENCH_CUSTOMERS ?? 50);
+// The API and the background work (consumers, jobs) in processes of their own (PROCESS_ROLE).
+const split = process.env.BENCH_SPLIT === '1';
 const checkoutSeconds = Number(process.env.BENCH_CHECKOUT_SECONDS ?? 15);
 const postgresUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const choice = process.argv[2] ?? 'embedded';
@@ -85,25 +87,33 @@ async function benchProfile(profile: string, baselineUrl: string): Promise<{ row
     });
   }
   // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" to profile the server under load.
-  const server = startNode('src/apps/cli.ts', ['start'], env, (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean));
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const servers = [startNode('src/apps/cli.ts', ['start'], { ...env, PROCESS_ROLE: split ? 'api' : 'all' }, nodeArgs)];
   try {
     await waitForHttp(`${base}/health/ready`, 60_000);
+    if (split) {
+      // Started once the API process has migrated and seeded, so the two do not race for it.
+      const backgroundPort = await freePort();
+      servers.push(startNode('src/apps/cli.ts', ['start'], { ...env, PROCESS_ROLE: 'background', PORT: String(backgroundPort) }, nodeArgs));
+      await waitForHttp(`http://127.0.0.1:${backgroundPort}/health/ready`, 60_000);
+    }
+    const serverPids = servers.flatMap((s) => (s.pid === undefined ? [] : [s.pid]));
     const list = (await (await fetch(`${base}/api/v1/products?limit=20`)).json()) as { items: { id: string; categories: string[] }[] };
     const product = list.items[0];
     if (!product) throw new Error('the demo catalog is empty');
     const category = product.categories[0] ?? '';
     const rows: [string, LoadResult][] = [];
-    if (checkoutOnly) return { rows, checkout: await runCheckoutScenario(base, admin, customers, checkoutSeconds, server.pid) };
+    if (checkoutOnly) return { rows, checkout: await runCheckoutScenario(base, admin, customers, checkoutSeconds, serverPids) };
     rows.push(['baseline: bare Fastify JSON', await load(baselineUrl, ['/'])]);
     rows.push(['GET /api/v1/products/{id} (cache hit)', await load(base, [`/api/v1/products/${product.id}`])]);
     rows.push(['GET /api/v1/products (search, filters)', await load(base, [
       '/api/v1/products?q=steel', `/api/v1/products?category=${category}`, '/api/v1/products?q=wireless&sort=price_asc',
       `/api/v1/products?category=${category}&minPrice=1000&maxPrice=20000&inStock=true`,
     ])]);
-    const checkout = await runCheckoutScenario(base, admin, customers, checkoutSeconds, server.pid);
+    const checkout = await runCheckoutScenario(base, admin, customers, checkoutSeconds, serverPids);
     return { rows, checkout };
   } finally {
-    await stop(server);
+    for (const server of servers) await stop(server);
     if (database) {
       await database.drop();
       // The servers are shared: leave nothing of this run behind.

@@ -131,6 +131,63 @@ describe.each(profiles)('emporium start (%s profile)', (profile) => {
     );
   });
 
+  if (profile === 'embedded') it('refuses a process role without the shared stores', async () => {
+    const run = emporium(['start'], { ...env, PROCESS_ROLE: 'api' });
+    expect(await run.exited).toBe(1);
+    expect(run.output().trim()).toBe(
+      'emporium: PROCESS_ROLE=api needs DATABASE_URL, REDIS_URL and AMQP_URL: the embedded database, store and event bus belong to one process',
+    );
+  });
+
+  if (profile === 'real') it('takes orders in an API process and confirms them in a background process of its own', async () => {
+    const api = emporium(['start'], { ...env, PROCESS_ROLE: 'api' });
+    const url = await readyAt(api);
+    expect(api.output()).toMatch(/Emporium API is ready at .* \(API docs: /);
+    const post = async <T = unknown>(path: string, token: string | null, body: unknown, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as T };
+    };
+    const registered = await post<{ accessToken: string }>('/api/v1/auth/register', null, { email: `roles-${Date.now()}@example.com`, password: 'a long password', name: 'Roles' });
+    const token = registered.body.accessToken;
+    const products = (await (await fetch(`${url}/api/v1/products?inStock=true&limit=1`)).json()) as { items: { id: string }[] };
+    expect((await post('/api/v1/cart/items', token, { productId: products.items[0]?.id, quantity: 1 })).status).toBe(200);
+    const placed = await post<{ order: { id: string } }>(
+      '/api/v1/checkout',
+      token,
+      { shippingAddress: { name: 'Roles', line1: '1 Split St', city: 'Twofold', postalCode: '22222', country: 'US' }, payment: { token: 'tok_visa' } },
+      { 'idempotency-key': `roles-${Date.now()}` },
+    );
+    expect(placed.status).toBe(202);
+    const orderId = placed.body.order.id;
+    const statusOf = async () =>
+      ((await (await fetch(`${url}/api/v1/orders/${orderId}`, { headers: { authorization: `Bearer ${token}` } })).json()) as { status: string }).status;
+    // Nobody charges it while no process does background work.
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await statusOf()).toBe('pending_payment');
+
+    const background = emporium(['start'], { ...env, PROCESS_ROLE: 'background' });
+    const health = await readyAt(background);
+    expect(background.output()).toMatch(/Emporium background work is ready at /);
+    expect(background.output()).not.toMatch(/API docs/);
+    expect((await fetch(`${health}/health/ready`)).status).toBe(200);
+    expect((await fetch(`${health}/metrics`)).status).toBe(200);
+    expect((await fetch(`${health}/api/v1/products`)).status).toBe(404);
+    const deadline = Date.now() + 20_000;
+    let status = await statusOf();
+    while (status !== 'confirmed' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      status = await statusOf();
+    }
+    expect(status).toBe('confirmed');
+
+    expect(await stopped(background)).toBe(0);
+    expect(await stopped(api)).toBe(0);
+  });
+
   if (profile === 'real') it('serves one shop from several worker processes, replaces a worker that dies, and stops them all on SIGTERM', async () => {
     const run = emporium(['start'], { ...env, WORKERS: '2' });
     const url = await readyAt(run);

@@ -45,7 +45,7 @@ export interface EmporiumProcess {
   services: Map<RunnableService, ServiceModule>;
   /** Every route this process serves. */
   routes: { method: string; url: string }[];
-  /** Starts relays, consumers and jobs (the HTTP app is ready without them). */
+  /** Starts relays, and consumers and jobs unless this process serves the API only (the HTTP app is ready without them). */
   startBackground(): Promise<void>;
   listen(): Promise<string>;
   stop(): Promise<void>;
@@ -88,21 +88,24 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
   });
-  await registerOpenApi(app, {
-    title: 'Emporium API',
-    version: '1.0.0',
-    description: 'The public HTTP API of the Emporium shop backend.',
-    serverUrl: config.publicUrl,
-  });
-  if (options.gateway) {
-    const remotes: RemoteService[] = remoteServices(config).filter((r) => !services.has(r.name as RunnableService));
-    await registerGateway(app, { config, kv, auth, remotes });
-  }
-  registerIdempotency(app, kv, auth, config.idempotencyTtlHours * 3_600_000);
-  for (const service of services.values()) {
-    if (service.routes) await app.register(async (scope) => service.routes?.(scope as HttpApp), { prefix: '/api/v1' });
-    if (service.internalRoutes && !options.gateway) {
-      await app.register(async (scope) => service.internalRoutes?.(scope as HttpApp), { prefix: '/internal' });
+  const role = config.processRole;
+  if (role !== 'background') {
+    await registerOpenApi(app, {
+      title: 'Emporium API',
+      version: '1.0.0',
+      description: 'The public HTTP API of the Emporium shop backend.',
+      serverUrl: config.publicUrl,
+    });
+    if (options.gateway) {
+      const remotes: RemoteService[] = remoteServices(config).filter((r) => !services.has(r.name as RunnableService));
+      await registerGateway(app, { config, kv, auth, remotes });
+    }
+    registerIdempotency(app, kv, auth, config.idempotencyTtlHours * 3_600_000);
+    for (const service of services.values()) {
+      if (service.routes) await app.register(async (scope) => service.routes?.(scope as HttpApp), { prefix: '/api/v1' });
+      if (service.internalRoutes && !options.gateway) {
+        await app.register(async (scope) => service.internalRoutes?.(scope as HttpApp), { prefix: '/internal' });
+      }
     }
   }
   registerHealthRoutes(app, { database: () => db.ping(), keyValueStore: () => kv.ping(), broker: () => bus.ping() }, metrics);
@@ -124,8 +127,9 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
     app, config, infrastructure, metrics, services, routes,
     startBackground: async () => {
       // Stopped in reverse: jobs, then relays (so no publish waits on a stopped consumer), then consumers.
+      // Each role publishes its own writes: its commits wake its own relays.
       for (const [name, service] of services) {
-        if (!service.subscriptions?.length) continue;
+        if (role === 'api' || !service.subscriptions?.length) continue;
         background.push(await startConsumer({
           consumer: name, db: db.forSchema(name, 'background'), bus, subscriptions: service.subscriptions, prepareEvents: service.prepareEvents, metrics, logger,
           retry: { attempts: config.eventRetryAttempts, baseMs: config.eventRetryBaseMs },
@@ -138,7 +142,7 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
         background.push(relay);
       }
       for (const service of services.values()) {
-        if (service.jobs?.length) background.push(startJobs(service.jobs, logger));
+        if (role !== 'api' && service.jobs?.length) background.push(startJobs(service.jobs, logger));
       }
     },
     listen: () => app.listen({ port: config.port, host: config.host }),

@@ -7,9 +7,13 @@ import { planOf, readyLine } from './start-plan.js';
 
 /** Runs until SIGTERM or SIGINT; returns -1 so the CLI leaves the exit to the signal handler. */
 export async function startCommand(config: Config, args: string[]): Promise<number> {
-  const plan = planOf(args[0]);
+  const plan = planOf(args[0], config.processRole);
   if (!plan) {
     process.stderr.write(`Unknown service "${args[0]}". Choose one of: gateway, ${serviceNames.join(', ')}.\n`);
+    return 2;
+  }
+  if (plan.services.length === 0 && config.processRole === 'background') {
+    process.stderr.write('The gateway has no background work: start it with PROCESS_ROLE=all or api.\n');
     return 2;
   }
   if (config.workers > 1 && cluster.isPrimary) return runPrimary(config, plan);

@@ -66,6 +66,12 @@ const setting = <T>(s: Setting<T>): Setting<T> => s;
 export const configSchema = {
   port: setting({ env: 'PORT', doc: 'TCP port the HTTP server listens on.', default: 3000, parse: int(0, 65535) }),
   workers: setting({ env: 'WORKERS', doc: 'Processes that serve `start` together on its one port (node:cluster), to use more cores. Above 1 needs DATABASE_URL, REDIS_URL and AMQP_URL: the embedded stores belong to one process.', default: 1, parse: int(1, 64) }),
+  processRole: setting({
+    env: 'PROCESS_ROLE',
+    doc: 'What this process does: `all`; `api`, the HTTP API only; or `background`, the event consumers and jobs (charging payments, sending email, order timeouts) only, with health and metrics over HTTP. Both publish what they write. `api` and `background` need DATABASE_URL, REDIS_URL and AMQP_URL, and run side by side to scale each apart.',
+    default: 'all',
+    parse: oneOf('all', 'api', 'background'),
+  }),
   host: setting({ env: 'HOST', doc: 'Interface the HTTP server binds to.', default: '0.0.0.0', parse: str() }),
   publicUrl: setting({ env: 'PUBLIC_URL', doc: 'Address clients use to reach the gateway (links in emails and docs).', default: 'http://localhost:3000', parse: url('http', 'https') }),
   dataDir: setting({ env: 'DATA_DIR', doc: 'Directory for embedded data: the PGlite database, written emails, keys, media.', default: 'data', parse: str() }),

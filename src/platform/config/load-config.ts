@@ -25,5 +25,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (result.workers > 1 && !(result.databaseUrl && result.redisUrl && result.amqpUrl)) {
     throw new ConfigError('WORKERS above 1 needs DATABASE_URL, REDIS_URL and AMQP_URL: the embedded database, store and event bus belong to one process');
   }
+  if (result.processRole !== 'all' && !(result.databaseUrl && result.redisUrl && result.amqpUrl)) {
+    throw new ConfigError(`PROCESS_ROLE=${result.processRole} needs DATABASE_URL, REDIS_URL and AMQP_URL: the embedded database, store and event bus belong to one process`);
+  }
   return result;
 }
