@@ -12,7 +12,16 @@ export function jsonRecordset<R extends Record<string, unknown>, A extends strin
   columns: { [K in keyof R & string]: string },
   rows: R[],
 ): AliasedRawBuilder<R, A> {
-  const definition = sql.join(Object.entries(columns).map(([name, type]) => sql`${sql.ref(name)} ${sql.raw(type)}`));
   // Stringified because node-postgres would send a top-level array as a PostgreSQL array.
-  return sql<R>`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)`.as<A>(sql`${sql.ref(alias)}(${definition})`);
+  return recordsetOfJson<R, A>(alias, columns, JSON.stringify(rows));
+}
+
+/** `jsonRecordset` of rows already in JSON text: a query template's parameter (see `queryTemplate`). */
+export function recordsetOfJson<R extends Record<string, unknown>, A extends string>(
+  alias: A,
+  columns: { [K in keyof R & string]: string },
+  json: string,
+): AliasedRawBuilder<R, A> {
+  const definition = sql.join(Object.entries(columns).map(([name, type]) => sql`${sql.ref(name)} ${sql.raw(type)}`));
+  return sql<R>`jsonb_to_recordset(${json}::jsonb)`.as<A>(sql`${sql.ref(alias)}(${definition})`);
 }

@@ -5,7 +5,8 @@ import type { EventEnvelope } from '../../contracts/events/envelope.js';
 import type { Logger } from '../logging/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { consumerBatchSize, type EventBus } from './event-bus.js';
-import { messagingTables } from './messaging-tables.js';
+import { messagingTables, type MessagingTables } from './messaging-tables.js';
+import { queryTemplate } from '../db/query-template.js';
 import { writeOutboxEvents, type Emit } from './outbox.js';
 
 export interface HandlerContext {
@@ -82,6 +83,16 @@ interface Waiting {
   refused: (err: unknown) => void;
 }
 
+/** Records events as handled by `consumer`; returns those not recorded before. One statement whatever the batch. */
+const recordInInbox = queryTemplate<MessagingTables, { consumer: string; ids: string[] }, { event_id: string }>(['consumer', 'ids'], (db, p) =>
+  db
+    .insertInto('inbox')
+    .columns(['consumer', 'event_id'])
+    .expression(sql`select ${p.consumer}::text, unnest(${p.ids}::uuid[])`)
+    .onConflict((oc) => oc.doNothing())
+    .returning('event_id'),
+);
+
 const describe = (err: unknown) => (err instanceof Error ? (err.stack ?? err.message) : String(err));
 
 /**
@@ -116,12 +127,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
         },
       };
       const ids = [...new Set(events.map((e) => e.id.toLowerCase()))];
-      const inserted = await messagingTables(trx)
-        .insertInto('inbox')
-        .values(ids.map((id) => ({ consumer, event_id: id })))
-        .onConflict((oc) => oc.doNothing())
-        .returning('event_id')
-        .execute();
+      const { rows: inserted } = await recordInInbox.execute(messagingTables(trx), { consumer, ids });
       const fresh = new Set(inserted.map((r) => r.event_id));
       // A second copy in the same batch is a duplicate like any other.
       const result: Outcome[] = events.map((event) => (fresh.delete(event.id.toLowerCase()) ? 'ok' : 'duplicate'));

@@ -155,7 +155,7 @@ describe.each(combinations)('messaging on $database with the $bus bus', ({ datab
 
   it('writes rows and their events in one statement, all or nothing, and delivers the events', async () => {
     const svc = await service();
-    const place = (id: string) => svc.outbox.insertWith([(db) => db.insertInto('orders').values({ id })], [{ type: 'thing.created', data: { order: id } }]);
+    const place = (id: string) => svc.outbox.insertWith([{ into: 'orders', columns: { id: 'text' }, rows: [{ id }] }], [{ type: 'thing.created', data: { order: id } }]);
     const [placed] = await place('o1');
     await expect(place('o1')).rejects.toThrow();
     expect(await svc.db.selectFrom('orders').select('id').execute()).toEqual([{ id: 'o1' }]);
@@ -173,8 +173,8 @@ describe.each(combinations)('messaging on $database with the $bus bus', ({ datab
         return jsonb_build_object('emit', p_emit, 'id', p_id);
       end
       $body$`.execute(db.root);
-    const place = (id: string, emit: boolean) =>
-      svc.outbox.decideAndEmit(sql<{ emit: boolean; id: string }>`${sql.id(svc.name)}.place(${id}, ${emit})`, [{ type: 'thing.created', data: { order: id } }]);
+    const call = (p: { id: string; emit: boolean }) => sql<{ emit: boolean; id: string }>`${sql.id(svc.name)}.place(${p.id}, ${p.emit})`;
+    const place = (id: string, emit: boolean) => svc.outbox.decideAndEmit(call, { id, emit }, [{ type: 'thing.created', data: { order: id } }]);
 
     expect(await place('o1', true)).toEqual({ emit: true, id: 'o1' });
     expect(await place('o2', false)).toEqual({ emit: false, id: 'o2' });

@@ -4,6 +4,7 @@ import type { Logger } from '../logging/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { EventBus } from './event-bus.js';
 import { messagingTables, type MessagingTables } from './messaging-tables.js';
+import { queryTemplate } from '../db/query-template.js';
 
 export interface OutboxRelayOptions {
   service: string;
@@ -35,11 +36,53 @@ export interface OutboxRelay {
 const CLEANUP_EVERY_MS = 3_600_000;
 const MAX_BACKOFF_MS = 30_000;
 
-function toEnvelope(row: { id: string; type: string; version: number; occurred_at: Date; data: unknown; traceparent: string | null }): EventEnvelope {
+interface OutboxRow {
+  id: string;
+  type: string;
+  version: number;
+  occurred_at: Date;
+  data: unknown;
+  traceparent: string | null;
+  seq: number;
+}
+
+function toEnvelope(row: OutboxRow): EventEnvelope {
   return { id: row.id, type: row.type, version: row.version, occurredAt: row.occurred_at.toISOString(), data: row.data, traceparent: row.traceparent };
 }
 
-const inMs = (ms: number) => sql<Date>`now() + ${`${Math.round(ms)} milliseconds`}::interval`;
+const interval = (ms: number) => `${Math.round(ms)} milliseconds`;
+
+/** The oldest unpublished rows nobody holds, held by this relay for `lease`. */
+const claimBatch = queryTemplate<MessagingTables, { lease: string; limit: number }, OutboxRow>(['lease', 'limit'], (db, p) =>
+  db
+    .updateTable('outbox')
+    .set({ claimed_until: sql<Date>`now() + ${p.lease}::interval` })
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('outbox')
+        .select('id')
+        .where('published_at', 'is', null)
+        .where((w) => w.or([w('claimed_until', 'is', null), w('claimed_until', '<', sql<Date>`now()`)]))
+        .orderBy('seq')
+        .limit(p.limit)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .returning(['id', 'type', 'version', 'occurred_at', 'data', 'traceparent', 'seq']),
+);
+
+/** Rows still unpublished stay held (or are held again) for `lease`. */
+const leaseAgain = queryTemplate<MessagingTables, { lease: string; ids: string[] }>(['lease', 'ids'], (db, p) =>
+  db
+    .updateTable('outbox')
+    .set({ claimed_until: sql<Date>`now() + ${p.lease}::interval` })
+    .where('id', '=', sql<string>`any(${p.ids}::uuid[])`)
+    .where('published_at', 'is', null),
+);
+
+const markPublished = queryTemplate<MessagingTables, { ids: string[] }>(['ids'], (db, p) =>
+  db.updateTable('outbox').set({ published_at: sql<Date>`now()`, claimed_until: null }).where('id', '=', sql<string>`any(${p.ids}::uuid[])`),
+);
 
 /**
  * Publishes what services wrote to their outbox. Rows are claimed with a lease in one short
@@ -85,23 +128,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     });
   };
 
-  const claim = () =>
-    db
-      .updateTable('outbox')
-      .set({ claimed_until: inMs(leaseMs) })
-      .where('id', 'in', (eb) =>
-        eb
-          .selectFrom('outbox')
-          .select('id')
-          .where('published_at', 'is', null)
-          .where((w) => w.or([w('claimed_until', 'is', null), w('claimed_until', '<', sql<Date>`now()`)]))
-          .orderBy('seq')
-          .limit(batchSize)
-          .forUpdate()
-          .skipLocked(),
-      )
-      .returning(['id', 'type', 'version', 'occurred_at', 'data', 'traceparent', 'seq'])
-      .execute();
+  const claim = async () => (await claimBatch.execute(db, { lease: interval(leaseMs), limit: batchSize })).rows;
 
   const backoffMs = () => Math.min(MAX_BACKOFF_MS, pollMs * 2 ** Math.min(failures, 16));
 
@@ -115,13 +142,13 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         failures += 1;
         const retryInMs = backoffMs();
         log.warn({ err, events: ids.length, retryInMs }, 'publishing events failed; will retry');
-        await db.updateTable('outbox').set({ claimed_until: inMs(retryInMs) }).where('id', 'in', ids).execute();
+        await leaseAgain.execute(db, { lease: interval(retryInMs), ids });
         return;
       }
       failures = 0;
       for (const e of envelopes) metrics.eventsPublished.inc({ service, type: e.type });
       // Not marking is safe: the lease runs out, the rows go out again and inboxes drop the copies.
-      await db.updateTable('outbox').set({ published_at: sql<Date>`now()`, claimed_until: null }).where('id', 'in', ids).execute();
+      await markPublished.execute(db, { ids });
     })().catch((err: unknown) => log.error({ err }, 'recording the outcome of a publish failed'));
     inFlight.set(job, ids);
     void job.finally(() => inFlight.delete(job));
@@ -133,7 +160,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     const ids = [...inFlight.values()].flat();
     if (ids.length > 0 && now >= due.renew) {
       due.renew = now + leaseMs / 3;
-      await db.updateTable('outbox').set({ claimed_until: inMs(leaseMs) }).where('id', 'in', ids).where('published_at', 'is', null).execute();
+      await leaseAgain.execute(db, { lease: interval(leaseMs), ids });
     }
     if (now >= due.backlog) {
       due.backlog = now + pollMs;

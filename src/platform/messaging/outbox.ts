@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type InsertQueryBuilder, type InsertResult, type Kysely, type QueryCreator, type RawBuilder, type Transaction } from 'kysely';
+import { sql, type Kysely, type QueryCreator, type RawBuilder, type Transaction } from 'kysely';
 import type { EventEnvelope, NewEvent } from '../../contracts/events/envelope.js';
-import { jsonRecordset } from '../db/json-recordset.js';
-import type { MessagingTables } from './messaging-tables.js';
+import { recordsetOfJson } from '../db/json-recordset.js';
+import { queryTemplate } from '../db/query-template.js';
+import { messagingTables, type MessagingTables } from './messaging-tables.js';
 
 export interface EmitOptions {
   /** W3C trace context of the request that caused the events. */
@@ -14,9 +15,22 @@ export type OutboxEvent = NewEvent & { traceparent?: string | null };
 
 export type Emit = (events: OutboxEvent[], options?: EmitOptions) => Promise<EventEnvelope[]>;
 
-/** One row insert, to be run as part of a larger statement. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type RowInsert<DB> = (db: QueryCreator<DB>) => InsertQueryBuilder<DB, any, InsertResult>;
+/**
+ * Rows for a table of the service, written with events (`insertWith`): values as JSON (dates as
+ * ISO text, jsonb columns as plain objects), and the SQL type of each column.
+ */
+export interface TableRows {
+  into: string;
+  columns: Record<string, string>;
+  rows: Record<string, unknown>[];
+}
+
+/**
+ * A call of a SQL function that changes rows and returns a jsonb object with `emit`, built from
+ * named values (`decideAndEmit`). Pass each value straight into the SQL: the statement is built
+ * once and run again with new values (see `queryTemplate`).
+ */
+export type Decision<P extends Record<string, unknown>, T extends { emit: boolean }> = (params: P) => RawBuilder<T>;
 
 export interface Outbox<DB> {
   /** Runs `fn` in one transaction; events it emits are written in that transaction. */
@@ -26,39 +40,73 @@ export interface Outbox<DB> {
    * data-modifying CTE: all or nothing like `transaction`, in one round trip instead of one per
    * row plus begin and commit. For hot paths that only insert.
    */
-  insertWith(inserts: RowInsert<DB>[], events: OutboxEvent[], options?: EmitOptions): Promise<EventEnvelope[]>;
+  insertWith(inserts: TableRows[], events: OutboxEvent[], options?: EmitOptions): Promise<EventEnvelope[]>;
   /**
    * Runs `decision`, a call of a SQL function that changes rows and returns a jsonb object, and
    * writes `events` in the same statement only when that object's `emit` is true: one round trip,
    * all or nothing, for a write whose outcome only the database can decide. Returns the object.
    */
-  decideAndEmit<T extends { emit: boolean }>(decision: RawBuilder<T>, events: OutboxEvent[], options?: EmitOptions): Promise<T>;
+  decideAndEmit<P extends Record<string, unknown>, T extends { emit: boolean }>(decision: Decision<P, T>, params: P, events: OutboxEvent[], options?: EmitOptions): Promise<T>;
 }
 
-/**
- * Writes events to the outbox of the schema `trx` is bound to, and the rows of `inserts` in the
- * same statement, each a data-modifying CTE; they commit or vanish with it.
- */
+/** Writes events to the outbox of the schema `trx` is bound to; they commit or vanish with it. */
 export async function writeOutboxEvents(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   trx: Kysely<any>,
   events: OutboxEvent[],
   options: EmitOptions = {},
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  inserts: RowInsert<any>[] = [],
 ): Promise<EventEnvelope[]> {
-  if (events.length === 0) {
-    if (inserts.length > 0) throw new Error('rows are written with events, at least one');
-    return [];
-  }
+  if (events.length === 0) return [];
   const envelopes = envelopesOf(events, options);
-  // Stringified because node-postgres would send a top-level array as a PostgreSQL array.
-  const rows = envelopes.map((e) => ({ ...outboxRowOf(e), data: JSON.stringify(e.data ?? null) }));
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const statement = inserts.reduce<QueryCreator<any>>((creator, insert, i) => creator.with(`write_${i}`, (db) => insert(db)), trx);
-  await (statement as QueryCreator<MessagingTables>).insertInto('outbox').values(rows).execute();
+  await insertOutboxRows.execute(messagingTables(trx), { rows: rowsJson(envelopes) });
   return envelopes;
 }
+
+const outboxColumnTypes = { id: 'uuid', type: 'text', version: 'integer', occurred_at: 'timestamptz', data: 'jsonb', traceparent: 'text' } as const;
+
+/** Inserts outbox rows given as JSON text, in their order: one statement text whatever their number. */
+const outboxRowsInsert = (qc: QueryCreator<MessagingTables>, rows: string) =>
+  qc
+    .insertInto('outbox')
+    .columns([...outboxColumns])
+    .expression((eb) => eb.selectFrom(recordsetOfJson('written', outboxColumnTypes, rows)).select([...outboxColumns]));
+
+const insertOutboxRows = queryTemplate<MessagingTables, { rows: string }>(['rows'], (db, p) => outboxRowsInsert(db, p.rows));
+
+/** `inserts` as data-modifying CTEs, then the outbox rows: one template per shape of `inserts`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const insertsWithEvents = new Map<string, ReturnType<typeof queryTemplate<any, Record<string, string>>>>();
+
+function insertsWithEventsFor(inserts: TableRows[]) {
+  const shape = JSON.stringify(inserts.map((i) => [i.into, i.columns]));
+  let template = insertsWithEvents.get(shape);
+  if (!template) {
+    const names = [...inserts.map((_, i) => `rows_${i}`), 'events'];
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    template = queryTemplate<any, Record<string, string>>(names, (db, p) => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const statement = inserts.reduce<QueryCreator<any>>((creator, insert, i) => {
+        const columns = Object.keys(insert.columns);
+        return creator.with(`write_${i}`, (qc) =>
+          qc
+            .insertInto(insert.into)
+            .columns(columns)
+            .expression((eb) => eb.selectFrom(recordsetOfJson(`rows_${i}`, insert.columns, p[`rows_${i}`] ?? '')).select(columns)),
+        );
+      }, db);
+      return outboxRowsInsert(statement as QueryCreator<MessagingTables>, p.events ?? '');
+    });
+    insertsWithEvents.set(shape, template);
+  }
+  return template;
+}
+
+/** `decision` then the events, one template per decision (see `decideThenWrite`). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const decisionTemplates = new WeakMap<Decision<any, any>, ReturnType<typeof queryTemplate<any, any, { result: unknown }>>>();
+
+// Stringified because node-postgres would send a top-level array as a PostgreSQL array.
+const rowsJson = (envelopes: EventEnvelope[]) => JSON.stringify(envelopes.map(outboxRowOf));
 
 function envelopesOf(events: OutboxEvent[], options: EmitOptions): EventEnvelope[] {
   const occurredAt = new Date().toISOString();
@@ -80,26 +128,39 @@ const outboxRowOf = (e: EventEnvelope) => ({ id: e.id, type: e.type, version: e.
  * `decision` and the insert of `events` as one statement. The decision is a materialized CTE, so
  * its function runs once, before the insert reads its `emit`.
  */
-async function decideThenWrite<T extends { emit: boolean }>(
-  db: Kysely<MessagingTables & { decision: { result: T } }>,
-  decision: RawBuilder<T>,
+async function decideThenWrite<P extends Record<string, unknown>, T extends { emit: boolean }>(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  db: Kysely<any>,
+  decision: Decision<P, T>,
+  params: P,
   events: OutboxEvent[],
   options: EmitOptions,
 ): Promise<T> {
-  const rows = envelopesOf(events, options).map(outboxRowOf);
-  const emitted = jsonRecordset('emitted', { id: 'uuid', type: 'text', version: 'integer', occurred_at: 'timestamptz', data: 'jsonb', traceparent: 'text' }, rows);
-  const { result } = await db
-    .with((cte) => cte('decision').materialized(), (qc) => qc.selectNoFrom(decision.as('result')))
-    .with('write_events', (qc) =>
+  let template = decisionTemplates.get(decision);
+  if (!template) {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    template = queryTemplate<any, any, { result: unknown }>([...Object.keys(params), 'events'], (qc: Kysely<MessagingTables & { decision: { result: T } }>, p) =>
       qc
-        .insertInto('outbox')
-        .columns([...outboxColumns])
-        .expression((eb) => eb.selectFrom(emitted).select([...outboxColumns]).where(sql<boolean>`(select (result->>'emit')::boolean from decision)`)),
-    )
-    .selectFrom('decision')
-    .select('result')
-    .executeTakeFirstOrThrow();
-  return result as T;
+        .with((cte) => cte('decision').materialized(), (q) => q.selectNoFrom(decision(p as P).as('result')))
+        .with('write_events', (q) =>
+          q
+            .insertInto('outbox')
+            .columns([...outboxColumns])
+            .expression((eb) =>
+              eb
+                .selectFrom(recordsetOfJson('emitted', outboxColumnTypes, p.events as string))
+                .select([...outboxColumns])
+                .where(sql<boolean>`(select (result->>'emit')::boolean from decision)`),
+            ),
+        )
+        .selectFrom('decision')
+        .select('result'),
+    );
+    decisionTemplates.set(decision, template);
+  }
+  const { rows } = await template.execute(db, { ...params, events: rowsJson(envelopesOf(events, options)) });
+  if (!rows[0]) throw new Error('the decision returned no row');
+  return rows[0].result as T;
 }
 
 export function createOutbox<DB>(options: { db: Kysely<DB>; onCommit?: () => void }): Outbox<DB> {
@@ -119,13 +180,17 @@ export function createOutbox<DB>(options: { db: Kysely<DB>; onCommit?: () => voi
     },
     async insertWith(inserts, events, emitOptions = {}) {
       if (events.length === 0) throw new Error('insertWith writes at least one event');
-      const envelopes = await writeOutboxEvents(options.db, events, emitOptions, inserts);
+      const envelopes = envelopesOf(events, emitOptions);
+      const params: Record<string, string> = { events: rowsJson(envelopes) };
+      inserts.forEach((insert, i) => (params[`rows_${i}`] = JSON.stringify(insert.rows)));
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      await insertsWithEventsFor(inserts).execute(options.db as Kysely<any>, params);
       options.onCommit?.();
       return envelopes;
     },
-    async decideAndEmit(decision, events, emitOptions = {}) {
+    async decideAndEmit(decision, params, events, emitOptions = {}) {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const result = await decideThenWrite(options.db as Kysely<any>, decision, events, emitOptions);
+      const result = await decideThenWrite(options.db as Kysely<any>, decision, params, events, emitOptions);
       if (result.emit && events.length > 0) options.onCommit?.();
       return result;
     },

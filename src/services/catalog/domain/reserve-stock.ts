@@ -18,6 +18,9 @@ function mergeLines(lines: ReservationLineRequest[]): ReservationLineRequest[] {
     .sort(byProductId);
 }
 
+const reserveStockCall = (p: { orderId: string; lines: string; now: Date; expiresAt: Date }) =>
+  sql<Decision>`catalog.reserve_stock(${p.orderId}, ${p.lines}::jsonb, ${p.now}, ${p.expiresAt})`;
+
 /**
  * Reserves every line or none, with `inventory.reserved`, in one statement: the database function
  * takes each line with one conditional update (`on_hand - reserved >= q`), so no interleaving of
@@ -29,8 +32,9 @@ export async function reserveStock(ctx: CatalogContext, orderId: string, request
   const now = ctx.clock.now();
   const expiresAt = new Date(now.getTime() + ctx.reservationTtlMs);
   const decision = await ctx.outbox.decideAndEmit(
+    reserveStockCall,
     // Stringified because node-postgres would send a top-level array as a PostgreSQL array.
-    sql<Decision>`catalog.reserve_stock(${orderId}, ${JSON.stringify(lines)}::jsonb, ${now}, ${expiresAt})`,
+    { orderId, lines: JSON.stringify(lines), now, expiresAt },
     [catalogEvent('inventory.reserved', { orderId, lines })],
   );
   if (!decision.ok) return { ok: false, shortages: decision.shortages };

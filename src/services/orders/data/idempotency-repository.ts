@@ -1,5 +1,6 @@
-import type { Kysely, QueryCreator } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { OrdersDb } from './orders-db.js';
+import type { TableRows } from '../../../platform/messaging/outbox.js';
 
 export interface IdempotencyRecord<Outcome> {
   userId: string;
@@ -31,12 +32,7 @@ export async function findIdempotencyRecord<Outcome>(db: Kysely<OrdersDb>, userI
 
 /** Fails with a unique violation of `idempotency_keys_pk` when the key is already taken. */
 export async function insertIdempotencyRecord<Outcome>(db: Kysely<OrdersDb>, record: IdempotencyRecord<Outcome>): Promise<void> {
-  await idempotencyRecordInsert(db, record).execute();
-}
-
-/** The insert of a record, to run alone or as part of a larger statement (same unique violation). */
-export function idempotencyRecordInsert<Outcome>(db: QueryCreator<OrdersDb>, record: IdempotencyRecord<Outcome>) {
-  return db
+  await db
     .insertInto('idempotency_keys')
     .values({
       user_id: record.userId,
@@ -45,7 +41,17 @@ export function idempotencyRecordInsert<Outcome>(db: QueryCreator<OrdersDb>, rec
       order_id: record.orderId,
       outcome: JSON.stringify(record.outcome),
       created_at: record.createdAt,
-    });
+    })
+    .execute();
+}
+
+/** A record's row, to write with the order's events (`Outbox.insertWith`; the same unique violation). */
+export function idempotencyRecordRows<Outcome>(record: IdempotencyRecord<Outcome>): TableRows {
+  return {
+    into: 'idempotency_keys',
+    columns: { user_id: 'text', key: 'text', fingerprint: 'text', order_id: 'text', outcome: 'jsonb', created_at: 'timestamptz' },
+    rows: [{ user_id: record.userId, key: record.key, fingerprint: record.fingerprint, order_id: record.orderId, outcome: record.outcome, created_at: record.createdAt }],
+  };
 }
 
 export async function deleteIdempotencyRecordsBefore(db: Kysely<OrdersDb>, before: Date): Promise<number> {

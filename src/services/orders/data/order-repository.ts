@@ -1,5 +1,6 @@
-import { sql, type Kysely, type QueryCreator, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { jsonRecordset } from '../../../platform/db/json-recordset.js';
+import type { TableRows } from '../../../platform/messaging/outbox.js';
 import { Order, type OrderSnapshot, type OrderStatus } from '../domain/order.js';
 import type { OrdersDb, OrdersTable } from './orders-db.js';
 
@@ -30,21 +31,22 @@ const changeableColumns = (s: OrderSnapshot) => ({
   updated_at: s.updatedAt,
 });
 
-/** The insert of a new order, as part of a larger statement. */
-export function orderInsert(db: QueryCreator<OrdersDb>, order: Order) {
+/** A new order's row, to write with its events (`Outbox.insertWith`). */
+export function orderRows(order: Order): TableRows {
   const s = order.snapshot;
-  return db
-    .insertInto('orders')
-    .values({
-      id: s.id,
-      user_id: s.userId,
-      items: JSON.stringify(s.items),
-      total_amount: s.total.amount,
-      currency: s.total.currency,
-      shipping_address: JSON.stringify(s.shippingAddress),
-      created_at: s.createdAt,
-      ...changeableColumns(s),
-    });
+  return {
+    into: 'orders',
+    columns: {
+      id: 'text', user_id: 'text', items: 'jsonb', total_amount: 'integer', currency: 'text', shipping_address: 'jsonb', created_at: 'timestamptz',
+      status: 'text', payment_status: 'text', payment_attempts: 'integer', cancellation_reason: 'text', shipment: 'jsonb', history: 'jsonb', updated_at: 'timestamptz',
+    },
+    rows: [
+      {
+        id: s.id, user_id: s.userId, items: s.items, total_amount: s.total.amount, currency: s.total.currency, shipping_address: s.shippingAddress, created_at: s.createdAt,
+        status: s.status, payment_status: s.payment.status, payment_attempts: s.payment.attempts, cancellation_reason: s.cancellationReason, shipment: s.shipment, history: s.history, updated_at: s.updatedAt,
+      },
+    ],
+  };
 }
 
 /** Writes what the changes of these orders touched, in one statement. */

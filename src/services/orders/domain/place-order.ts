@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { CartLineRef } from '../../../contracts/api/cart-api.js';
-import { idempotencyRecordInsert, insertIdempotencyRecord, type IdempotencyRecord } from '../data/idempotency-repository.js';
-import { orderInsert } from '../data/order-repository.js';
+import { idempotencyRecordRows, insertIdempotencyRecord, type IdempotencyRecord } from '../data/idempotency-repository.js';
+import { orderRows } from '../data/order-repository.js';
 import type { OrdersDb } from '../data/orders-db.js';
 import { isUniqueViolation } from '../data/pg-errors.js';
 import type { CheckoutAnswer, CheckoutOutcome, CheckoutRequest } from './checkout-outcome.js';
@@ -46,7 +46,7 @@ export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Pr
   const outcome: CheckoutOutcome = { result: 'placed', order: toOrderView(order.snapshot) };
   try {
     const record = recordOf(input, outcome, orderId, at);
-    await ctx.outbox.insertWith([(db) => idempotencyRecordInsert(db, record), (db) => orderInsert(db, order)], events, {
+    await ctx.outbox.insertWith([idempotencyRecordRows(record), orderRows(order)], events, {
       traceparent: input.traceparent ?? null,
     });
   } catch (err) {
