@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type QueryCreator, type RawBuilder, type Transaction } from 'kysely';
 import type { EventEnvelope, NewEvent } from '../../contracts/events/envelope.js';
 import { recordsetOfJson } from '../db/json-recordset.js';
-import { queryTemplate } from '../db/query-template.js';
+import { queryTemplate, type QueryTemplate } from '../db/query-template.js';
 import { messagingTables, type MessagingTables } from './messaging-tables.js';
 
 export interface EmitOptions {
@@ -75,7 +75,7 @@ const insertOutboxRows = queryTemplate<MessagingTables, { rows: string }>(['rows
 
 /** `inserts` as data-modifying CTEs, then the outbox rows: one template per shape of `inserts`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const insertsWithEvents = new Map<string, ReturnType<typeof queryTemplate<any, Record<string, string>>>>();
+const insertsWithEvents = new Map<string, QueryTemplate<any, Record<string, string>, unknown>>();
 
 function insertsWithEventsFor(inserts: TableRows[]) {
   const shape = JSON.stringify(inserts.map((i) => [i.into, i.columns]));
@@ -103,7 +103,7 @@ function insertsWithEventsFor(inserts: TableRows[]) {
 
 /** `decision` then the events, one template per decision (see `decideThenWrite`). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const decisionTemplates = new WeakMap<Decision<any, any>, ReturnType<typeof queryTemplate<any, any, { result: unknown }>>>();
+const decisionTemplates = new WeakMap<Decision<any, any>, QueryTemplate<any, any, { result: unknown }>>();
 
 // Stringified because node-postgres would send a top-level array as a PostgreSQL array.
 const rowsJson = (envelopes: EventEnvelope[]) => JSON.stringify(envelopes.map(outboxRowOf));
