@@ -188,6 +188,12 @@ describe.each(profiles)('emporium start (%s profile)', (profile) => {
     expect(await stopped(api)).toBe(0);
   });
 
+  if (profile === 'real') it('refuses to start the gateway alone as background work', async () => {
+    const run = emporium(['start', 'gateway'], { ...env, PROCESS_ROLE: 'background' });
+    expect(await run.exited).toBe(2);
+    expect(run.output().trim()).toBe('The gateway has no background work: start it with PROCESS_ROLE=all or api.');
+  });
+
   if (profile === 'real') it('serves one shop from several worker processes, replaces a worker that dies, and stops them all on SIGTERM', async () => {
     const run = emporium(['start'], { ...env, WORKERS: '2' });
     const url = await readyAt(run);

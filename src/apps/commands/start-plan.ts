@@ -7,13 +7,15 @@ export type StartPlan = Pick<ProcessOptions, 'services' | 'gateway'> & { what: s
 
 const roleNames: Record<Config['processRole'], string> = { all: '', api: ' API', background: ' background work' };
 
+function targetPlan(target: string | undefined): StartPlan | null {
+  if (!target || target === 'all') return { services: [...serviceNames], gateway: true, what: 'Emporium' };
+  if (target === 'gateway') return { services: [], gateway: true, what: 'gateway' };
+  if (isServiceName(target)) return { services: [target], gateway: false, what: target };
+  return null;
+}
+
 export function planOf(target: string | undefined, role: Config['processRole'] = 'all'): StartPlan | null {
-  const plan = ((): StartPlan | null => {
-    if (!target || target === 'all') return { services: [...serviceNames], gateway: true, what: 'Emporium' };
-    if (target === 'gateway') return { services: [], gateway: true, what: 'gateway' };
-    if (isServiceName(target)) return { services: [target], gateway: false, what: target };
-    return null;
-  })();
+  const plan = targetPlan(target);
   return plan && { ...plan, gateway: plan.gateway && role !== 'background', what: `${plan.what}${roleNames[role]}` };
 }
 

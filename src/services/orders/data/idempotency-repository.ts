@@ -30,18 +30,20 @@ export async function findIdempotencyRecord<Outcome>(db: Kysely<OrdersDb>, userI
   );
 }
 
+const rowOf = <Outcome>(record: IdempotencyRecord<Outcome>) => ({
+  user_id: record.userId,
+  key: record.key,
+  fingerprint: record.fingerprint,
+  order_id: record.orderId,
+  outcome: record.outcome,
+  created_at: record.createdAt,
+});
+
 /** Fails with a unique violation of `idempotency_keys_pk` when the key is already taken. */
 export async function insertIdempotencyRecord<Outcome>(db: Kysely<OrdersDb>, record: IdempotencyRecord<Outcome>): Promise<void> {
   await db
     .insertInto('idempotency_keys')
-    .values({
-      user_id: record.userId,
-      key: record.key,
-      fingerprint: record.fingerprint,
-      order_id: record.orderId,
-      outcome: JSON.stringify(record.outcome),
-      created_at: record.createdAt,
-    })
+    .values({ ...rowOf(record), outcome: JSON.stringify(record.outcome) })
     .execute();
 }
 
@@ -50,7 +52,7 @@ export function idempotencyRecordRows<Outcome>(record: IdempotencyRecord<Outcome
   return {
     into: 'idempotency_keys',
     columns: { user_id: 'text', key: 'text', fingerprint: 'text', order_id: 'text', outcome: 'jsonb', created_at: 'timestamptz' },
-    rows: [{ user_id: record.userId, key: record.key, fingerprint: record.fingerprint, order_id: record.orderId, outcome: record.outcome, created_at: record.createdAt }],
+    rows: [rowOf(record)],
   };
 }
 

@@ -21,30 +21,35 @@ const toSnapshot = (row: OrderRow): OrderSnapshot => ({
   updatedAt: row.updated_at,
 });
 
+/** The columns a change of an order touches (jsonb as plain objects), and their SQL types. */
 const changeableColumns = (s: OrderSnapshot) => ({
   status: s.status,
   payment_status: s.payment.status,
   payment_attempts: s.payment.attempts,
   cancellation_reason: s.cancellationReason,
-  shipment: s.shipment ? JSON.stringify(s.shipment) : null,
-  history: JSON.stringify(s.history),
+  shipment: s.shipment,
+  history: s.history,
   updated_at: s.updatedAt,
 });
+
+const changeableColumnTypes = {
+  status: 'text',
+  payment_status: 'text',
+  payment_attempts: 'integer',
+  cancellation_reason: 'text',
+  shipment: 'jsonb',
+  history: 'jsonb',
+  updated_at: 'timestamptz',
+};
 
 /** A new order's row, to write with its events (`Outbox.insertWith`). */
 export function orderRows(order: Order): TableRows {
   const s = order.snapshot;
   return {
     into: 'orders',
-    columns: {
-      id: 'text', user_id: 'text', items: 'jsonb', total_amount: 'integer', currency: 'text', shipping_address: 'jsonb', created_at: 'timestamptz',
-      status: 'text', payment_status: 'text', payment_attempts: 'integer', cancellation_reason: 'text', shipment: 'jsonb', history: 'jsonb', updated_at: 'timestamptz',
-    },
+    columns: { id: 'text', user_id: 'text', items: 'jsonb', total_amount: 'integer', currency: 'text', shipping_address: 'jsonb', created_at: 'timestamptz', ...changeableColumnTypes },
     rows: [
-      {
-        id: s.id, user_id: s.userId, items: s.items, total_amount: s.total.amount, currency: s.total.currency, shipping_address: s.shippingAddress, created_at: s.createdAt,
-        status: s.status, payment_status: s.payment.status, payment_attempts: s.payment.attempts, cancellation_reason: s.cancellationReason, shipment: s.shipment, history: s.history, updated_at: s.updatedAt,
-      },
+      { id: s.id, user_id: s.userId, items: s.items, total_amount: s.total.amount, currency: s.total.currency, shipping_address: s.shippingAddress, created_at: s.createdAt, ...changeableColumns(s) },
     ],
   };
 }
@@ -54,22 +59,9 @@ export async function saveOrders(db: Kysely<OrdersDb>, orders: Order[]): Promise
   if (orders.length === 0) return;
   const rows = orders.map((order) => {
     const s = order.snapshot;
-    return { id: s.id, ...changeableColumns(s), shipment: s.shipment, history: s.history };
+    return { id: s.id, ...changeableColumns(s) };
   });
-  const changed = jsonRecordset(
-    'changed',
-    {
-      id: 'text',
-      status: 'text',
-      payment_status: 'text',
-      payment_attempts: 'integer',
-      cancellation_reason: 'text',
-      shipment: 'jsonb',
-      history: 'jsonb',
-      updated_at: 'timestamptz',
-    },
-    rows,
-  );
+  const changed = jsonRecordset('changed', { id: 'text', ...changeableColumnTypes }, rows);
   await db
     .updateTable('orders')
     .from(changed)
