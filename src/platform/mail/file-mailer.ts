@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { access, constants, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTransport } from 'nodemailer';
-import { angleBracketed, type MailMessage, type Mailer, type SentMail } from './mailer.js';
+import type { MailMessage, Mailer, SentMail } from './mailer.js';
+import { composeMime } from './mime-message.js';
 
 export interface FileMailerOptions {
   dir: string;
@@ -12,33 +12,27 @@ export interface FileMailerOptions {
 /** Writes each email as an RFC 5322 .eml file that any mail client opens. */
 export class FileMailer implements Mailer {
   readonly kind = 'file';
-  // RFC 5322 lines end in CRLF; nodemailer's stream transport defaults to LF.
-  private readonly transport = createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
-
   constructor(private readonly options: FileMailerOptions) {}
 
   async send(message: MailMessage): Promise<SentMail> {
-    const info = await this.transport.sendMail({
-      from: this.options.from,
-      ...message,
-      messageId: message.messageId === undefined ? undefined : angleBracketed(message.messageId),
-    });
-    const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${fileSafe(info.messageId)}.eml`;
+    const now = new Date();
+    const { raw, messageId } = composeMime(this.options.from, message, now);
+    const name = `${now.toISOString().replace(/[:.]/g, '-')}-${fileSafe(messageId)}.eml`;
     // Whoever watches the directory must never see half a message: write aside, then rename.
     const temp = join(this.options.dir, `.${name}.${randomUUID()}.tmp`);
     try {
-      await writeFile(temp, info.message as Buffer).catch(async (err: NodeJS.ErrnoException) => {
+      await writeFile(temp, raw).catch(async (err: NodeJS.ErrnoException) => {
         // The directory is made when first needed (or again, if someone removed it), not on every send.
         if (err.code !== 'ENOENT') throw err;
         await mkdir(this.options.dir, { recursive: true });
-        await writeFile(temp, info.message as Buffer);
+        await writeFile(temp, raw);
       });
       await rename(temp, join(this.options.dir, name));
     } catch (err) {
       await rm(temp, { force: true });
       throw err;
     }
-    return { messageId: info.messageId };
+    return { messageId };
   }
 
   async ping(): Promise<void> {
@@ -47,7 +41,7 @@ export class FileMailer implements Mailer {
   }
 
   async close(): Promise<void> {
-    this.transport.close();
+    // Each send finishes its own file; nothing stays open between them.
   }
 }
 

@@ -1,5 +1,6 @@
 import { createTransport } from 'nodemailer';
-import { angleBracketed, type MailMessage, type Mailer, type SentMail } from './mailer.js';
+import type { MailMessage, Mailer, SentMail } from './mailer.js';
+import { composeMime } from './mime-message.js';
 
 export interface SmtpMailerOptions {
   /** smtp:// or smtps://; options in the query string (`?requireTLS=true`) win over the defaults here. */
@@ -29,15 +30,12 @@ export class SmtpMailer implements Mailer {
   }
 
   async send(message: MailMessage): Promise<SentMail> {
-    const sending = this.transport.sendMail({
-      from: this.options.from,
-      ...message,
-      messageId: message.messageId === undefined ? undefined : angleBracketed(message.messageId),
-    });
+    const { raw, envelope, messageId } = composeMime(this.options.from, message);
+    const sending = this.transport.sendMail({ envelope, raw });
     this.inFlight.add(sending);
     try {
-      const info = await sending;
-      return { messageId: info.messageId };
+      await sending;
+      return { messageId };
     } finally {
       this.inFlight.delete(sending);
     }
