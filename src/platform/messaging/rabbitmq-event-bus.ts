@@ -3,6 +3,7 @@ import { unlimited } from './abort-signals.js';
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type RecoveringChannelModel } from 'amqplib';
 import type { EventEnvelope } from '../../contracts/events/envelope.js';
 import type { Logger } from '../logging/logger.js';
+import { DeliveryAcks } from './delivery-acks.js';
 import { consumerBatchSize, type Deliver, type EventBus } from './event-bus.js';
 
 export interface RabbitMqEventBusOptions {
@@ -156,9 +157,11 @@ export class RabbitMqEventBus implements EventBus {
     for (const type of entry.types) await channel.bindQueue(queue, this.exchange, type);
     // Twice a consumer's batch: the next batch gathers while one commits.
     await channel.prefetch(this.options.prefetch ?? consumerBatchSize * 2);
+    const acks = new DeliveryAcks(channel, (err) => this.log.debug({ err }, 'could not settle a delivery on a closed channel'));
     const { consumerTag } = await channel.consume(queue, (message) => {
       if (!message) return this.restart(model, `consumer ${entry.consumer} was cancelled by RabbitMQ`);
-      const work = this.handle(channel, entry, message);
+      acks.received(message);
+      const work = this.handle(acks, entry, message);
       this.inFlight.add(work);
       void work.finally(() => this.inFlight.delete(work));
     });
@@ -166,30 +169,21 @@ export class RabbitMqEventBus implements EventBus {
     entry.tag = consumerTag;
   }
 
-  private async handle(channel: Channel, entry: ConsumerEntry, message: ConsumeMessage): Promise<void> {
+  private async handle(acks: DeliveryAcks, entry: ConsumerEntry, message: ConsumeMessage): Promise<void> {
     let event: EventEnvelope;
     try {
       event = JSON.parse(message.content.toString('utf8')) as EventEnvelope;
     } catch (err) {
       this.log.error({ err, consumer: entry.consumer, messageId: message.properties.messageId }, 'unreadable message dropped');
-      return this.settle(() => channel.nack(message, false, false));
+      return acks.nack(message, false);
     }
     try {
       await entry.deliver(event);
-      this.settle(() => channel.ack(message));
+      acks.ack(message);
     } catch (err) {
       this.log.warn({ err, consumer: entry.consumer, eventId: event.id, type: event.type }, 'delivery failed; handing it back');
       await sleep(this.options.redeliveryDelayMs ?? 1_000, undefined, { signal: this.closing.signal }).catch(ignore);
-      this.settle(() => channel.nack(message, false, true));
-    }
-  }
-
-  /** Acks on a channel lost meanwhile fail; the broker has already put those messages back. */
-  private settle(action: () => void): void {
-    try {
-      action();
-    } catch (err) {
-      this.log.debug({ err }, 'could not settle a delivery on a closed channel');
+      acks.nack(message, true);
     }
   }
 
