@@ -97,7 +97,8 @@ async function benchProfile(profile: string, baselineUrl: string): Promise<{ row
     });
   }
   // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" to profile the server under load.
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // The young-generation size `npm start` gives the server (package.json), then any of the bench's own.
+  const nodeArgs = ['--max-semi-space-size=64', ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const servers = [startNode('src/apps/cli.ts', ['start'], { ...env, PROCESS_ROLE: split ? 'api' : 'all' }, nodeArgs)];
   try {
     await waitForHttp(`${base}/health/ready`, 60_000);
