@@ -52,10 +52,10 @@ function post(path: string, token: string, body: unknown, headers: Record<string
   });
 }
 
-async function customer(token: string, index: number, until: number): Promise<void> {
-  let n = index;
+async function customer(token: string, until: number): Promise<void> {
   while (Date.now() < until) {
-    const productId = plan.productIds[n++ % plan.productIds.length];
+    // A product at random, as the ceiling's script picks one.
+    const productId = plan.productIds[Math.floor(Math.random() * plan.productIds.length)];
     try {
       const added = await post('/api/v1/cart/items', token, { productId, quantity: 1 });
       if (added.status !== 200) {
@@ -81,7 +81,7 @@ async function customer(token: string, index: number, until: number): Promise<vo
 
 const startedAt = Date.now();
 const until = startedAt + plan.durationSeconds * 1000;
-await Promise.all(plan.tokens.map((token, i) => customer(token, i, until)));
+await Promise.all(plan.tokens.map((token) => customer(token, until)));
 const elapsedSeconds = (Date.now() - startedAt) / 1000;
 latencies.sort((a, b) => a - b);
 const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;

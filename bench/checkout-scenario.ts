@@ -7,6 +7,7 @@ import { runForJson } from './processes.js';
  */
 export interface CheckoutFigures {
   customers: number;
+  products: number;
   accepted: number;
   rejected: number;
   errors: number;
@@ -55,16 +56,20 @@ async function inBatches<T>(count: number, size: number, make: (i: number) => Pr
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
-export async function runCheckoutScenario(
-  base: string,
-  admin: { email: string; password: string },
-  customers: number,
-  seconds: number,
-  serverPids: number[] = [],
-): Promise<CheckoutFigures> {
+export interface CheckoutScenario {
+  customers: number;
+  /** How many products they buy from, each time one at random. */
+  products: number;
+  seconds: number;
+  /** The server's processes, to measure their CPU time. */
+  serverPids: number[];
+}
+
+export async function runCheckoutScenario(base: string, admin: { email: string; password: string }, scenario: CheckoutScenario): Promise<CheckoutFigures> {
+  const { customers, products, seconds, serverPids } = scenario;
   const { accessToken: adminToken } = await json<{ accessToken: string }>(`${base}/api/v1/auth/login`, { method: 'POST', body: JSON.stringify(admin) });
   const auth = { authorization: `Bearer ${adminToken}` };
-  const productIds = await inBatches(20, 5, async (i) => {
+  const productIds = await inBatches(products, 10, async (i) => {
     const body = { sku: `BENCH-${process.pid}-${i}`, name: `Bench product ${i}`, description: 'A product for the checkout benchmark.', price: { amount: 1000 + i }, stock: 10_000_000 };
     return (await json<{ id: string }>(`${base}/api/v1/products`, { method: 'POST', headers: auth, body: JSON.stringify(body) })).id;
   });
@@ -85,6 +90,7 @@ export async function runCheckoutScenario(
   const span = (Math.max(...confirmedAt) - Math.min(...created)) / 1000;
   return {
     customers,
+    products,
     accepted: placed.size,
     rejected: load.rejected,
     errors: load.errors,
