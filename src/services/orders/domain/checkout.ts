@@ -28,15 +28,19 @@ export async function checkout(ctx: OrdersContext, input: CheckoutInput): Promis
   // turns out to be running or done wastes that read.
   const lines = ctx.carts.linesOf(input.userId);
   lines.catch(() => undefined);
-  const place = () => placeOrder(ctx, { userId: input.userId, request: input.request, idempotency, traceparent: input.traceparent ?? null, lines });
+  const place = (afterRecorded?: () => Promise<void>) =>
+    placeOrder(ctx, { userId: input.userId, request: input.request, idempotency, traceparent: input.traceparent ?? null, lines, afterRecorded });
   const held = await markRunning(ctx, input.userId, idempotency);
   // Done by the marker but without a record: the database forgot the key (purged), so it is new again.
   if (held === 'done') return (await storedCheckout(ctx, input.userId, idempotency)) ?? place();
-  const answer = await place().catch(async (err: unknown) => {
-    await held.release();
+  // Marked done as soon as the answer is recorded, alongside what follows, rather than after it.
+  let finished: Promise<void> | undefined;
+  const finish = () => (finished ??= held.finish());
+  const answer = await place(finish).catch(async (err: unknown) => {
+    if (!finished) await held.release();
     throw err;
   });
-  await held.finish();
+  await finish();
   return answer;
 }
 

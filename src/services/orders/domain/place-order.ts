@@ -18,6 +18,8 @@ export interface PlaceOrderInput {
   traceparent?: string | null;
   /** The cart's lines, when already being read. */
   lines?: Promise<CartLineRef[]>;
+  /** Called once the answer is recorded with the key, to run beside the steps that follow. */
+  afterRecorded?: (() => Promise<void>) | undefined;
 }
 
 /**
@@ -55,7 +57,7 @@ export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Pr
     throw err;
   }
   ctx.metrics.business.inc({ event: 'order_placed' });
-  await takeOrderFromCart(ctx, orderId, input.userId, lines);
+  await Promise.all([takeOrderFromCart(ctx, orderId, input.userId, lines), input.afterRecorded?.()]);
   return { outcome, replayed: false };
 }
 
