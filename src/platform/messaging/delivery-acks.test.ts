@@ -27,18 +27,21 @@ describe('DeliveryAcks', () => {
     expect(frames).toEqual(['ack 3 and all before']);
   });
 
-  it('never acknowledges past a delivery still being handled', async () => {
+  it('acknowledges deliveries behind one still being handled on their own, and never past it', async () => {
     const { channel, frames } = recordingChannel();
     const acks = new DeliveryAcks(channel, () => undefined);
-    const [first, second, third] = [1, 2, 3].map(delivery) as [Message, Message, Message];
-    [first, second, third].forEach((m) => acks.received(m));
+    const [first, second, third, fourth] = [1, 2, 3, 4].map(delivery) as [Message, Message, Message, Message];
+    [first, second, third, fourth].forEach((m) => acks.received(m));
     acks.ack(second);
     acks.ack(third);
     await nextTurn();
-    expect(frames).toEqual([]);
+    expect(frames).toEqual(['ack 2', 'ack 3']);
     acks.ack(first);
     await nextTurn();
-    expect(frames).toEqual(['ack 3 and all before']);
+    expect(frames).toEqual(['ack 2', 'ack 3', 'ack 1 and all before']);
+    acks.ack(fourth);
+    await nextTurn();
+    expect(frames).toEqual(['ack 2', 'ack 3', 'ack 1 and all before', 'ack 4 and all before']);
   });
 
   it('hands a failed delivery back at once and still acknowledges the others', async () => {

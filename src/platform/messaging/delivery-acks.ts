@@ -5,12 +5,13 @@ import type { Channel, Message } from 'amqplib';
  * noted, and once per event-loop turn the longest run of settled deliveries from the oldest on is
  * acknowledged with one `multiple` ack. A consumer handles its deliveries in batches, so a batch
  * costs one frame instead of one per event; on a quorum queue each frame is also an entry in the
- * queue's replicated log. A delivery still being handled holds back the acks of later ones; if
- * the process dies first they are redelivered, which the inbox makes harmless.
+ * queue's replicated log. Deliveries settled behind one still being handled (an event retried on
+ * its own) are acknowledged one by one, so that it never holds back the others and the prefetch
+ * window never fills up behind it.
  */
 export class DeliveryAcks {
   // Delivery tags in the order the broker gave them, which is ascending.
-  private readonly outstanding: number[] = [];
+  private outstanding: number[] = [];
   private readonly settled = new Map<number, 'acked' | 'handed back'>();
   private flushing = false;
 
@@ -52,9 +53,16 @@ export class DeliveryAcks {
       upTo = tag;
     }
     // A `multiple` ack covers only deliveries not yet settled, so handed-back ones stay handed back.
-    if (upTo === undefined || !acked) return;
-    const deliveryTag = upTo;
-    this.send(() => this.channel.ack({ fields: { deliveryTag } } as Message, true));
+    if (upTo !== undefined && acked) {
+      const deliveryTag = upTo;
+      this.send(() => this.channel.ack({ fields: { deliveryTag } } as Message, true));
+    }
+    if (this.settled.size === 0) return;
+    for (const [deliveryTag, how] of this.settled) {
+      if (how === 'acked') this.send(() => this.channel.ack({ fields: { deliveryTag } } as Message));
+    }
+    this.outstanding = this.outstanding.filter((tag) => !this.settled.has(tag));
+    this.settled.clear();
   }
 
   /** Acks on a channel lost meanwhile fail; the broker has already put those messages back. */
