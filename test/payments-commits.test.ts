@@ -17,7 +17,7 @@ function commitsOf(statements: string[]) {
     handlers: count(/^insert into "payments"\."inbox"/),
     claims: count(/^update "payments"\."payments" set "claimed_until"/),
     ledgerWrites: count(/^insert into "payments"\."processor_ledger"/),
-    records: count(/^select \* from "payments"\."payments" where id = any\(.* for update/),
+    records: count(/^select \* from "payments"\."payments" where "id" = any\(.* for update/),
   };
 }
 

@@ -1,22 +1,14 @@
 import { sql, type AliasedRawBuilder } from 'kysely';
 
 /**
- * Rows sent as one jsonb parameter and read back as a table (`jsonb_to_recordset`), for
+ * Rows sent as one jsonb parameter, already JSON text (stringified, as node-postgres would send
+ * a top-level array as a PostgreSQL array), and read back as a table (`jsonb_to_recordset`), for
  * statements that change many rows at once, e.g.
- * `db.updateTable('t').from(jsonRecordset('v', { id: 'text', n: 'int' }, rows)).set(...).whereRef('t.id', '=', 'v.id')`.
- * One parameter whatever the number of rows, and each column has the SQL type given (an untyped
- * VALUES list would read them all as text).
+ * `db.updateTable('t').from(recordsetOfJson('v', { id: 'text', n: 'int' }, json)).set(...).whereRef('t.id', '=', 'v.id')`.
+ * One parameter whatever the number of rows, so a query template keeps one text (see
+ * `queryTemplate`), and each column has the SQL type given (an untyped VALUES list would read
+ * them all as text).
  */
-export function jsonRecordset<R extends Record<string, unknown>, A extends string>(
-  alias: A,
-  columns: { [K in keyof R & string]: string },
-  rows: R[],
-): AliasedRawBuilder<R, A> {
-  // Stringified because node-postgres would send a top-level array as a PostgreSQL array.
-  return recordsetOfJson<R, A>(alias, columns, JSON.stringify(rows));
-}
-
-/** `jsonRecordset` of rows already in JSON text: a query template's parameter (see `queryTemplate`). */
 export function recordsetOfJson<R extends Record<string, unknown>, A extends string>(
   alias: A,
   columns: { [K in keyof R & string]: string },

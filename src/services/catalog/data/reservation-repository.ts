@@ -44,7 +44,7 @@ const rowsOfOrders = queryTemplate<CatalogDb, { ids: string[] }, ReservationRow 
   db
     .selectFrom('reservations')
     .select(['order_id as orderId', 'product_id as productId', 'quantity', 'status', 'expires_at as expiresAt'])
-    .where(sql<boolean>`order_id = any(${p.ids}::text[])`),
+    .where('order_id', '=', sql<string>`any(${p.ids}::text[])`),
 );
 
 /** `reservationRows` of many orders in one statement, by order id. */
@@ -63,7 +63,7 @@ const lockStockOf = queryTemplate<CatalogDb, { ids: string[] }>(['ids'], (db, p)
   db
     .selectFrom('inventory')
     .select('product_id')
-    .where('product_id', 'in', (eb) => eb.selectFrom('reservations').select('product_id').where(sql<boolean>`order_id = any(${p.ids}::text[])`))
+    .where('product_id', 'in', (eb) => eb.selectFrom('reservations').select('product_id').where('order_id', '=', sql<string>`any(${p.ids}::text[])`))
     // Byte order, as `byProductId` compares in code.
     .orderBy(sql`product_id collate "C"`)
     .forUpdate(),
@@ -133,7 +133,7 @@ const moveStatus = queryTemplate<CatalogDb, { ids: string[]; from: ReservationSt
   db
     .updateTable('reservations')
     .set({ status: p.to, updated_at: p.now })
-    .where(sql<boolean>`order_id = any(${p.ids}::text[])`)
+    .where('order_id', '=', sql<string>`any(${p.ids}::text[])`)
     .where('status', '=', p.from),
 );
 

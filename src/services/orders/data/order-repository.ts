@@ -94,7 +94,7 @@ export async function findOrder(db: Kysely<OrdersDb>, id: string, userId?: strin
 }
 
 const lockIds = queryTemplate<OrdersDb, { ids: string[] }, OrderRow>(['ids'], (db, p) =>
-  db.selectFrom('orders').selectAll().where(sql<boolean>`id = any(${p.ids}::text[])`).orderBy('id').forUpdate(),
+  db.selectFrom('orders').selectAll().where('id', '=', sql<string>`any(${p.ids}::text[])`).orderBy('id').forUpdate(),
 );
 
 /** Loads and locks the orders for the rest of the transaction `trx`, in id order (as every locker does). */

@@ -65,7 +65,7 @@ export async function findByOrderForUpdate(trx: Kysely<PaymentsDb>, orderId: str
 }
 
 const lockIds = queryTemplate<PaymentsDb, { ids: string[] }, Row>(['ids'], (db, p) =>
-  db.selectFrom('payments').selectAll().where(sql<boolean>`id = any(${p.ids}::text[])`).orderBy('id').forUpdate(),
+  db.selectFrom('payments').selectAll().where('id', '=', sql<string>`any(${p.ids}::text[])`).orderBy('id').forUpdate(),
 );
 
 export async function lockByIds(trx: Kysely<PaymentsDb>, ids: string[]): Promise<Payment[]> {

@@ -118,7 +118,7 @@ export class SimulatedCardProcessor implements PaymentProcessor {
       const existing = await this.db
         .selectFrom('processor_ledger')
         .select([...ledgerAnswer])
-        .where(sql<boolean>`idempotency_key = any(${known}::text[])`)
+        .where('idempotency_key', '=', sql<string>`any(${known}::text[])`)
         .execute();
       for (const { idempotency_key, ...row } of existing) byKey.set(idempotency_key, row);
     }
