@@ -11,9 +11,9 @@ import { migrateSchema } from '../platform/db/migrate.js';
 import { loadSigningKeys, type SigningKeys } from '../platform/auth/signing-keys.js';
 import { SessionRegistry } from '../platform/auth/session-registry.js';
 import { createAuthGuards } from '../platform/auth/auth-guards.js';
-import { createOutbox } from '../platform/messaging/outbox.js';
+import { createOutbox, type OutboxPublisher } from '../platform/messaging/outbox.js';
 import { messagingMigrations } from '../platform/messaging/messaging-migrations.js';
-import { startOutboxRelay } from '../platform/messaging/outbox-relay.js';
+import { startOutboxRelay, type OutboxRelay } from '../platform/messaging/outbox-relay.js';
 import { startConsumer } from '../platform/messaging/consumer.js';
 import type { ServiceModule } from '../platform/runtime/service-module.js';
 import { startJobs } from '../platform/runtime/jobs.js';
@@ -64,11 +64,16 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
   const signingKeys = options.signingKeys ?? loadSigningKeys(config);
   const sessions = new SessionRegistry(kv);
   const auth = createAuthGuards(signingKeys.publicKey, sessions);
-  const wakers = new Map<string, () => void>();
+  const relays = new Map<string, OutboxRelay>();
+  // Each role publishes its own writes: what commits goes to its own relays, once they run.
+  const publisherOf = (name: string): OutboxPublisher => ({
+    leaseMs: () => relays.get(name)?.leaseMs() ?? null,
+    take: (envelopes) => relays.get(name)?.take(envelopes),
+  });
 
   const services = new Map<RunnableService, ServiceModule>();
   for (const name of options.services) {
-    const outboxOn = (lane: Lane) => createOutbox({ db: db.forSchema(name, lane), onCommit: () => wakers.get(name)?.() });
+    const outboxOn = (lane: Lane) => createOutbox({ db: db.forSchema(name, lane), publisher: publisherOf(name) });
     const deps = {
       config, logger: logger.child({ service: name }), metrics, clock: options.clock ?? systemClock,
       db, kv, auth, sessions, signingKeys, outbox: outboxOn('requests'), backgroundOutbox: outboxOn('background'), announce,
@@ -127,18 +132,17 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
     app, config, infrastructure, metrics, services, routes,
     startBackground: async () => {
       // Stopped in reverse: jobs, then relays (so no publish waits on a stopped consumer), then consumers.
-      // Each role publishes its own writes: its commits wake its own relays.
       for (const [name, service] of services) {
         if (role === 'api' || !service.subscriptions?.length) continue;
         background.push(await startConsumer({
           consumer: name, db: db.forSchema(name, 'background'), bus, subscriptions: service.subscriptions, prepareEvents: service.prepareEvents, metrics, logger,
           retry: { attempts: config.eventRetryAttempts, baseMs: config.eventRetryBaseMs },
-          onCommit: () => wakers.get(name)?.(),
+          publisher: publisherOf(name),
         }));
       }
       for (const name of services.keys()) {
         const relay = startOutboxRelay({ service: name, db: db.forSchema(name, 'background'), bus, metrics, logger, pollMs: config.outboxPollMs, batchSize: 100 });
-        wakers.set(name, relay.wake);
+        relays.set(name, relay);
         background.push(relay);
       }
       for (const service of services.values()) {

@@ -7,14 +7,14 @@ import type { Metrics } from '../metrics/metrics.js';
 import { consumerBatchSize, type EventBus } from './event-bus.js';
 import { messagingTables, type MessagingTables } from './messaging-tables.js';
 import { queryTemplate } from '../db/query-template.js';
-import { writeOutboxEvents, type Emit } from './outbox.js';
+import { writeOutboxEvents, type Emit, type OutboxPublisher } from './outbox.js';
 
 export interface HandlerContext {
   /** Runs `fn` once the handler's transaction committed (e.g. dropping cache entries it made stale). */
   afterCommit(fn: () => Promise<void>): void;
   /**
-   * Writes events to the service's outbox in the handler's transaction; the relay is woken once
-   * they commit (and only then: a batch that raised nothing costs the relay no look).
+   * Writes events to the service's outbox in the handler's transaction; they go to the relay once
+   * they commit (and only then: a batch that raised nothing costs the relay nothing).
    */
   emit: Emit;
 }
@@ -66,8 +66,8 @@ export interface ConsumerOptions {
   retry: { attempts: number; baseMs: number };
   /** How often to look for dead letters whose replay was requested. */
   replayPollMs?: number;
-  /** Called after a transaction whose handlers wrote events (`context.emit`) committed. */
-  onCommit?: () => void;
+  /** This process's relay for the service, handed the events handlers wrote (`context.emit`) once they commit. */
+  publisher?: OutboxPublisher;
 }
 
 export interface Consumer {
@@ -116,13 +116,14 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
   /** One transaction: the inbox rows of the events, and the handlers of those not handled before. */
   const handle = async (events: EventEnvelope[], alsoInTrx?: InTrx): Promise<Outcome[]> => {
     const committed: (() => Promise<void>)[] = [];
-    let emitted = 0;
+    const leased: EventEnvelope[] = [];
     const outcomes = await options.db.transaction().execute(async (trx): Promise<Outcome[]> => {
       const context: HandlerContext = {
         afterCommit: (fn) => committed.push(fn),
         emit: async (raised, emitOptions) => {
-          const envelopes = await writeOutboxEvents(trx, raised, emitOptions);
-          emitted += envelopes.length;
+          const leaseMs = options.publisher?.leaseMs() ?? null;
+          const envelopes = await writeOutboxEvents(trx, raised, emitOptions, leaseMs);
+          if (leaseMs !== null) leased.push(...envelopes);
           return envelopes;
         },
       };
@@ -139,7 +140,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
       await alsoInTrx?.(trx);
       return result;
     });
-    if (emitted > 0) options.onCommit?.();
+    if (leased.length > 0) options.publisher?.take(leased);
     // The effects are durable now; a failure here must not redeliver the events.
     for (const fn of committed) await fn().catch((err: unknown) => log.warn({ err }, 'after-commit step failed'));
     return outcomes;

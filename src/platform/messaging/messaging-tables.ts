@@ -9,7 +9,7 @@ export interface OutboxTable {
   data: ColumnType<unknown, string, never>;
   traceparent: string | null;
   published_at: ColumnType<Date | null, never, Date | null>;
-  claimed_until: ColumnType<Date | null, never, Date | null>;
+  claimed_until: ColumnType<Date | null, Date | null, Date | null>;
   seq: ColumnType<number, never, never>;
 }
 

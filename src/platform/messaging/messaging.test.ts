@@ -15,7 +15,7 @@ import { listDeadLetters, requestReplay } from './dead-letters.js';
 import type { EventBus } from './event-bus.js';
 import { InProcessEventBus } from './in-process-event-bus.js';
 import { messagingMigrations } from './messaging-migrations.js';
-import { createOutbox } from './outbox.js';
+import { createOutbox, writeOutboxEvents, type OutboxPublisher } from './outbox.js';
 import { startOutboxRelay, type OutboxRelay } from './outbox-relay.js';
 import { RabbitMqEventBus } from './rabbitmq-event-bus.js';
 import { deleteRabbitTopology } from './rabbitmq-testing.js';
@@ -78,7 +78,7 @@ describe.each(combinations)('messaging on $database with the $bus bus', ({ datab
 
   /** One service whose handler records an effect per event, wired as the runtime wires it. */
   async function service(
-    options: { deliverTwice?: boolean; attempts?: number; baseMs?: number; handler?: Handler; subscriptions?: Subscription[]; consume?: boolean; relay?: boolean; onCommit?: () => void } = {},
+    options: { deliverTwice?: boolean; attempts?: number; baseMs?: number; handler?: Handler; subscriptions?: Subscription[]; consume?: boolean; relay?: boolean; publisher?: OutboxPublisher } = {},
   ) {
     tests += 1;
     const name = `svc_${tests}`;
@@ -100,7 +100,7 @@ describe.each(combinations)('messaging on $database with the $bus bus', ({ datab
         consumer: name, db: schemaDb, bus, metrics, logger, replayPollMs: 50,
         subscriptions: options.subscriptions ?? [{ event: 'thing.created', handle: (event, trx) => handler(event, trx) }],
         retry: { attempts: options.attempts ?? 3, baseMs: options.baseMs ?? 10 },
-        onCommit: options.onCommit,
+        publisher: options.publisher,
       });
       cleanups.push(() => consumer.stop());
     };
@@ -111,7 +111,7 @@ describe.each(combinations)('messaging on $database with the $bus bus', ({ datab
     };
     if (options.consume !== false) await consume();
     const running = options.relay === false ? null : relay();
-    const outbox = createOutbox({ db: schemaDb, onCommit: () => running?.wake() });
+    const outbox = createOutbox({ db: schemaDb, ...(running ? { publisher: running } : {}) });
     const effects = async (eventId?: string) => {
       let query = schemaDb.selectFrom('effects').select('event_id');
       if (eventId) query = query.where('event_id', '=', eventId);
@@ -186,11 +186,11 @@ describe.each(combinations)('messaging on $database with the $bus bus', ({ datab
     await eventually(async () => expect(await svc.effects(outbox[0]!.id)).toBe(1));
   });
 
-  it("wakes the relay after a handler's transaction that raised events, and not after one that raised none", async () => {
-    let wakes = 0;
+  it("hands the relay the events of a handler's transaction once it commits, leased to it, and nothing for one that raised none", async () => {
+    const taken: EventEnvelope[][] = [];
     const svc = await service({
       relay: false,
-      onCommit: () => (wakes += 1),
+      publisher: { leaseMs: () => 60_000, take: (envelopes) => void taken.push(envelopes) },
       subscriptions: [
         { event: 'thing.created', handle: async (event, trx, context) => void (await context.emit([{ type: 'thing.followed', data: { after: event.id } }])) },
         { event: 'thing.noted', handle: async (event, trx) => recordEffect(event, trx) },
@@ -199,12 +199,48 @@ describe.each(combinations)('messaging on $database with the $bus bus', ({ datab
     await svc.outbox.transaction((_trx, send) => send([{ type: 'thing.noted', data: {} }]));
     svc.relay();
     await eventually(async () => expect(await handled(svc.metrics, 'ok')).toBe(1));
-    expect(wakes).toBe(0);
-    await svc.emit();
+    expect(taken).toEqual([]);
+    const cause = await svc.emit();
     await eventually(async () => expect(await handled(svc.metrics, 'ok')).toBe(2));
-    await eventually(() => expect(wakes).toBe(1));
-    const raised = await svc.db.selectFrom('outbox').select('type').where('type', '=', 'thing.followed').execute();
-    expect(raised).toHaveLength(1);
+    await eventually(() => expect(taken).toHaveLength(1));
+    expect(taken[0]).toEqual([expect.objectContaining({ type: 'thing.followed', data: { after: cause.id } })]);
+    const raised = await svc.db.selectFrom('outbox').select(['id', 'claimed_until', 'published_at']).where('type', '=', 'thing.followed').execute();
+    expect(raised).toEqual([{ id: taken[0]![0]!.id, claimed_until: expect.any(Date), published_at: null }]);
+    // Leased to the publisher it was handed to: the relay polling meanwhile leaves it alone.
+    expect(raised[0]!.claimed_until!.getTime()).toBeGreaterThan(Date.now() + 30_000);
+  });
+
+  it('publishes the events handed to it without another relay ever claiming them', async () => {
+    const svc = await service();
+    const published: string[] = [];
+    const spy: EventBus = Object.assign(Object.create(svc.bus) as EventBus, {
+      publish: async (events: EventEnvelope[]) => {
+        published.push(...events.map((e) => e.id));
+        await svc.bus.publish(events);
+      },
+    });
+    // Another process's relay, polling all the time.
+    svc.relay(spy, 5);
+    const events = await Promise.all(Array.from({ length: 20 }, (_, i) => svc.emit({ i })));
+    await eventually(async () => expect(await svc.effects()).toBe(20));
+    await eventually(async () => expect(await svc.db.selectFrom('outbox').select('id').where('published_at', 'is', null).execute()).toEqual([]));
+    expect(published).toEqual([]);
+    expect(new Set(events.map((e) => e.id)).size).toBe(20);
+  });
+
+  it('releases the events handed to a stopped relay to the others at once, and a lease nobody took runs out', async () => {
+    const svc = await service({ relay: false });
+    const stopped = svc.relay(svc.bus, 60_000);
+    await stopped.stop();
+    expect(stopped.leaseMs()).toBeNull();
+    // Written with a lease just before the relay stopped; and by a process that died before handing them over.
+    const [late] = await writeOutboxEvents(svc.db, [{ type: 'thing.created', data: { late: true } }], {}, 60_000);
+    const [orphan] = await writeOutboxEvents(svc.db, [{ type: 'thing.created', data: { orphan: true } }], {}, 300);
+    stopped.take([late!]);
+    svc.relay(svc.bus, 20);
+    await eventually(async () => expect(await svc.effects(late!.id)).toBe(1), 2_000);
+    expect(await svc.effects(orphan!.id)).toBe(0);
+    await eventually(async () => expect(await svc.effects(orphan!.id)).toBe(1), 3_000);
   });
 
   it('gives one effect per event when the bus delivers everything twice', async () => {

@@ -4,6 +4,7 @@ import type { Logger } from '../logging/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { EventBus } from './event-bus.js';
 import { messagingTables, type MessagingTables } from './messaging-tables.js';
+import type { OutboxPublisher } from './outbox.js';
 import { queryTemplate } from '../db/query-template.js';
 
 export interface OutboxRelayOptions {
@@ -26,10 +27,10 @@ export interface OutboxRelayOptions {
   stopGraceMs?: number;
 }
 
-export interface OutboxRelay {
-  /** Look for new rows now instead of at the next poll. */
+export interface OutboxRelay extends OutboxPublisher {
+  /** Look for rows written without its lease now instead of at the next poll. */
   wake(): void;
-  /** Stops claiming and waits (a bounded time) for the batches being published. */
+  /** Stops claiming and waits (a bounded time) for the batches being published; events handed over and not yet published are released to other relays. */
   stop(): Promise<void>;
 }
 
@@ -85,9 +86,11 @@ const markPublished = queryTemplate<MessagingTables, { ids: string[] }>(['ids'],
 );
 
 /**
- * Publishes what services wrote to their outbox. Rows are claimed with a lease in one short
- * statement and marked after the bus confirmed them, so no transaction is held while publishing:
- * in-process consumers run their own queries meanwhile, which a single PGlite connection needs.
+ * Publishes what services wrote to their outbox. Events written in this process come leased to
+ * this relay and are handed to it at commit (`take`); other rows are claimed with a lease in one
+ * short statement at each poll. Rows are marked after the bus confirmed them, so no transaction is
+ * held while publishing: in-process consumers run their own queries meanwhile, which a single
+ * PGlite connection needs.
  */
 export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { service, bus, metrics, logger, pollMs } = options;
@@ -104,7 +107,10 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let woken = false;
   let wakeUp: (() => void) | null = null;
   let cancel: (() => void) | null = null;
-  const due = { renew: 0, backlog: 0, cleanup: 0 };
+  const due = { renew: 0, backlog: 0, cleanup: 0, poll: 0 };
+  const handed: EventEnvelope[] = [];
+  // Past this many waiting (a bus that is down), handed events are left to polls instead of memory.
+  const maxHanded = batchSize * maxInFlight;
 
   /** Sleeps up to `ms`. `stop()` always cuts it short; `wake()` only when not waiting on `until`. */
   const pause = (ms: number, until?: Promise<unknown>): Promise<void> => {
@@ -128,13 +134,21 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     });
   };
 
-  const claim = async () => (await claimBatch.execute(db, { lease: interval(leaseMs), limit: batchSize })).rows;
+  const claim = async (limit: number) => {
+    const { rows } = await claimBatch.execute(db, { lease: interval(leaseMs), limit });
+    // A full batch says there is more: claim again at once, not at the next poll.
+    due.poll = rows.length === limit ? 0 : Date.now() + pollMs;
+    return rows.sort((a, b) => a.seq - b.seq).map(toEnvelope);
+  };
+
+  /** Rows leased to this relay that it will not publish go to the next relay that polls. */
+  const release = (ids: string[]) =>
+    leaseAgain.execute(db, { lease: interval(0), ids }).catch((err: unknown) => log.warn({ err, events: ids.length }, 'releasing events failed; their lease runs out instead'));
 
   const backoffMs = () => Math.min(MAX_BACKOFF_MS, pollMs * 2 ** Math.min(failures, 16));
 
-  const publish = (rows: Awaited<ReturnType<typeof claim>>): Promise<void> => {
-    const ids = rows.map((r) => r.id);
-    const envelopes = [...rows].sort((a, b) => a.seq - b.seq).map(toEnvelope);
+  const publish = (envelopes: EventEnvelope[]): Promise<void> => {
+    const ids = envelopes.map((e) => e.id);
     const job = (async () => {
       try {
         await bus.publish(envelopes);
@@ -157,7 +171,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   const housekeeping = async () => {
     const now = Date.now();
-    const ids = [...inFlight.values()].flat();
+    const ids = [...inFlight.values(), handed.map((e) => e.id)].flat();
     if (ids.length > 0 && now >= due.renew) {
       due.renew = now + leaseMs / 3;
       await leaseAgain.execute(db, { lease: interval(leaseMs), ids });
@@ -173,6 +187,12 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     }
   };
 
+  /** Rows of other writers (or of a relay that died) once a poll, then the events handed over. */
+  const nextBatch = async (): Promise<EventEnvelope[]> => {
+    const claimed = Date.now() >= due.poll ? await claim(batchSize) : [];
+    return [...claimed, ...handed.splice(0, batchSize - claimed.length)];
+  };
+
   const loop = async () => {
     while (!stopped) {
       try {
@@ -181,15 +201,15 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
           await pause(pollMs, Promise.race(inFlight.keys()));
           continue;
         }
-        const rows = await claim();
-        if (rows.length === 0) {
+        const batch = await nextBatch();
+        if (batch.length === 0) {
           await pause(failures > 0 ? backoffMs() : pollMs);
           continue;
         }
-        const published = publish(rows);
+        const published = publish(batch);
         // The bus has this batch before the next: claiming that one need not wait for confirms.
-        // After a short one, a little wait lets the next gather instead of costing a claim per event.
-        if (rows.length < batchSize) await pause(lingerMs, published);
+        // After a short one, a little wait lets the next gather instead of costing a batch per event.
+        if (batch.length < batchSize) await pause(lingerMs, published);
         if (failures > 0) await pause(backoffMs());
       } catch (err) {
         failures += 1;
@@ -202,6 +222,18 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   return {
     wake() {
+      due.poll = 0;
+      woken = true;
+      wakeUp?.();
+    },
+    leaseMs: () => (stopped ? null : leaseMs),
+    take(envelopes) {
+      // Written with the lease just before this relay stopped, or while the bus is away.
+      if (stopped || handed.length >= maxHanded) {
+        void release(envelopes.map((e) => e.id));
+        return;
+      }
+      handed.push(...envelopes);
       woken = true;
       wakeUp?.();
     },
@@ -209,6 +241,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       stopped = true;
       cancel?.();
       await running;
+      if (handed.length > 0) await release(handed.splice(0).map((e) => e.id));
       // An in-process delivery to a consumer stopped first would never finish.
       let timer: NodeJS.Timeout | undefined;
       const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, options.stopGraceMs ?? 5_000)));

@@ -16,6 +16,18 @@ export type OutboxEvent = NewEvent & { traceparent?: string | null };
 export type Emit = (events: OutboxEvent[], options?: EmitOptions) => Promise<EventEnvelope[]>;
 
 /**
+ * The relay publishing a service's events in this process, once it runs. Rows written with its
+ * lease are left to it by every other relay, and their events are handed to it at commit: it
+ * publishes them without claiming them and reading them back (two statements fewer per batch).
+ */
+export interface OutboxPublisher {
+  /** The lease to write rows with now; null while no relay runs here, and any relay's poll takes them. */
+  leaseMs(): number | null;
+  /** Events that committed with that lease. */
+  take(envelopes: EventEnvelope[]): void;
+}
+
+/**
  * Rows for a table of the service, written with events (`insertWith`): values as JSON (dates as
  * ISO text, jsonb columns as plain objects), and the SQL type of each column.
  */
@@ -55,35 +67,40 @@ export async function writeOutboxEvents(
   trx: Kysely<any>,
   events: OutboxEvent[],
   options: EmitOptions = {},
+  /** Held for this process's relay that long (`OutboxPublisher`); null: for any relay. */
+  leaseMs: number | null = null,
 ): Promise<EventEnvelope[]> {
   if (events.length === 0) return [];
   const envelopes = envelopesOf(events, options);
-  await insertOutboxRows.execute(messagingTables(trx), { rows: rowsJson(envelopes) });
+  await insertOutboxRows.execute(messagingTables(trx), { rows: rowsJson(envelopes), leaseMs });
   return envelopes;
 }
 
 const outboxColumnTypes = { id: 'uuid', type: 'text', version: 'integer', occurred_at: 'timestamptz', data: 'jsonb', traceparent: 'text' } as const;
 
+/** Leased by the database's clock, which every relay's claim compares with; null: no lease. */
+const leaseUntil = (leaseMs: number | null) => sql<Date | null>`now() + ${leaseMs}::integer * interval '1 millisecond'`;
+
 /** Inserts outbox rows given as JSON text, in their order: one statement text whatever their number. */
-const outboxRowsInsert = (qc: QueryCreator<MessagingTables>, rows: string) =>
+const outboxRowsInsert = (qc: QueryCreator<MessagingTables>, rows: string, leaseMs: number | null) =>
   qc
     .insertInto('outbox')
-    .columns([...outboxColumns])
-    .expression((eb) => eb.selectFrom(recordsetOfJson('written', outboxColumnTypes, rows)).select([...outboxColumns]));
+    .columns([...outboxColumns, 'claimed_until'])
+    .expression((eb) => eb.selectFrom(recordsetOfJson('written', outboxColumnTypes, rows)).select([...outboxColumns, leaseUntil(leaseMs).as('claimed_until')]));
 
-const insertOutboxRows = queryTemplate<MessagingTables, { rows: string }>(['rows'], (db, p) => outboxRowsInsert(db, p.rows));
+const insertOutboxRows = queryTemplate<MessagingTables, { rows: string; leaseMs: number | null }>(['rows', 'leaseMs'], (db, p) => outboxRowsInsert(db, p.rows, p.leaseMs));
 
 /** `inserts` as data-modifying CTEs, then the outbox rows: one template per shape of `inserts`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const insertsWithEvents = new Map<string, QueryTemplate<any, Record<string, string>, unknown>>();
+const insertsWithEvents = new Map<string, QueryTemplate<any, Record<string, string | number | null>, unknown>>();
 
 function insertsWithEventsFor(inserts: TableRows[]) {
   const shape = JSON.stringify(inserts.map((i) => [i.into, i.columns]));
   let template = insertsWithEvents.get(shape);
   if (!template) {
-    const names = [...inserts.map((_, i) => `rows_${i}`), 'events'];
+    const names = [...inserts.map((_, i) => `rows_${i}`), 'events', 'leaseMs'];
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    template = queryTemplate<any, Record<string, string>>(names, (db, p) => {
+    template = queryTemplate<any, Record<string, string | number | null>>(names, (db, p) => {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const statement = inserts.reduce<QueryCreator<any>>((creator, insert, i) => {
         const columns = Object.keys(insert.columns);
@@ -91,10 +108,10 @@ function insertsWithEventsFor(inserts: TableRows[]) {
           qc
             .insertInto(insert.into)
             .columns(columns)
-            .expression((eb) => eb.selectFrom(recordsetOfJson(`rows_${i}`, insert.columns, p[`rows_${i}`] ?? '')).select(columns)),
+            .expression((eb) => eb.selectFrom(recordsetOfJson(`rows_${i}`, insert.columns, p[`rows_${i}`] as string)).select(columns)),
         );
       }, db);
-      return outboxRowsInsert(statement as QueryCreator<MessagingTables>, p.events ?? '');
+      return outboxRowsInsert(statement as QueryCreator<MessagingTables>, p.events as string, p.leaseMs as number | null);
     });
     insertsWithEvents.set(shape, template);
   }
@@ -133,23 +150,23 @@ async function decideThenWrite<P extends Record<string, unknown>, T extends { em
   db: Kysely<any>,
   decision: Decision<P, T>,
   params: P,
-  events: OutboxEvent[],
-  options: EmitOptions,
+  envelopes: EventEnvelope[],
+  leaseMs: number | null,
 ): Promise<T> {
   let template = decisionTemplates.get(decision);
   if (!template) {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    template = queryTemplate<any, any, { result: unknown }>([...Object.keys(params), 'events'], (qc: Kysely<MessagingTables & { decision: { result: T } }>, p) =>
+    template = queryTemplate<any, any, { result: unknown }>([...Object.keys(params), 'events', 'leaseMs'], (qc: Kysely<MessagingTables & { decision: { result: T } }>, p) =>
       qc
         .with((cte) => cte('decision').materialized(), (q) => q.selectNoFrom(decision(p as P).as('result')))
         .with('write_events', (q) =>
           q
             .insertInto('outbox')
-            .columns([...outboxColumns])
+            .columns([...outboxColumns, 'claimed_until'])
             .expression((eb) =>
               eb
                 .selectFrom(recordsetOfJson('emitted', outboxColumnTypes, p.events as string))
-                .select([...outboxColumns])
+                .select([...outboxColumns, leaseUntil(p.leaseMs as number | null).as('claimed_until')])
                 .where(sql<boolean>`(select (result->>'emit')::boolean from decision)`),
             ),
         )
@@ -158,40 +175,45 @@ async function decideThenWrite<P extends Record<string, unknown>, T extends { em
     );
     decisionTemplates.set(decision, template);
   }
-  const { rows } = await template.execute(db, { ...params, events: rowsJson(envelopesOf(events, options)) });
+  const { rows } = await template.execute(db, { ...params, events: rowsJson(envelopes), leaseMs });
   if (!rows[0]) throw new Error('the decision returned no row');
   return rows[0].result as T;
 }
 
-export function createOutbox<DB>(options: { db: Kysely<DB>; onCommit?: () => void }): Outbox<DB> {
+export function createOutbox<DB>(options: { db: Kysely<DB>; publisher?: OutboxPublisher }): Outbox<DB> {
+  const { publisher } = options;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const db = options.db as Kysely<any>;
   return {
     async transaction(fn) {
-      let emitted = 0;
+      const leased: EventEnvelope[] = [];
       const result = await options.db.transaction().execute((trx) =>
         fn(trx, async (events, emitOptions) => {
-          const envelopes = await writeOutboxEvents(trx, events, emitOptions);
-          emitted += envelopes.length;
+          const leaseMs = publisher?.leaseMs() ?? null;
+          const envelopes = await writeOutboxEvents(trx, events, emitOptions, leaseMs);
+          if (leaseMs !== null) leased.push(...envelopes);
           return envelopes;
         }),
       );
-      // Wakes the relay now rather than at its next poll; rolled-back events never reach here.
-      if (emitted > 0) options.onCommit?.();
+      // Rolled-back events never reach here.
+      if (leased.length > 0) publisher?.take(leased);
       return result;
     },
     async insertWith(inserts, events, emitOptions = {}) {
       if (events.length === 0) throw new Error('insertWith writes at least one event');
       const envelopes = envelopesOf(events, emitOptions);
-      const params: Record<string, string> = { events: rowsJson(envelopes) };
+      const leaseMs = publisher?.leaseMs() ?? null;
+      const params: Record<string, string | number | null> = { events: rowsJson(envelopes), leaseMs };
       inserts.forEach((insert, i) => (params[`rows_${i}`] = JSON.stringify(insert.rows)));
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      await insertsWithEventsFor(inserts).execute(options.db as Kysely<any>, params);
-      options.onCommit?.();
+      await insertsWithEventsFor(inserts).execute(db, params);
+      if (leaseMs !== null) publisher?.take(envelopes);
       return envelopes;
     },
     async decideAndEmit(decision, params, events, emitOptions = {}) {
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const result = await decideThenWrite(options.db as Kysely<any>, decision, params, events, emitOptions);
-      if (result.emit && events.length > 0) options.onCommit?.();
+      const envelopes = envelopesOf(events, emitOptions);
+      const leaseMs = publisher?.leaseMs() ?? null;
+      const result = await decideThenWrite(db, decision, params, envelopes, leaseMs);
+      if (result.emit && envelopes.length > 0 && leaseMs !== null) publisher?.take(envelopes);
       return result;
     },
   };
