@@ -14,8 +14,8 @@ import { printTable } from './table.js';
 /**
  * `npm run bench [-- embedded|real|both [checkout]]`: starts Emporium and a bare Fastify baseline, loads
  * each from separate processes and prints per scenario requests/s, p50, p99 and errors with the
- * ratio to the baseline; then the checkout scenario, compared with PostgreSQL's own ceiling for
- * a six-commit checkout. The real profile uses DATABASE_URL's server (a fresh database),
+ * ratio to the baseline; then the checkout scenario for each count of customers, compared with
+ * PostgreSQL's own ceiling for a six-commit checkout. The real profile uses DATABASE_URL's server (a fresh database),
  * REDIS_URL and AMQP_URL, defaulting to the local servers.
  */
 interface LoadResult {
@@ -28,7 +28,10 @@ interface LoadResult {
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const durationSeconds = Number(process.env.BENCH_DURATION_SECONDS ?? 10);
-const customers = Number(process.env.BENCH_CUSTOMERS ?? 50);
+// Each count is a run of its own, on a server and database of its own: below saturation the server
+// idles between a customer's requests, so one count alone says little about what it can take.
+const customerCounts = (process.env.BENCH_CUSTOMERS ?? '50,80').split(',').map(Number);
+if (customerCounts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('BENCH_CUSTOMERS: comma-separated whole numbers of customers, e.g. 50,80');
 // As many as the ceiling's script spreads its checkouts over: with a handful, every checkout
 // queues for the stock row of the same few products, a contention the ceiling does not have.
 const products = Number(process.env.BENCH_PRODUCTS ?? 1000);
@@ -37,7 +40,7 @@ const split = process.env.BENCH_SPLIT === '1';
 const checkoutSeconds = Number(process.env.BENCH_CHECKOUT_SECONDS ?? 15);
 const postgresUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const choice = process.argv[2] ?? 'embedded';
-const checkoutOnly = process.argv[3] === 'checkout';
+const onlyCheckout = process.argv[3] === 'checkout';
 const profiles = choice === 'both' ? ['embedded', 'real'] : [choice];
 
 const load = (url: string, paths: string[]) =>
@@ -74,7 +77,8 @@ async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void>
  */
 const scratchRoot = (profile: string) => (profile === 'real' && process.env.BENCH_MAIL_ON_DISK !== '1' && existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
 
-async function benchProfile(profile: string, baselineUrl: string): Promise<{ rows: [string, LoadResult][]; checkout: CheckoutFigures; mailIn: string }> {
+/** One server of `profile`: the read scenarios unless `checkoutOnly`, then the checkout scenario with `customers`. */
+async function benchProfile(profile: string, baselineUrl: string, customers: number, checkoutOnly: boolean): Promise<{ rows: [string, LoadResult][]; checkout: CheckoutFigures; mailIn: string }> {
   const root = scratchRoot(profile);
   const dataDir = mkdtempSync(join(root, 'emporium-bench-'));
   const mailIn = root === '/dev/shm' ? 'memory (/dev/shm)' : `disk (${root})`;
@@ -117,15 +121,15 @@ async function benchProfile(profile: string, baselineUrl: string): Promise<{ row
     if (!product) throw new Error('the demo catalog is empty');
     const category = product.categories[0] ?? '';
     const rows: [string, LoadResult][] = [];
-    if (checkoutOnly) return { rows, checkout: await runCheckoutScenario(base, admin, { customers, products, seconds: checkoutSeconds, serverPids }), mailIn };
+    const checkout = () => runCheckoutScenario(base, admin, { customers, products, seconds: checkoutSeconds, serverPids });
+    if (checkoutOnly) return { rows, checkout: await checkout(), mailIn };
     rows.push(['baseline: bare Fastify JSON', await load(baselineUrl, ['/'])]);
     rows.push(['GET /api/v1/products/{id} (cache hit)', await load(base, [`/api/v1/products/${product.id}`])]);
     rows.push(['GET /api/v1/products (search, filters)', await load(base, [
       '/api/v1/products?q=steel', `/api/v1/products?category=${category}`, '/api/v1/products?q=wireless&sort=price_asc',
       `/api/v1/products?category=${category}&minPrice=1000&maxPrice=20000&inStock=true`,
     ])]);
-    const checkout = await runCheckoutScenario(base, admin, { customers, products, seconds: checkoutSeconds, serverPids });
-    return { rows, checkout, mailIn };
+    return { rows, checkout: await checkout(), mailIn };
   } finally {
     for (const server of servers) await stop(server);
     if (database) {
@@ -146,7 +150,10 @@ async function main(): Promise<void> {
     await waitForHttp(`${baselineUrl}/`, 20_000);
     for (const profile of profiles) {
       process.stdout.write(`\n## ${profile} profile: ${connections} connections, ${durationSeconds} s per read scenario\n\n`);
-      const { rows, checkout, mailIn } = await benchProfile(profile, baselineUrl);
+      const runs = [];
+      for (const [i, customers] of customerCounts.entries()) runs.push(await benchProfile(profile, baselineUrl, customers, onlyCheckout || i > 0));
+      const { rows, mailIn } = runs[0] ?? { rows: [], mailIn: '' };
+      const checkouts = runs.map((r) => r.checkout);
       const baselineRps = rows[0]?.[1].requestsPerSecond ?? 1;
       if (rows.length > 0) printTable(
         ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'vs baseline'],
@@ -156,21 +163,22 @@ async function main(): Promise<void> {
         process.stdout.write(`(database ceiling not measured: ${(err as Error).message.split('\n')[0]})\n`);
         return undefined;
       });
-      process.stdout.write(`\nCheckout: ${checkout.customers} customers, ${checkout.products} products, ${checkoutSeconds} s (add to cart + checkout with tok_visa)\n\n`);
+      process.stdout.write(`\nCheckout: ${products} products, ${checkoutSeconds} s per run (add to cart + checkout with tok_visa)\n\n`);
+      const figure = (name: string, value: (c: CheckoutFigures) => string) => [name, ...checkouts.map(value)];
       printTable(
-        ['figure', 'value'],
+        ['figure', ...checkouts.map((c) => `${c.customers} customers`)],
         [
-          ['checkouts accepted', `${checkout.accepted} (${checkout.rejected} refused, ${checkout.errors} errors${checkout.errors ? `: ${JSON.stringify(checkout.errorKinds)}` : ''})`],
-          ['accepted / s', checkout.acceptedPerSecond.toFixed(1)],
-          ['confirmed', String(checkout.confirmed)],
-          ['confirmed / s', checkout.confirmedPerSecond.toFixed(1)],
-          ['POST /checkout p50 / p99 ms', `${checkout.checkoutP50.toFixed(1)} / ${checkout.checkoutP99.toFixed(1)}`],
-          ['checkout → confirmed p50 / p99 ms', `${checkout.toConfirmedP50.toFixed(0)} / ${checkout.toConfirmedP99.toFixed(0)}`],
-          ['server CPU per accepted checkout ms', checkout.serverCpuMsPerCheckout === null ? 'n/a' : checkout.serverCpuMsPerCheckout.toFixed(1)],
-          ['machine CPU busy during the load', checkout.machineBusy === null ? 'n/a' : `${(checkout.machineBusy * 100).toFixed(0)}%`],
-          ['emails (.eml files) written to', mailIn],
-          ['PostgreSQL ceiling (naive six-commit checkout) / s', ceiling === undefined ? 'n/a' : ceiling.toFixed(1)],
-          ['confirmed / s vs ceiling', ceiling ? `${((checkout.confirmedPerSecond / ceiling) * 100).toFixed(0)}%` : 'n/a'],
+          figure('checkouts accepted', (c) => `${c.accepted} (${c.rejected} refused, ${c.errors} errors${c.errors ? `: ${JSON.stringify(c.errorKinds)}` : ''})`),
+          figure('accepted / s', (c) => c.acceptedPerSecond.toFixed(1)),
+          figure('confirmed', (c) => String(c.confirmed)),
+          figure('confirmed / s', (c) => c.confirmedPerSecond.toFixed(1)),
+          figure('POST /checkout p50 / p99 ms', (c) => `${c.checkoutP50.toFixed(1)} / ${c.checkoutP99.toFixed(1)}`),
+          figure('checkout → confirmed p50 / p99 ms', (c) => `${c.toConfirmedP50.toFixed(0)} / ${c.toConfirmedP99.toFixed(0)}`),
+          figure('server CPU per accepted checkout ms', (c) => (c.serverCpuMsPerCheckout === null ? 'n/a' : c.serverCpuMsPerCheckout.toFixed(1))),
+          figure('machine CPU busy during the load', (c) => (c.machineBusy === null ? 'n/a' : `${(c.machineBusy * 100).toFixed(0)}%`)),
+          figure('emails (.eml files) written to', () => mailIn),
+          figure('PostgreSQL ceiling (naive six-commit checkout) / s', () => (ceiling === undefined ? 'n/a' : ceiling.toFixed(1))),
+          figure('confirmed / s vs ceiling', (c) => (ceiling ? `${((c.confirmedPerSecond / ceiling) * 100).toFixed(0)}%` : 'n/a')),
         ],
       );
     }
