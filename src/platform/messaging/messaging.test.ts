@@ -104,8 +104,8 @@ describe.each(combinations)('messaging on $database with the $bus bus', ({ datab
       });
       cleanups.push(() => consumer.stop());
     };
-    const relay = (relayBus: EventBus = bus, pollMs = 20): OutboxRelay => {
-      const started = startOutboxRelay({ service: name, db: schemaDb, bus: relayBus, metrics, logger, pollMs });
+    const relay = (relayBus: EventBus = bus, pollMs = 20, sizes: { batchSize?: number; maxInFlight?: number; stopGraceMs?: number } = {}): OutboxRelay => {
+      const started = startOutboxRelay({ service: name, db: schemaDb, bus: relayBus, metrics, logger, pollMs, ...sizes });
       cleanups.push(() => started.stop());
       return started;
     };
@@ -226,6 +226,23 @@ describe.each(combinations)('messaging on $database with the $bus bus', ({ datab
     await eventually(async () => expect(await svc.db.selectFrom('outbox').select('id').where('published_at', 'is', null).execute()).toEqual([]));
     expect(published).toEqual([]);
     expect(new Set(events.map((e) => e.id)).size).toBe(20);
+  });
+
+  it('leaves events handed to a relay whose bus hangs to the other relays instead of keeping them in memory', async () => {
+    const svc = await service({ relay: false });
+    const hanging: EventBus = Object.assign(Object.create(svc.bus) as EventBus, { publish: () => new Promise<void>(() => undefined) });
+    // Room for one batch of one event under way and one waiting.
+    const stuck = svc.relay(hanging, 60_000, { batchSize: 1, maxInFlight: 1, stopGraceMs: 50 });
+    const outbox = createOutbox({ db: svc.db, publisher: stuck });
+    const events = [];
+    for (let i = 0; i < 5; i += 1) events.push(...(await outbox.transaction((_trx, send) => send([{ type: 'thing.created', data: { i } }]))));
+    svc.relay(svc.bus, 20);
+    // At most one is under way on the hanging bus and one waits for it; the others were released.
+    await eventually(async () => expect(await svc.effects()).toBeGreaterThanOrEqual(3), 2_000);
+    await sleep(200);
+    const held = await svc.db.selectFrom('outbox').select('id').where('published_at', 'is', null).execute();
+    expect(held.length).toBeLessThanOrEqual(2);
+    expect(await svc.effects()).toBe(events.length - held.length);
   });
 
   it('releases the events handed to a stopped relay to the others at once, and a lease nobody took runs out', async () => {
