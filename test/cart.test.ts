@@ -225,6 +225,32 @@ describe.each(profiles)('cart (%s profile)', (profile) => {
     expect(await carts.linesOf('usr_nobody')).toEqual([]);
   });
 
+  it('takes an order out of the cart its checkout read, and keeps what was added after that read', async () => {
+    const user = await registerUser(app);
+    const [mug, pot] = [await newProduct(), await newProduct()];
+    await add(user, mug.id, 4);
+    const carts = (app.services.get('cart') as CartService).carts;
+    const kv = app.infrastructure.kv;
+    const counted = <T>(work: () => Promise<T>) => {
+      const get = kv.get.bind(kv);
+      let gets = 0;
+      kv.get = (key: string) => ((gets += 1), get(key));
+      return work().then((result) => ({ result, gets })).finally(() => (kv.get = get));
+    };
+
+    const lines = await carts.linesOf(user.id);
+    // Unchanged since the read: the order comes out without reading the cart again.
+    const taken = await counted(() => carts.takeOrder({ orderId: newOrderId(new Date()), userId: user.id, items: lines }));
+    expect(taken.gets).toBe(0);
+    expect((await cartOf(user)).body.items).toEqual([]);
+
+    await add(user, mug.id, 2);
+    const read = await carts.linesOf(user.id);
+    await add(user, pot.id, 1);
+    await carts.takeOrder({ orderId: newOrderId(new Date()), userId: user.id, items: read });
+    expect((await cartOf(user)).body.items.map((i: { productId: string; quantity: number }) => [i.productId, i.quantity])).toEqual([[pot.id, 1]]);
+  });
+
   it('is emptied when an order.placed event for the user arrives', async () => {
     const user = await registerUser(app);
     const other = await registerUser(app);
