@@ -238,7 +238,7 @@ describe.each(combinations)('messaging on $database with the $bus bus', ({ datab
     for (let i = 0; i < 5; i += 1) events.push(...(await outbox.transaction((_trx, send) => send([{ type: 'thing.created', data: { i } }]))));
     svc.relay(svc.bus, 20);
     // At most one is under way on the hanging bus and one waits for it; the others were released.
-    await eventually(async () => expect(await svc.effects()).toBeGreaterThanOrEqual(3), 2_000);
+    await eventually(async () => expect(await svc.effects()).toBeGreaterThanOrEqual(3));
     await sleep(200);
     const held = await svc.db.selectFrom('outbox').select('id').where('published_at', 'is', null).execute();
     expect(held.length).toBeLessThanOrEqual(2);
@@ -252,12 +252,12 @@ describe.each(combinations)('messaging on $database with the $bus bus', ({ datab
     expect(stopped.leaseMs()).toBeNull();
     // Written with a lease just before the relay stopped; and by a process that died before handing them over.
     const [late] = await writeOutboxEvents(svc.db, [{ type: 'thing.created', data: { late: true } }], {}, 60_000);
-    const [orphan] = await writeOutboxEvents(svc.db, [{ type: 'thing.created', data: { orphan: true } }], {}, 300);
+    const [orphan] = await writeOutboxEvents(svc.db, [{ type: 'thing.created', data: { orphan: true } }], {}, 2_000);
     stopped.take([late!]);
     svc.relay(svc.bus, 20);
-    await eventually(async () => expect(await svc.effects(late!.id)).toBe(1), 2_000);
+    await eventually(async () => expect(await svc.effects(late!.id)).toBe(1), 1_500);
     expect(await svc.effects(orphan!.id)).toBe(0);
-    await eventually(async () => expect(await svc.effects(orphan!.id)).toBe(1), 3_000);
+    await eventually(async () => expect(await svc.effects(orphan!.id)).toBe(1), 6_000);
   });
 
   it('gives one effect per event when the bus delivers everything twice', async () => {
