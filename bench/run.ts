@@ -15,8 +15,8 @@ import { printTable } from './table.js';
  * `npm run bench [-- embedded|real|both [checkout]]`: starts Emporium and a bare Fastify baseline, loads
  * each from separate processes and prints per scenario requests/s, p50, p99 and errors with the
  * ratio to the baseline; then the checkout scenario for each count of customers, compared with
- * PostgreSQL's own ceiling for a six-commit checkout. The real profile uses DATABASE_URL's server (a fresh database),
- * REDIS_URL and AMQP_URL, defaulting to the local servers.
+ * PostgreSQL's own ceiling for a six-commit checkout. The real profile uses DATABASE_URL's server
+ * (a fresh database), REDIS_URL and AMQP_URL, defaulting to the local servers.
  */
 interface LoadResult {
   requestsPerSecond: number;

@@ -13,11 +13,10 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
-// Run from the TypeScript sources, the writer thread registers the same loader as the main one first.
-const fromSources = import.meta.url.endsWith('.ts');
-const writerUrl = new URL(fromSources ? './file-mail-writer.ts' : './file-mail-writer.js', import.meta.url);
+// Emporium runs from its TypeScript sources: the writer thread registers tsx's loader before
+// loading its module, whether the main thread got it from `--import tsx` or from a test runner.
+const writerUrl = new URL('./file-mail-writer.ts', import.meta.url);
 const startWriter = () => {
-  if (!fromSources) return new Worker(writerUrl);
   const tsx = import.meta.resolve('tsx/esm/api');
   return new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(writerUrl.href)}); });`, { eval: true });
 };

@@ -7,7 +7,7 @@ import type { Metrics } from '../metrics/metrics.js';
 import { consumerBatchSize, type EventBus } from './event-bus.js';
 import { messagingTables, type MessagingTables } from './messaging-tables.js';
 import { queryTemplate } from '../db/query-template.js';
-import { writeOutboxEvents, type Emit, type OutboxPublisher } from './outbox.js';
+import { transactionEvents, type Emit, type OutboxPublisher } from './outbox.js';
 
 export interface HandlerContext {
   /** Runs `fn` once the handler's transaction committed (e.g. dropping cache entries it made stale). */
@@ -116,17 +116,9 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
   /** One transaction: the inbox rows of the events, and the handlers of those not handled before. */
   const handle = async (events: EventEnvelope[], alsoInTrx?: InTrx): Promise<Outcome[]> => {
     const committed: (() => Promise<void>)[] = [];
-    const leased: EventEnvelope[] = [];
+    const written = transactionEvents(options.publisher);
     const outcomes = await options.db.transaction().execute(async (trx): Promise<Outcome[]> => {
-      const context: HandlerContext = {
-        afterCommit: (fn) => committed.push(fn),
-        emit: async (raised, emitOptions) => {
-          const leaseMs = options.publisher?.leaseMs() ?? null;
-          const envelopes = await writeOutboxEvents(trx, raised, emitOptions, leaseMs);
-          if (leaseMs !== null) leased.push(...envelopes);
-          return envelopes;
-        },
-      };
+      const context: HandlerContext = { afterCommit: (fn) => committed.push(fn), emit: written.emitIn(trx) };
       const ids = [...new Set(events.map((e) => e.id.toLowerCase()))];
       const { rows: inserted } = await recordInInbox.execute(messagingTables(trx), { consumer, ids });
       const fresh = new Set(inserted.map((r) => r.event_id));
@@ -140,7 +132,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
       await alsoInTrx?.(trx);
       return result;
     });
-    if (leased.length > 0) options.publisher?.take(leased);
+    written.handOver();
     // The effects are durable now; a failure here must not redeliver the events.
     for (const fn of committed) await fn().catch((err: unknown) => log.warn({ err }, 'after-commit step failed'));
     return outcomes;

@@ -221,11 +221,10 @@ describe.each(combinations)('messaging on $database with the $bus bus', ({ datab
     });
     // Another process's relay, polling all the time.
     svc.relay(spy, 5);
-    const events = await Promise.all(Array.from({ length: 20 }, (_, i) => svc.emit({ i })));
+    await Promise.all(Array.from({ length: 20 }, (_, i) => svc.emit({ i })));
     await eventually(async () => expect(await svc.effects()).toBe(20));
     await eventually(async () => expect(await svc.db.selectFrom('outbox').select('id').where('published_at', 'is', null).execute()).toEqual([]));
     expect(published).toEqual([]);
-    expect(new Set(events.map((e) => e.id)).size).toBe(20);
   });
 
   it('leaves events handed to a relay whose bus hangs to the other relays instead of keeping them in memory', async () => {

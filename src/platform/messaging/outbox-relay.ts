@@ -134,10 +134,16 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     });
   };
 
-  const claim = async (limit: number) => {
-    const { rows } = await claimBatch.execute(db, { lease: interval(leaseMs), limit });
+  /** Cuts the loop's pause short, or skips its next one. */
+  const rouse = () => {
+    woken = true;
+    wakeUp?.();
+  };
+
+  const claim = async () => {
+    const { rows } = await claimBatch.execute(db, { lease: interval(leaseMs), limit: batchSize });
     // A full batch says there is more: claim again at once, not at the next poll.
-    due.poll = rows.length === limit ? 0 : Date.now() + pollMs;
+    due.poll = rows.length === batchSize ? 0 : Date.now() + pollMs;
     return rows.sort((a, b) => a.seq - b.seq).map(toEnvelope);
   };
 
@@ -189,7 +195,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   /** Rows of other writers (or of a relay that died) once a poll, then the events handed over. */
   const nextBatch = async (): Promise<EventEnvelope[]> => {
-    const claimed = Date.now() >= due.poll ? await claim(batchSize) : [];
+    const claimed = Date.now() >= due.poll ? await claim() : [];
     return [...claimed, ...handed.splice(0, batchSize - claimed.length)];
   };
 
@@ -223,8 +229,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   return {
     wake() {
       due.poll = 0;
-      woken = true;
-      wakeUp?.();
+      rouse();
     },
     leaseMs: () => (stopped ? null : leaseMs),
     take(envelopes) {
@@ -234,8 +239,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         return;
       }
       handed.push(...envelopes);
-      woken = true;
-      wakeUp?.();
+      rouse();
     },
     async stop() {
       stopped = true;

@@ -76,6 +76,29 @@ export async function writeOutboxEvents(
   return envelopes;
 }
 
+/**
+ * The events of one transaction: `emitIn(trx)` writes them leased to `publisher` (when its relay
+ * runs), `handOver()` gives them to it once the transaction committed. Rolled back, they never go.
+ */
+export function transactionEvents(publisher: OutboxPublisher | undefined): {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  emitIn(trx: Kysely<any>): Emit;
+  handOver(): void;
+} {
+  const leased: EventEnvelope[] = [];
+  return {
+    emitIn: (trx) => async (events, options) => {
+      const leaseMs = publisher?.leaseMs() ?? null;
+      const envelopes = await writeOutboxEvents(trx, events, options, leaseMs);
+      if (leaseMs !== null) leased.push(...envelopes);
+      return envelopes;
+    },
+    handOver: () => {
+      if (leased.length > 0) publisher?.take(leased);
+    },
+  };
+}
+
 const outboxColumnTypes = { id: 'uuid', type: 'text', version: 'integer', occurred_at: 'timestamptz', data: 'jsonb', traceparent: 'text' } as const;
 
 /** Leased by the database's clock, which every relay's claim compares with; null: no lease. */
@@ -186,17 +209,9 @@ export function createOutbox<DB>(options: { db: Kysely<DB>; publisher?: OutboxPu
   const db = options.db as Kysely<any>;
   return {
     async transaction(fn) {
-      const leased: EventEnvelope[] = [];
-      const result = await options.db.transaction().execute((trx) =>
-        fn(trx, async (events, emitOptions) => {
-          const leaseMs = publisher?.leaseMs() ?? null;
-          const envelopes = await writeOutboxEvents(trx, events, emitOptions, leaseMs);
-          if (leaseMs !== null) leased.push(...envelopes);
-          return envelopes;
-        }),
-      );
-      // Rolled-back events never reach here.
-      if (leased.length > 0) publisher?.take(leased);
+      const written = transactionEvents(publisher);
+      const result = await options.db.transaction().execute((trx) => fn(trx, written.emitIn(trx)));
+      written.handOver();
       return result;
     },
     async insertWith(inserts, events, emitOptions = {}) {
