@@ -119,7 +119,7 @@ describe.each(profiles)('cart (%s profile)', (profile) => {
     const cart = await cartOf(user);
     expect(cart.body).toMatchObject({ items: [{ productId: kept.id, quantity: 2 }], subtotal: usd(200), itemCount: 2 });
     const carts = (app.services.get('cart') as CartService).carts;
-    expect(await carts.linesOf(user.id)).toEqual([{ productId: kept.id, quantity: 2 }]);
+    expect((await carts.linesOf(user.id)).items).toEqual([{ productId: kept.id, quantity: 2 }]);
 
     await call(app, 'PATCH', `/api/v1/products/${archived.id}`, { token: admin.accessToken, body: { active: true } });
     expect((await cartOf(user)).body.items).toHaveLength(2);
@@ -216,13 +216,22 @@ describe.each(profiles)('cart (%s profile)', (profile) => {
     expect(ttl).toBeLessThanOrEqual(30 * 24 * 3_600_000);
   });
 
-  it('serves its lines to orders in process', async () => {
+  it('serves its lines to orders in process, with a version that changes with every change of the cart', async () => {
     const user = await registerUser(app);
     const mug = await newProduct();
     await add(user, mug.id, 4);
     const carts = (app.services.get('cart') as CartService).carts;
-    expect(await carts.linesOf(user.id)).toEqual([{ productId: mug.id, quantity: 4 }]);
-    expect(await carts.linesOf('usr_nobody')).toEqual([]);
+    const read = await carts.linesOf(user.id);
+    expect(read).toEqual({ items: [{ productId: mug.id, quantity: 4 }], version: expect.any(String) });
+    expect((await carts.linesOf(user.id)).version).toBe(read.version);
+    expect((await carts.linesOf('usr_nobody')).items).toEqual([]);
+
+    // An order taken out and the same line added again: the cart looks as it did, its version does not.
+    await carts.takeOrder({ orderId: newOrderId(new Date()), userId: user.id, items: read.items });
+    await add(user, mug.id, 4);
+    const again = await carts.linesOf(user.id);
+    expect(again.items).toEqual(read.items);
+    expect(again.version).not.toBe(read.version);
   });
 
   it('takes an order out of the cart its checkout read, and keeps what was added after that read', async () => {
@@ -238,14 +247,14 @@ describe.each(profiles)('cart (%s profile)', (profile) => {
       return work().then((result) => ({ result, gets })).finally(() => (kv.get = get));
     };
 
-    const lines = await carts.linesOf(user.id);
+    const { items: lines } = await carts.linesOf(user.id);
     // Unchanged since the read: the order comes out without reading the cart again.
     const taken = await counted(() => carts.takeOrder({ orderId: newOrderId(new Date()), userId: user.id, items: lines }));
     expect(taken.gets).toBe(0);
     expect((await cartOf(user)).body.items).toEqual([]);
 
     await add(user, mug.id, 2);
-    const read = await carts.linesOf(user.id);
+    const { items: read } = await carts.linesOf(user.id);
     await add(user, pot.id, 1);
     await carts.takeOrder({ orderId: newOrderId(new Date()), userId: user.id, items: read });
     expect((await cartOf(user)).body.items.map((i: { productId: string; quantity: number }) => [i.productId, i.quantity])).toEqual([[pot.id, 1]]);

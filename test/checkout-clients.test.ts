@@ -64,13 +64,16 @@ describe.each(profiles)('orders’ HTTP clients for catalog and cart (%s profile
     });
     await call(app, 'POST', '/api/v1/cart/items', { token: user.accessToken, body: { productId: created.body.id, quantity: 4 } });
     const carts = createHttpCartClient(baseUrl);
-    expect(await carts.linesOf(user.id)).toEqual([{ productId: created.body.id, quantity: 4 }]);
-    expect(await carts.linesOf('usr_nobody')).toEqual([]);
+    const read = await carts.linesOf(user.id);
+    expect(read).toEqual({ items: [{ productId: created.body.id, quantity: 4 }], version: expect.any(String) });
+    expect((await carts.linesOf('usr_nobody')).items).toEqual([]);
 
     const order = { orderId: 'ord_remote_take', userId: user.id, items: [{ productId: created.body.id, quantity: 3 }] };
     await carts.takeOrder(order);
     await carts.takeOrder(order);
-    expect(await carts.linesOf(user.id)).toEqual([{ productId: created.body.id, quantity: 1 }]);
+    const after = await carts.linesOf(user.id);
+    expect(after.items).toEqual([{ productId: created.body.id, quantity: 1 }]);
+    expect(after.version).not.toBe(read.version);
   });
 
   it('reports a service that does not answer as 502 bad_gateway', async () => {

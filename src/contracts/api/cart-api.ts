@@ -14,9 +14,9 @@ export interface CartLineRef {
 export interface CartApi {
   /**
    * The user's cart lines as the user sees them (products the catalog no longer sells are left
-   * out), empty when there is no cart.
+   * out), empty when there is no cart, and the version of the cart they were read from.
    */
-  linesOf(userId: string): Promise<CartLineRef[]>;
+  linesOf(userId: string): Promise<CartLines>;
   /**
    * Takes a placed order's quantities out of the user's cart; what was added since stays. Doing
    * it again for the same order changes nothing (`order.placed` does it too, in case this failed).
@@ -41,8 +41,18 @@ export const CartLineRefSchema = Type.Object(
 );
 
 /** Body of `GET /internal/carts/{userId}/lines`. */
-export const CartLinesResponse = Type.Object({ items: Type.Array(CartLineRefSchema) }, { additionalProperties: false });
-export type CartLinesResponse = Static<typeof CartLinesResponse>;
+export const CartLinesResponse = Type.Object(
+  {
+    items: Type.Array(CartLineRefSchema),
+    version: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: 'The same for every read of the cart until it changes: an order records it, so that one cart read is never ordered twice.',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type CartLines = Static<typeof CartLinesResponse>;
 
 /** Body of `POST /internal/carts/{userId}/orders/{orderId}`: the order's lines to take out. */
 export const TakeOrderRequest = Type.Object({ items: Type.Array(CartLineRefSchema, { maxItems: cartLimits.lines }) }, { additionalProperties: false });

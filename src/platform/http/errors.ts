@@ -21,6 +21,7 @@ export const errorCatalog = {
   order_not_cancellable: { status: 409, title: 'Order cannot be cancelled' },
   order_not_shippable: { status: 409, title: 'Order cannot be shipped' },
   idempotency_request_in_progress: { status: 409, title: 'A request with this Idempotency-Key is still running' },
+  checkout_in_progress: { status: 409, title: 'Another checkout of this cart is running or has just placed its order' },
   precondition_failed: { status: 412, title: 'Resource has changed' },
   payload_too_large: { status: 413, title: 'Request body is too large' },
   unsupported_media_type: { status: 415, title: 'Content type not supported' },

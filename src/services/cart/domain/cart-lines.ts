@@ -1,5 +1,7 @@
-import type { CartLineRef } from '../../../contracts/api/cart-api.js';
+import { createHash } from 'node:crypto';
+import type { CartLines } from '../../../contracts/api/cart-api.js';
 import type { CartContext } from './cart-context.js';
+import type { StoredCart } from './cart.js';
 import { viewOf } from './cart-view.js';
 import type { CheckoutReads } from './checkout-reads.js';
 
@@ -7,9 +9,15 @@ import type { CheckoutReads } from './checkout-reads.js';
  * The lines the user sees, for checkout: products no longer sold are left out as in the cart view.
  * The cart read is kept in `reads` for taking the order out of it.
  */
-export async function cartLines(ctx: CartContext, userId: string, reads: CheckoutReads): Promise<CartLineRef[]> {
+export async function cartLines(ctx: CartContext, userId: string, reads: CheckoutReads): Promise<CartLines> {
   const stored = await ctx.store.read(userId);
   reads.remember(userId, stored);
   const cart = await viewOf(ctx, stored);
-  return cart.items.map((i) => ({ productId: i.productId, quantity: i.quantity }));
+  return { items: cart.items.map((i) => ({ productId: i.productId, quantity: i.quantity })), version: versionOf(stored) };
 }
+
+/**
+ * A hash of the whole stored cart. Every change stamps `updatedAt`, and taking an order out adds
+ * it to `takenOrders`, so a cart ordered once never shows that version again.
+ */
+const versionOf = (cart: StoredCart): string => createHash('sha256').update(JSON.stringify(cart)).digest('base64url');

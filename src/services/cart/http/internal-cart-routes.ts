@@ -13,7 +13,7 @@ export function registerInternalCartRoutes(app: HttpApp, carts: CartApi): void {
         response: { 200: CartLinesResponse, ...problems(400, 502) },
       },
     },
-    async (request) => ({ items: await carts.linesOf(request.params.userId) }),
+    async (request) => carts.linesOf(request.params.userId),
   );
   app.post(
     '/carts/:userId/orders/:orderId',

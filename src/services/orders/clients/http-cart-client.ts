@@ -1,4 +1,4 @@
-import type { CartLineRef, CartApi } from '../../../contracts/api/cart-api.js';
+import type { CartApi, CartLines } from '../../../contracts/api/cart-api.js';
 import { AppError } from '../../../platform/http/errors.js';
 import { callInternal, joinUrl } from './internal-http.js';
 
@@ -7,11 +7,11 @@ export function createHttpCartClient(baseUrl: string): CartApi {
   return {
     async linesOf(userId) {
       const res = await callInternal('cart', joinUrl(baseUrl, `/internal/carts/${encodeURIComponent(userId)}/lines`), { method: 'GET' });
-      const items = (res.body as { items?: CartLineRef[] } | null)?.items;
-      if (res.status !== 200 || !Array.isArray(items)) {
+      const body = res.body as Partial<CartLines> | null;
+      if (res.status !== 200 || !Array.isArray(body?.items) || typeof body.version !== 'string') {
         throw Object.assign(new AppError('bad_gateway', 'The cart service gave an unexpected answer.'), { cause: `status ${res.status}` });
       }
-      return items.map((i) => ({ productId: i.productId, quantity: i.quantity }));
+      return { items: body.items.map((i) => ({ productId: i.productId, quantity: i.quantity })), version: body.version };
     },
     async takeOrder({ orderId, userId, items }) {
       const url = joinUrl(baseUrl, `/internal/carts/${encodeURIComponent(userId)}/orders/${encodeURIComponent(orderId)}`);

@@ -43,14 +43,40 @@ const changeableColumnTypes = {
   updated_at: 'timestamptz',
 };
 
-/** A new order's row, to write with its events (`Outbox.insertWith`). */
-export function orderRows(order: Order): TableRows {
+/** The unique index a second order from one cart read violates. */
+export const cartVersionKey = 'orders_user_cart_version_key';
+
+/**
+ * A new order's row, to write with its events (`Outbox.insertWith`), with the version of the cart
+ * it was placed from: a unique violation of `cartVersionKey` when an order from it exists.
+ */
+export function orderRows(order: Order, cartVersion: string): TableRows {
   const s = order.snapshot;
   return {
     into: 'orders',
-    columns: { id: 'text', user_id: 'text', items: 'jsonb', total_amount: 'integer', currency: 'text', shipping_address: 'jsonb', created_at: 'timestamptz', ...changeableColumnTypes },
+    columns: {
+      id: 'text',
+      user_id: 'text',
+      items: 'jsonb',
+      total_amount: 'integer',
+      currency: 'text',
+      shipping_address: 'jsonb',
+      created_at: 'timestamptz',
+      cart_version: 'text',
+      ...changeableColumnTypes,
+    },
     rows: [
-      { id: s.id, user_id: s.userId, items: s.items, total_amount: s.total.amount, currency: s.total.currency, shipping_address: s.shippingAddress, created_at: s.createdAt, ...changeableColumns(s) },
+      {
+        id: s.id,
+        user_id: s.userId,
+        items: s.items,
+        total_amount: s.total.amount,
+        currency: s.total.currency,
+        shipping_address: s.shippingAddress,
+        created_at: s.createdAt,
+        cart_version: cartVersion,
+        ...changeableColumns(s),
+      },
     ],
   };
 }

@@ -23,6 +23,8 @@ export interface OrdersTable {
   cancellation_reason: CancellationReason | null;
   shipment: ColumnType<Shipment | null, string | null, string | null>;
   history: Json<HistoryEntry[]>;
+  /** The version of the cart read the order was placed from, unique per user; null for older orders. */
+  cart_version: ColumnType<string | null, string | null, never>;
   // Always written by the application, in milliseconds, so that cursors carrying a JS date
   // compare exactly with the stored value.
   created_at: ColumnType<Date, Date, never>;

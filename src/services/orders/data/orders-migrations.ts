@@ -52,4 +52,16 @@ export const ordersMigrations: Migrations = {
       await db.schema.dropTable('idempotency_keys').execute();
     },
   },
+  '0002_orders_01_cart_version': {
+    // The cart read each order was placed from: the last guard against two orders from one cart
+    // (two tabs, a double click), whatever happens to the checkout lock. Null for older orders.
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('orders').addColumn('cart_version', 'text').execute();
+      await db.schema.createIndex('orders_user_cart_version_key').on('orders').columns(['user_id', 'cart_version']).unique().execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropIndex('orders_user_cart_version_key').execute();
+      await db.schema.alterTable('orders').dropColumn('cart_version').execute();
+    },
+  },
 };

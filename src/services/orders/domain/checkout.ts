@@ -21,15 +21,18 @@ export interface CheckoutInput {
  *
  * - a replay while the first request runs: 409 idempotency_request_in_progress (422 if its body differs)
  * - a replay after it: the stored answer, or 422 idempotency_key_reused for another body
+ * - another key while the user's checkout runs, or for a cart read an order was placed from:
+ *   409 checkout_in_progress (`placeOrder`)
  */
 export async function checkout(ctx: OrdersContext, input: CheckoutInput): Promise<CheckoutAnswer> {
   const idempotency = { key: input.idempotencyKey, fingerprint: fingerprintOf(input.request) };
   // The cart is read while the key is marked, one round trip instead of two in a row; a key that
-  // turns out to be running or done wastes that read.
-  const lines = ctx.carts.linesOf(input.userId);
-  lines.catch(() => undefined);
+  // turns out to be running or done wastes that read. Read before the checkout lock is taken, it
+  // may predate another checkout's order: the cart version the order records catches that.
+  const cart = ctx.carts.linesOf(input.userId);
+  cart.catch(() => undefined);
   const place = (afterRecorded?: () => Promise<void>) =>
-    placeOrder(ctx, { userId: input.userId, request: input.request, idempotency, traceparent: input.traceparent ?? null, lines, afterRecorded });
+    placeOrder(ctx, { userId: input.userId, request: input.request, idempotency, traceparent: input.traceparent ?? null, cart, afterRecorded });
   const held = await markRunning(ctx, input.userId, idempotency);
   // Done by the marker but without a record: the database forgot the key (purged), so it is new again.
   if (held === 'done') return (await storedCheckout(ctx, input.userId, idempotency)) ?? place();

@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
-import type { CartLineRef } from '../../../contracts/api/cart-api.js';
+import type { CartLines } from '../../../contracts/api/cart-api.js';
 import { idempotencyRecordRows, insertIdempotencyRecord, type IdempotencyRecord } from '../data/idempotency-repository.js';
-import { orderRows } from '../data/order-repository.js';
+import { cartVersionKey, orderRows } from '../data/order-repository.js';
 import type { OrdersDb } from '../data/orders-db.js';
 import { isUniqueViolation } from '../data/pg-errors.js';
+import { checkoutInProgress, lockCheckout } from './checkout-lock.js';
 import type { CheckoutAnswer, CheckoutOutcome, CheckoutRequest } from './checkout-outcome.js';
 import { newOrderId } from './order-ids.js';
 import { toOrderView } from './order-view.js';
@@ -16,49 +17,63 @@ export interface PlaceOrderInput {
   request: CheckoutRequest;
   idempotency: { key: string; fingerprint: string };
   traceparent?: string | null;
-  /** The cart's lines, when already being read. */
-  lines?: Promise<CartLineRef[]>;
+  /** The cart, when already being read. */
+  cart?: Promise<CartLines>;
   /** Called once the answer is recorded with the key, to run beside the steps that follow. */
   afterRecorded?: (() => Promise<void>) | undefined;
 }
 
 /**
- * The checkout saga's first step: read the cart, reserve its stock under a new order id, then in
- * ONE statement (one transaction, one round trip) write the idempotency record, the order and
- * `order.placed`. Payment runs later. A reservation whose order could not be written is released
- * at once (and would expire anyway).
+ * The checkout saga's first step, holding the user's checkout lock: read the cart, reserve its
+ * stock under a new order id, then in ONE statement (one transaction, one round trip) write the
+ * idempotency record, the order and `order.placed`. Payment runs later. A reservation whose order
+ * could not be written is released at once (and would expire anyway).
  */
 export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Promise<CheckoutAnswer> {
-  const lines = await (input.lines ?? ctx.carts.linesOf(input.userId));
-  if (lines.length === 0) return refuse(ctx, input, { result: 'cart_empty' });
-
-  const orderId = newOrderId(ctx.clock.now());
-  const reservation = await ctx.inventory.reserve(orderId, lines);
-  if (!reservation.ok) return refuse(ctx, input, { result: 'insufficient_stock', shortages: reservation.shortages });
-
-  const at = ctx.clock.now();
-  const { order, events } = Order.place({
-    id: orderId,
-    userId: input.userId,
-    lines: reservation.lines,
-    shippingAddress: input.request.shippingAddress,
-    paymentToken: input.request.payment.token,
-    at,
-  });
-  const outcome: CheckoutOutcome = { result: 'placed', order: toOrderView(order.snapshot) };
+  const lock = await lockCheckout(ctx, input.userId);
+  // A retry of a checkout whose process died holding the lock gets that checkout's answer.
+  if (!lock) return (await storedCheckout(ctx, input.userId, input.idempotency)) ?? Promise.reject(checkoutInProgress());
+  let cartTaken = true;
   try {
-    const record = recordOf(input, outcome, orderId, at);
-    await ctx.outbox.insertWith([idempotencyRecordRows(record), orderRows(order)], events, {
-      traceparent: input.traceparent ?? null,
+    const cart = await (input.cart ?? ctx.carts.linesOf(input.userId));
+    if (cart.items.length === 0) return await refuse(ctx, input, { result: 'cart_empty' });
+
+    const orderId = newOrderId(ctx.clock.now());
+    const reservation = await ctx.inventory.reserve(orderId, cart.items);
+    if (!reservation.ok) return await refuse(ctx, input, { result: 'insufficient_stock', shortages: reservation.shortages });
+
+    const at = ctx.clock.now();
+    const { order, events } = Order.place({
+      id: orderId,
+      userId: input.userId,
+      lines: reservation.lines,
+      shippingAddress: input.request.shippingAddress,
+      paymentToken: input.request.payment.token,
+      at,
     });
-  } catch (err) {
-    await releaseReservation(ctx, orderId);
-    if (isUniqueViolation(err)) return (await storedCheckout(ctx, input.userId, input.idempotency)) ?? Promise.reject(err);
-    throw err;
+    const outcome: CheckoutOutcome = { result: 'placed', order: toOrderView(order.snapshot) };
+    try {
+      const record = recordOf(input, outcome, orderId, at);
+      await ctx.outbox.insertWith([idempotencyRecordRows(record), orderRows(order, cart.version)], events, {
+        traceparent: input.traceparent ?? null,
+      });
+    } catch (err) {
+      await releaseReservation(ctx, orderId);
+      if (!isUniqueViolation(err)) throw err;
+      const stored = await storedCheckout(ctx, input.userId, input.idempotency);
+      if (stored) return stored;
+      // Another checkout placed its order from this very cart read: this one read the cart before that
+      // order's lines came out, or that checkout outlived its lock.
+      if (isUniqueViolation(err, cartVersionKey)) throw checkoutInProgress();
+      throw err;
+    }
+    ctx.metrics.business.inc({ event: 'order_placed' });
+    [cartTaken] = await Promise.all([takeOrderFromCart(ctx, orderId, input.userId, cart.items), input.afterRecorded?.()]);
+    return { outcome, replayed: false };
+  } finally {
+    // Lines left in the cart stay locked until the lock expires: time for order.placed to take them out.
+    if (cartTaken) await lock.release();
   }
-  ctx.metrics.business.inc({ event: 'order_placed' });
-  await Promise.all([takeOrderFromCart(ctx, orderId, input.userId, lines), input.afterRecorded?.()]);
-  return { outcome, replayed: false };
 }
 
 /** Compensation for `inventory.reserve`, next to it: the stock of an order that was not written goes back. */
@@ -70,12 +85,17 @@ async function releaseReservation(ctx: OrdersContext, orderId: string): Promise<
 
 /**
  * The answer says the cart is emptied, so it is, before answering: a line added right after
- * checkout must never be ordered twice. `order.placed` does the same if this call fails.
+ * checkout must never be ordered twice. `order.placed` does the same if this call fails. True
+ * when the lines are out.
  */
-async function takeOrderFromCart(ctx: OrdersContext, orderId: string, userId: string, items: { productId: string; quantity: number }[]): Promise<void> {
-  await ctx.carts.takeOrder({ orderId, userId, items }).catch((err: unknown) => {
-    ctx.logger.warn({ err, orderId }, 'emptying the cart after checkout failed; order.placed will do it');
-  });
+async function takeOrderFromCart(ctx: OrdersContext, orderId: string, userId: string, items: { productId: string; quantity: number }[]): Promise<boolean> {
+  return ctx.carts.takeOrder({ orderId, userId, items }).then(
+    () => true,
+    (err: unknown) => {
+      ctx.logger.warn({ err, orderId }, 'emptying the cart after checkout failed; order.placed will do it');
+      return false;
+    },
+  );
 }
 
 /** Keeps a refusal with the key (one small commit), so that a retry is answered the same way. */

@@ -63,7 +63,9 @@ export function registerCheckoutRoutes(app: HttpApp, { ctx, auth }: OrdersHttpDe
           'which waits for its payment (`pending_payment`); the payment runs in the background and the cart is emptied. ' +
           'A retry with the same Idempotency-Key and body gets the first answer again (`Idempotent-Replayed: true`), ' +
           'refusals (422 cart_empty, 409 insufficient_stock) included; the same key with another body gets 422 ' +
-          'idempotency_key_reused, and one sent while the first request still runs gets 409 idempotency_request_in_progress.',
+          'idempotency_key_reused, and one sent while the first request still runs gets 409 idempotency_request_in_progress. ' +
+          'A cart is checked out once: a checkout with another key while one of the same user runs, or of a cart an order ' +
+          'was just placed from, gets 409 checkout_in_progress (see the orders), and once its lines are out 422 cart_empty.',
         security: userSecurity,
         headers: CheckoutHeaders,
         body: CheckoutBody,
@@ -74,6 +76,11 @@ export function registerCheckoutRoutes(app: HttpApp, { ctx, auth }: OrdersHttpDe
             headers: { ...noStoreHeaders, 'Idempotent-Replayed': Type.Optional(Type.String({ description: 'true when this is the stored answer of an earlier request.' })) },
           },
           ...problems(400, 401, 409, 413, 415, 422, 429, 502),
+          409: {
+            ...problems(409)[409],
+            description: 'insufficient_stock (with the lines short), checkout_in_progress (another checkout of this cart) or idempotency_request_in_progress.',
+          },
+          422: { ...problems(422)[422], description: 'cart_empty, or idempotency_key_reused (this key was sent with another body).' },
         },
       },
     },
