@@ -27,6 +27,8 @@ export interface TestAppOptions {
   /** Share the key-value store (and so rate limits and sessions) with another test app. */
   shareWith?: TestApp;
   clock?: Clock;
+  /** Serve as the public entry point, with rate limits and docs (default true). */
+  gateway?: boolean;
   /** Start relays, consumers and jobs (default true). */
   background?: boolean;
   /** Receives what the process tells its operator (default: dropped). */
@@ -72,7 +74,7 @@ export async function createTestApp(profile: ProfileName, options: TestAppOption
   const proc = await buildProcess({
     config,
     services: options.services ?? [...serviceNames],
-    gateway: true,
+    gateway: options.gateway ?? true,
     infrastructure,
     signingKeys,
     ...(options.clock ? { clock: options.clock } : {}),
