@@ -3,6 +3,7 @@ import type { IdentityDb } from './data/identity-db.js';
 import { identityMigrations } from './data/identity-migrations.js';
 import { userRepository } from './data/user-repository.js';
 import { refreshTokenStore } from './data/refresh-token-store.js';
+import { loginFailureStore } from './data/login-failure-store.js';
 import type { IdentityContext } from './domain/identity-context.js';
 import { createPasswords } from './domain/passwords.js';
 import { sessionTokens } from './domain/session-tokens.js';
@@ -31,6 +32,8 @@ export function createIdentityService(deps: ServiceDeps): IdentityService {
       accessTtlSeconds: config.accessTokenTtlSeconds,
       refreshTtlSeconds: config.refreshTokenTtlSeconds,
     }),
+    loginFailures: loginFailureStore(deps.kv, config.loginFailureWindowSeconds * 1000),
+    loginFailureLimit: config.loginFailureLimit,
     clock: deps.clock,
     metrics: deps.metrics,
     logger: deps.logger,

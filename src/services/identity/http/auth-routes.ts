@@ -5,7 +5,7 @@ import { problems } from '../../../platform/http/problem-schema.js';
 import { LoginRequest, RefreshRequest, RegisterRequest, SignedIn, TokenPair } from '../../../contracts/api/identity-api.js';
 import type { IdentityContext } from '../domain/identity-context.js';
 import { registerUser } from '../domain/register-user.js';
-import { signIn } from '../domain/sign-in.js';
+import { LoginThrottled, signIn } from '../domain/sign-in.js';
 import { refreshSession } from '../domain/refresh-session.js';
 import { signOut } from '../domain/sign-out.js';
 
@@ -38,13 +38,20 @@ export function authRoutes(app: HttpApp, ctx: IdentityContext, auth: AuthGuards)
       schema: {
         tags,
         summary: 'Sign in with email and password',
-        description: 'An unknown email and a wrong password get the same 401 `invalid_credentials`.',
+        description:
+          'An unknown email and a wrong password get the same 401 `invalid_credentials`. After too many failed logins ' +
+          'for one email (10 in 15 minutes by default, from any client) login answers 429 `rate_limited` with ' +
+          '`Retry-After`, without checking the password, until the window that began with the first failure ends. ' +
+          'A successful login clears the count.',
         body: LoginRequest,
-        response: { 200: described(SignedIn, 'Signed in.'), ...problems(400, 401) },
+        response: { 200: described(SignedIn, 'Signed in.'), ...problems(400, 401, 429) },
       },
     },
     async (request, reply) => {
-      const signedIn = await signIn(ctx, request.body);
+      const signedIn = await signIn(ctx, request.body).catch((err: unknown) => {
+        if (err instanceof LoginThrottled) reply.header('Retry-After', err.retryAfterSeconds);
+        throw err;
+      });
       return reply.header('Cache-Control', noStore).send(signedIn);
     },
   );
