@@ -13,15 +13,20 @@ const tags = ['Identity'];
 // Token responses are credentials: no cache, shared or private, may keep them (RFC 6749 5.1).
 const noStore = 'no-store';
 const described = <T extends object>(schema: T, description: string) => ({ ...schema, description });
+// Token answers are never kept for Idempotency-Key replays: a stored pair would be a credential
+// at rest, handed out again without the checks of a real sign-in or refresh.
+const tokenRoute = { idempotency: 'never' } as const;
+const idempotencyIgnored = ' An `Idempotency-Key` header is ignored: every request runs, and its tokens are never stored for replay.';
 
 export function authRoutes(app: HttpApp, ctx: IdentityContext, auth: AuthGuards): void {
   app.post(
     '/auth/register',
     {
+      config: tokenRoute,
       schema: {
         tags,
         summary: 'Create a customer account and sign in',
-        description: 'Emails are unique whatever their case. Passwords have at least 10 characters.',
+        description: `Emails are unique whatever their case. Passwords have at least 10 characters.${idempotencyIgnored}`,
         body: RegisterRequest,
         response: { 201: described(SignedIn, 'Account created; signed in.'), ...problems(400, 409) },
       },
@@ -35,6 +40,7 @@ export function authRoutes(app: HttpApp, ctx: IdentityContext, auth: AuthGuards)
   app.post(
     '/auth/login',
     {
+      config: tokenRoute,
       schema: {
         tags,
         summary: 'Sign in with email and password',
@@ -42,7 +48,7 @@ export function authRoutes(app: HttpApp, ctx: IdentityContext, auth: AuthGuards)
           'An unknown email and a wrong password get the same 401 `invalid_credentials`. After too many failed logins ' +
           'for one email (10 in 15 minutes by default, from any client) login answers 429 `rate_limited` with ' +
           '`Retry-After`, without checking the password, until the window that began with the first failure ends. ' +
-          'A successful login clears the count.',
+          `A successful login clears the count.${idempotencyIgnored}`,
         body: LoginRequest,
         response: { 200: described(SignedIn, 'Signed in.'), ...problems(400, 401, 429) },
       },
@@ -59,12 +65,13 @@ export function authRoutes(app: HttpApp, ctx: IdentityContext, auth: AuthGuards)
   app.post(
     '/auth/refresh',
     {
+      config: tokenRoute,
       schema: {
         tags,
         summary: 'Exchange a refresh token for a new token pair',
         description:
           'Refresh tokens are single use. Presenting one that was already exchanged ends the whole session: ' +
-          'its access and refresh tokens stop working (401).',
+          `its access and refresh tokens stop working (401).${idempotencyIgnored}`,
         body: RefreshRequest,
         response: { 200: described(TokenPair, 'A new token pair; the presented refresh token is spent.'), ...problems(400, 401) },
       },
