@@ -8,6 +8,7 @@ import type { Config } from '../../src/platform/config/config-schema.js';
 import { connectDatabase } from '../../src/platform/db/connect.js';
 import { generateSigningKeys, type SigningKeys } from '../../src/platform/auth/signing-keys.js';
 import type { Clock } from '../../src/platform/clock.js';
+import type { Logger } from '../../src/platform/logging/logger.js';
 import { buildProcess, type EmporiumProcess } from '../../src/apps/build-process.js';
 import type { Infrastructure } from '../../src/apps/infrastructure.js';
 import { serviceNames, type RunnableService } from '../../src/apps/service-catalogue.js';
@@ -31,6 +32,8 @@ export interface TestAppOptions {
   gateway?: boolean;
   /** Start relays, consumers and jobs (default true). */
   background?: boolean;
+  /** Replaces the logger made from the configuration (silent in tests). */
+  logger?: Logger;
   /** Receives what the process tells its operator (default: dropped). */
   announce?: (message: string) => void;
 }
@@ -78,6 +81,7 @@ export async function createTestApp(profile: ProfileName, options: TestAppOption
     infrastructure,
     signingKeys,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
     announce: options.announce ?? (() => undefined),
   });
   if (options.background !== false) await proc.startBackground();
