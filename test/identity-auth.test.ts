@@ -12,10 +12,13 @@ const expectProblem = (res: { status: number; headers: Record<string, unknown>; 
   expect(res.body).toMatchObject({ status, code, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
 };
 
+const graceSeconds = 1;
+const afterGrace = () => new Promise((resolve) => setTimeout(resolve, graceSeconds * 1000 + 200));
+
 describe.each(profiles)('identity: register, login, refresh, logout, me (%s)', (profile) => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await createTestApp(profile, { services: ['identity'] });
+    app = await createTestApp(profile, { services: ['identity'], config: { refreshReuseGraceSeconds: graceSeconds } });
   });
   afterAll(async () => app?.close());
 
@@ -121,10 +124,43 @@ describe.each(profiles)('identity: register, login, refresh, logout, me (%s)', (
       expect(again.status).toBe(200);
     });
 
-    it('closes the whole session when an already used refresh token comes back', async () => {
+    it('answers refreshes racing with one token with one and the same new pair, which works', async () => {
+      const user = await registerUser(app, 'tabs');
+      const results = await Promise.all(Array.from({ length: 5 }, () => call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } })));
+      expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+      for (const res of results) expect(res.body).toEqual(results[0]!.body);
+      expect(results[0]!.body.refreshToken).not.toBe(user.refreshToken);
+      expect((await call(app, 'GET', '/api/v1/me', { token: results[0]!.body.accessToken })).status).toBe(200);
+      const next = await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: results[0]!.body.refreshToken } });
+      expect(next.status).toBe(200);
+      expect((await call(app, 'GET', '/api/v1/me', { token: next.body.accessToken })).status).toBe(200);
+    });
+
+    it('answers a retry within the grace with the same pair and keeps the session', async () => {
+      const user = await registerUser(app, 'retry');
+      const first = await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } });
+      const retry = await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } });
+      expect([first.status, retry.status]).toEqual([200, 200]);
+      expect(retry.body).toEqual(first.body);
+      expect((await call(app, 'GET', '/api/v1/me', { token: first.body.accessToken })).status).toBe(200);
+      expect((await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: first.body.refreshToken } })).status).toBe(200);
+    });
+
+    it('keeps the pair answered within the grace sealed: no new token is stored as it was sent', async () => {
+      const user = await registerUser(app, 'sealed');
+      const rotated = await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } });
+      expect(rotated.status).toBe(200);
+      const stored = [...(await kvContents(app))];
+      expect(stored.some(([key]) => key.includes('refresh-successor'))).toBe(true);
+      const atRest = stored.flat().join('\n');
+      for (const token of [rotated.body.accessToken, rotated.body.refreshToken, user.refreshToken]) expect(atRest).not.toContain(token);
+    });
+
+    it('closes the whole session when an already used refresh token comes back after the grace', async () => {
       const user = await registerUser(app, 'reuse');
       const rotated = await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } });
       expect(rotated.status).toBe(200);
+      await afterGrace();
 
       const replay = await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } });
       expectProblem(replay, 401, 'unauthorized');
@@ -138,7 +174,8 @@ describe.each(profiles)('identity: register, login, refresh, logout, me (%s)', (
       const user = await registerUser(app, 'two');
       const other = await call(app, 'POST', '/api/v1/auth/login', { body: { email: user.email, password: user.password } });
       await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } });
-      await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } });
+      await afterGrace();
+      expectProblem(await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } }), 401, 'unauthorized');
       expect((await call(app, 'GET', '/api/v1/me', { token: other.body.accessToken })).status).toBe(200);
       expect((await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: other.body.refreshToken } })).status).toBe(200);
     });

@@ -101,6 +101,7 @@ export const configSchema = {
   jwtPublicKey: setting({ env: 'JWT_PUBLIC_KEY', doc: 'Ed25519 public key (SPKI PEM) that verifies access tokens, for services that do not sign. Derived from JWT_PRIVATE_KEY when unset.', default: undefined, parse: str() }),
   accessTokenTtlSeconds: setting({ env: 'ACCESS_TOKEN_TTL_SECONDS', doc: 'Lifetime of an access token.', default: 900, parse: int(10, 86_400) }),
   refreshTokenTtlSeconds: setting({ env: 'REFRESH_TOKEN_TTL_SECONDS', doc: 'Idle lifetime of a session and its refresh token.', default: 2_592_000, parse: int(60) }),
+  refreshReuseGraceSeconds: setting({ env: 'REFRESH_REUSE_GRACE_SECONDS', doc: 'How long after its exchange a refresh token still answers with the same new pair (a retry, a second tab) instead of ending the session as reused.', default: 10, parse: int(1, 300) }),
   storeCurrency: setting({ env: 'STORE_CURRENCY', doc: 'ISO 4217 currency of every price in the store.', default: 'USD', parse: currency() }),
   adminEmail: setting({ env: 'ADMIN_EMAIL', doc: 'Creates this admin at start (with ADMIN_PASSWORD) when no account has this email yet.', default: undefined, parse: str() }),
   adminPassword: setting({ env: 'ADMIN_PASSWORD', doc: 'Password of ADMIN_EMAIL (at least 10 characters).', default: undefined, parse: str(), secret: true }),

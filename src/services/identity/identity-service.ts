@@ -27,7 +27,7 @@ export function createIdentityService(deps: ServiceDeps): IdentityService {
     passwords: createPasswords(),
     tokens: sessionTokens({
       sessions: deps.sessions,
-      store: refreshTokenStore(deps.kv, config.refreshTokenTtlSeconds * 1000),
+      store: refreshTokenStore(deps.kv, config.refreshTokenTtlSeconds * 1000, config.refreshReuseGraceSeconds * 1000),
       privateKey: signingKeys.privateKey,
       accessTtlSeconds: config.accessTokenTtlSeconds,
       refreshTtlSeconds: config.refreshTokenTtlSeconds,

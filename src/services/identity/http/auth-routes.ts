@@ -70,10 +70,12 @@ export function authRoutes(app: HttpApp, ctx: IdentityContext, auth: AuthGuards)
         tags,
         summary: 'Exchange a refresh token for a new token pair',
         description:
-          'Refresh tokens are single use. Presenting one that was already exchanged ends the whole session: ' +
-          `its access and refresh tokens stop working (401).${idempotencyIgnored}`,
+          'Refresh tokens rotate: each is exchanged once. For a few seconds after its exchange (10 by default) the ' +
+          'same token answers the same new pair again, so a client that retries or two tabs refreshing at once ' +
+          'keep the session. Presenting it after that ends the whole session: its access and refresh tokens stop ' +
+          `working (401).${idempotencyIgnored}`,
         body: RefreshRequest,
-        response: { 200: described(TokenPair, 'A new token pair; the presented refresh token is spent.'), ...problems(400, 401) },
+        response: { 200: described(TokenPair, 'A new token pair (the same one again within the grace); the presented refresh token is spent.'), ...problems(400, 401) },
       },
     },
     async (request, reply) => {
