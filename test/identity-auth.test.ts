@@ -62,6 +62,8 @@ describe.each(profiles)('identity: register, login, refresh, logout, me (%s)', (
       ['a number where a string belongs', { password: 12345678901 }, '/password'],
       ['a short password', { password: 'short' }, '/password'],
       ['an overlong password', { password: 'x'.repeat(257) }, '/password'],
+      ['a password of ten spaces', { password: ' '.repeat(10) }, '/password'],
+      ['a password of only tabs, newlines and no-break spaces', { password: '\t\n\u00a0 '.repeat(3) }, '/password'],
       ['an invalid email', { email: 'not-an-email' }, '/email'],
       ['a blank name', { name: '   ' }, '/name'],
       ['an overlong name', { name: 'n'.repeat(101) }, '/name'],

@@ -10,10 +10,12 @@ const Email = Type.String({ format: 'email', maxLength: 254, example: 'ada@examp
 export const RegisterRequest = Type.Object(
   {
     email: Email,
+    // Not only whitespace: ten spaces meet the length and guard nothing.
     password: Type.String({
       minLength: passwordLength.min,
       maxLength: passwordLength.max,
-      description: `At least ${passwordLength.min} characters.`,
+      pattern: '\\S',
+      description: `At least ${passwordLength.min} characters, not all of them whitespace.`,
     }),
     // At least one non-space character: names are stored trimmed and must not end up empty.
     name: Type.String({ minLength: nameLength.min, maxLength: nameLength.max, pattern: '\\S', example: 'Ada Lovelace' }),

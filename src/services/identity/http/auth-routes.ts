@@ -26,7 +26,7 @@ export function authRoutes(app: HttpApp, ctx: IdentityContext, auth: AuthGuards)
       schema: {
         tags,
         summary: 'Create a customer account and sign in',
-        description: `Emails are unique whatever their case. Passwords have at least 10 characters.${idempotencyIgnored}`,
+        description: `Emails are unique whatever their case. Passwords have at least 10 characters, not all of them whitespace.${idempotencyIgnored}`,
         body: RegisterRequest,
         response: { 201: described(SignedIn, 'Account created; signed in.'), ...problems(400, 409) },
       },
