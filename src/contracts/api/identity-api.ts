@@ -55,7 +55,7 @@ export type User = Static<typeof User>;
 export const TokenPair = Type.Object(
   {
     accessToken: Type.String({ description: 'Send as `Authorization: Bearer <accessToken>`.' }),
-    refreshToken: Type.String({ description: 'Single use: exchange it at /auth/refresh for a new pair.' }),
+    refreshToken: Type.String({ description: 'Exchange it once at /auth/refresh for a new pair (a retry within a few seconds gets that same pair).' }),
     expiresIn: Type.Integer({ description: 'Seconds until the access token expires.' }),
   },
   { additionalProperties: false, title: 'TokenPair' },
