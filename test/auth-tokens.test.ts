@@ -42,6 +42,14 @@ describe.each(profiles)('access tokens are checked on every request (%s)', (prof
     expect((await call(app, 'GET', '/api/v1/me', { token: await forge() })).status).toBe(200);
   });
 
+  it('accepts the Bearer scheme in any case (RFC 6750)', async () => {
+    for (const scheme of ['bearer', 'BEARER', 'bEaReR']) {
+      const res = await call(app, 'GET', '/api/v1/me', { headers: { authorization: `${scheme} ${user.accessToken}` } });
+      expect(res.status).toBe(200);
+      expect(res.body.id).toBe(user.id);
+    }
+  });
+
   it('rejects a token whose payload was changed', async () => {
     const [header, , signature] = user.accessToken.split('.');
     await expectRejected(`${header}.${b64({ ...claims, role: 'admin' })}.${signature}`);
@@ -71,8 +79,7 @@ describe.each(profiles)('access tokens are checked on every request (%s)', (prof
   it('rejects the tokens of a session that was revoked', async () => {
     const victim = await registerUser(app, 'revoked');
     const replayable = await forge();
-    await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: victim.refreshToken } });
-    await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: victim.refreshToken } });
+    expect((await call(app, 'POST', '/api/v1/auth/logout', { token: victim.accessToken })).status).toBe(204);
     await expectRejected(victim.accessToken);
     // A token of another, still open session keeps working.
     expect((await call(app, 'GET', '/api/v1/me', { token: replayable })).status).toBe(200);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { profiles } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
-import { call, createAdmin, registerUser, type TestUser } from './support/http.js';
+import { call, createAdmin, registerUser, uniqueEmail, type TestUser } from './support/http.js';
+import { kvContents } from './support/kv-contents.js';
 
 describe.each(profiles)('Idempotency-Key on POST requests (%s profile)', (profile) => {
   let app: TestApp;
@@ -67,6 +68,32 @@ describe.each(profiles)('Idempotency-Key on POST requests (%s profile)', (profil
     expect(results.filter((r) => r.status === 201 && !r.headers['idempotent-replayed'])).toHaveLength(1);
     const categories = await call(app, 'GET', '/api/v1/categories');
     expect(categories.body.items.filter((c: { slug: string }) => c.slug === 'hammocks')).toHaveLength(1);
+  });
+
+  it('never stores token answers for replay: each sign-in, sign-up and refresh with a key runs', async () => {
+    const user = await registerUser(app, 'keyed');
+    const withKey = (path: string, body: object, key: string) => call(app, 'POST', `/api/v1/auth/${path}`, { body, headers: { 'idempotency-key': key } });
+    const credentials = { email: user.email, password: user.password };
+    const logins = [await withKey('login', credentials, 'login-key'), await withKey('login', credentials, 'login-key')];
+    const signUp = { email: uniqueEmail('keyed-signup'), password: 'correct horse battery', name: 'Keyed' };
+    const registrations = [await withKey('register', signUp, 'register-key'), await withKey('register', signUp, 'register-key')];
+    const refreshes = [
+      await withKey('refresh', { refreshToken: logins[0]!.body.refreshToken }, 'refresh-key'),
+      await withKey('refresh', { refreshToken: logins[1]!.body.refreshToken }, 'refresh-key'),
+    ];
+    expect(logins.map((r) => r.status)).toEqual([200, 200]);
+    expect(registrations.map((r) => r.status)).toEqual([201, 409]);
+    expect(refreshes.map((r) => r.status)).toEqual([200, 200]);
+    for (const res of [...logins, ...registrations, ...refreshes]) expect(res.headers['idempotent-replayed']).toBeUndefined();
+    expect(logins[1]!.body.accessToken).not.toBe(logins[0]!.body.accessToken);
+    expect(logins[1]!.body.refreshToken).not.toBe(logins[0]!.body.refreshToken);
+    expect(refreshes[1]!.body.refreshToken).not.toBe(refreshes[0]!.body.refreshToken);
+
+    const stored = await kvContents(app);
+    expect([...stored.keys()].filter((key) => /idempotency:.*(login|register|refresh)-key/.test(key))).toEqual([]);
+    const atRest = [...stored].flat().join('\n');
+    const tokens = [...logins, registrations[0]!, ...refreshes].flatMap((r) => [r.body.accessToken, r.body.refreshToken]);
+    for (const token of tokens) expect(atRest).not.toContain(token);
   });
 
   it('rejects a malformed key with 400', async () => {

@@ -40,6 +40,10 @@ describe.each(profiles)('identity: admins, stored data and events (%s)', (profil
     await expect(identityOf(app).createAdmin({ email: 'nope', password: 'long enough pw', name: 'A' })).rejects.toMatchObject({
       code: 'validation_failed',
     });
+    await expect(identityOf(app).createAdmin({ email: uniqueEmail('blank'), password: ' '.repeat(12), name: 'A' })).rejects.toMatchObject({
+      code: 'validation_failed',
+      extra: { errors: [{ path: '/password', message: expect.any(String) }] },
+    });
   });
 
   it('stores an argon2id hash, never the password', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { profiles } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { call, registerUser, uniqueEmail } from './support/http.js';
+import { kvContents } from './support/kv-contents.js';
 
 const password = 'correct horse battery';
 
@@ -11,10 +12,13 @@ const expectProblem = (res: { status: number; headers: Record<string, unknown>; 
   expect(res.body).toMatchObject({ status, code, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
 };
 
+const graceSeconds = 1;
+const afterGrace = () => new Promise((resolve) => setTimeout(resolve, graceSeconds * 1000 + 200));
+
 describe.each(profiles)('identity: register, login, refresh, logout, me (%s)', (profile) => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await createTestApp(profile, { services: ['identity'] });
+    app = await createTestApp(profile, { services: ['identity'], config: { refreshReuseGraceSeconds: graceSeconds } });
   });
   afterAll(async () => app?.close());
 
@@ -58,6 +62,8 @@ describe.each(profiles)('identity: register, login, refresh, logout, me (%s)', (
       ['a number where a string belongs', { password: 12345678901 }, '/password'],
       ['a short password', { password: 'short' }, '/password'],
       ['an overlong password', { password: 'x'.repeat(257) }, '/password'],
+      ['a password of ten spaces', { password: ' '.repeat(10) }, '/password'],
+      ['a password of only tabs, newlines and no-break spaces', { password: '\t\n\u00a0 '.repeat(3) }, '/password'],
       ['an invalid email', { email: 'not-an-email' }, '/email'],
       ['a blank name', { name: '   ' }, '/name'],
       ['an overlong name', { name: 'n'.repeat(101) }, '/name'],
@@ -120,10 +126,43 @@ describe.each(profiles)('identity: register, login, refresh, logout, me (%s)', (
       expect(again.status).toBe(200);
     });
 
-    it('closes the whole session when an already used refresh token comes back', async () => {
+    it('answers refreshes racing with one token with one and the same new pair, which works', async () => {
+      const user = await registerUser(app, 'tabs');
+      const results = await Promise.all(Array.from({ length: 5 }, () => call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } })));
+      expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+      for (const res of results) expect(res.body).toEqual(results[0]!.body);
+      expect(results[0]!.body.refreshToken).not.toBe(user.refreshToken);
+      expect((await call(app, 'GET', '/api/v1/me', { token: results[0]!.body.accessToken })).status).toBe(200);
+      const next = await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: results[0]!.body.refreshToken } });
+      expect(next.status).toBe(200);
+      expect((await call(app, 'GET', '/api/v1/me', { token: next.body.accessToken })).status).toBe(200);
+    });
+
+    it('answers a retry within the grace with the same pair and keeps the session', async () => {
+      const user = await registerUser(app, 'retry');
+      const first = await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } });
+      const retry = await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } });
+      expect([first.status, retry.status]).toEqual([200, 200]);
+      expect(retry.body).toEqual(first.body);
+      expect((await call(app, 'GET', '/api/v1/me', { token: first.body.accessToken })).status).toBe(200);
+      expect((await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: first.body.refreshToken } })).status).toBe(200);
+    });
+
+    it('keeps the pair answered within the grace sealed: no new token is stored as it was sent', async () => {
+      const user = await registerUser(app, 'sealed');
+      const rotated = await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } });
+      expect(rotated.status).toBe(200);
+      const stored = [...(await kvContents(app))];
+      expect(stored.some(([key]) => key.includes('refresh-successor'))).toBe(true);
+      const atRest = stored.flat().join('\n');
+      for (const token of [rotated.body.accessToken, rotated.body.refreshToken, user.refreshToken]) expect(atRest).not.toContain(token);
+    });
+
+    it('closes the whole session when an already used refresh token comes back after the grace', async () => {
       const user = await registerUser(app, 'reuse');
       const rotated = await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } });
       expect(rotated.status).toBe(200);
+      await afterGrace();
 
       const replay = await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } });
       expectProblem(replay, 401, 'unauthorized');
@@ -137,7 +176,8 @@ describe.each(profiles)('identity: register, login, refresh, logout, me (%s)', (
       const user = await registerUser(app, 'two');
       const other = await call(app, 'POST', '/api/v1/auth/login', { body: { email: user.email, password: user.password } });
       await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } });
-      await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } });
+      await afterGrace();
+      expectProblem(await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } }), 401, 'unauthorized');
       expect((await call(app, 'GET', '/api/v1/me', { token: other.body.accessToken })).status).toBe(200);
       expect((await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: other.body.refreshToken } })).status).toBe(200);
     });
@@ -198,5 +238,86 @@ describe.each(profiles)('identity: register, login, refresh, logout, me (%s)', (
     }
     expect(op('/auth/register', 'post').security).toBeUndefined();
     expect(op('/auth/register', 'post').requestBody.content['application/json'].schema.additionalProperties).toBe(false);
+  });
+});
+
+describe.each(profiles)('identity: failed logins per account (%s)', (profile) => {
+  const limit = 3;
+  const windowSeconds = 3;
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await createTestApp(profile, {
+      services: ['identity'],
+      config: { loginFailureLimit: limit, loginFailureWindowSeconds: windowSeconds, trustedProxies: ['127.0.0.1'] },
+    });
+  });
+  afterAll(async () => app?.close());
+
+  const login = (email: string, pass: string, ip = '203.0.113.1') =>
+    call(app, 'POST', '/api/v1/auth/login', { body: { email, password: pass }, headers: { 'x-forwarded-for': ip } });
+  const expectThrottled = (res: Awaited<ReturnType<typeof login>>) => {
+    expectProblem(res, 429, 'rate_limited');
+    const retryAfter = Number(res.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(windowSeconds);
+    expect(res.body.accessToken).toBeUndefined();
+  };
+
+  it('refuses logins to an account with 429 after the limit of failures from many IPs, even with its password', async () => {
+    const user = await registerUser(app, 'guessed');
+    for (let i = 0; i < limit; i++) expectProblem(await login(user.email, `guess ${i} wrong`, `198.51.100.${i + 1}`), 401, 'invalid_credentials');
+    expectThrottled(await login(user.email, user.password, '198.51.100.200'));
+    expectThrottled(await login(user.email.toUpperCase(), user.password, '198.51.100.201'));
+    const other = await registerUser(app, 'bystander');
+    expect((await login(other.email, other.password, '198.51.100.1')).status).toBe(200);
+  });
+
+  it('counts unknown emails alike, and answers them as it answers accounts', async () => {
+    const user = await registerUser(app, 'known');
+    const nobody = uniqueEmail('nobody');
+    for (let i = 0; i < limit; i++) {
+      expectProblem(await login(user.email, 'not the password'), 401, 'invalid_credentials');
+      expectProblem(await login(nobody, 'not the password'), 401, 'invalid_credentials');
+    }
+    const [known, unknown] = [await login(user.email, 'not the password'), await login(nobody, 'not the password')];
+    expectThrottled(known);
+    expectThrottled(unknown);
+    expect({ ...unknown.body, instance: undefined }).toEqual({ ...known.body, instance: undefined });
+  });
+
+  it('lets no more guesses through than the limit when they come all at once', async () => {
+    const user = await registerUser(app, 'parallel');
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => login(user.email, `parallel guess ${i}`, `192.0.2.${i + 1}`)));
+    expect(results.map((r) => r.status).sort()).toEqual([...Array<number>(limit).fill(401), ...Array<number>(10 - limit).fill(429)]);
+  });
+
+  it('clears the count on a successful login', async () => {
+    const user = await registerUser(app, 'forgetful');
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < limit - 1; i++) expectProblem(await login(user.email, `typo ${round} ${i}`), 401, 'invalid_credentials');
+      expect((await login(user.email, user.password)).status).toBe(200);
+    }
+  });
+
+  it('opens again when the window that began with the first failure ends, however often it was tried meanwhile', async () => {
+    const user = await registerUser(app, 'patient');
+    const firstFailure = Date.now();
+    for (let i = 0; i < limit; i++) await login(user.email, `guess ${i} wrong`);
+    const refused = await login(user.email, user.password);
+    expectThrottled(refused);
+    while (Date.now() - firstFailure < windowSeconds * 1000 - 600) {
+      expectThrottled(await login(user.email, 'still guessing'));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    await new Promise((resolve) => setTimeout(resolve, firstFailure + windowSeconds * 1000 + 100 - Date.now()));
+    expect((await login(user.email, user.password)).status).toBe(200);
+  });
+
+  it('keeps a hash of the email in the store, never the address', async () => {
+    const user = await registerUser(app, 'stored');
+    await login(user.email, 'not the password');
+    const stored = [...(await kvContents(app))].flat().join('\n');
+    expect(stored).toMatch(/identity:login-failures:[\w-]{43}/);
+    expect(stored.toLowerCase()).not.toContain(user.email.toLowerCase());
   });
 });

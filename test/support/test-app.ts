@@ -8,6 +8,7 @@ import type { Config } from '../../src/platform/config/config-schema.js';
 import { connectDatabase } from '../../src/platform/db/connect.js';
 import { generateSigningKeys, type SigningKeys } from '../../src/platform/auth/signing-keys.js';
 import type { Clock } from '../../src/platform/clock.js';
+import type { Logger } from '../../src/platform/logging/logger.js';
 import { buildProcess, type EmporiumProcess } from '../../src/apps/build-process.js';
 import type { Infrastructure } from '../../src/apps/infrastructure.js';
 import { serviceNames, type RunnableService } from '../../src/apps/service-catalogue.js';
@@ -27,8 +28,12 @@ export interface TestAppOptions {
   /** Share the key-value store (and so rate limits and sessions) with another test app. */
   shareWith?: TestApp;
   clock?: Clock;
+  /** Serve as the public entry point, with rate limits and docs (default true). */
+  gateway?: boolean;
   /** Start relays, consumers and jobs (default true). */
   background?: boolean;
+  /** Replaces the logger made from the configuration (silent in tests). */
+  logger?: Logger;
   /** Receives what the process tells its operator (default: dropped). */
   announce?: (message: string) => void;
 }
@@ -72,10 +77,11 @@ export async function createTestApp(profile: ProfileName, options: TestAppOption
   const proc = await buildProcess({
     config,
     services: options.services ?? [...serviceNames],
-    gateway: true,
+    gateway: options.gateway ?? true,
     infrastructure,
     signingKeys,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
     announce: options.announce ?? (() => undefined),
   });
   if (options.background !== false) await proc.startBackground();

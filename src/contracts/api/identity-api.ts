@@ -10,10 +10,12 @@ const Email = Type.String({ format: 'email', maxLength: 254, example: 'ada@examp
 export const RegisterRequest = Type.Object(
   {
     email: Email,
+    // Not only whitespace: ten spaces meet the length and guard nothing.
     password: Type.String({
       minLength: passwordLength.min,
       maxLength: passwordLength.max,
-      description: `At least ${passwordLength.min} characters.`,
+      pattern: '\\S',
+      description: `At least ${passwordLength.min} characters, not all of them whitespace.`,
     }),
     // At least one non-space character: names are stored trimmed and must not end up empty.
     name: Type.String({ minLength: nameLength.min, maxLength: nameLength.max, pattern: '\\S', example: 'Ada Lovelace' }),
@@ -53,7 +55,7 @@ export type User = Static<typeof User>;
 export const TokenPair = Type.Object(
   {
     accessToken: Type.String({ description: 'Send as `Authorization: Bearer <accessToken>`.' }),
-    refreshToken: Type.String({ description: 'Single use: exchange it at /auth/refresh for a new pair.' }),
+    refreshToken: Type.String({ description: 'Exchange it once at /auth/refresh for a new pair (a retry within a few seconds gets that same pair).' }),
     expiresIn: Type.Integer({ description: 'Seconds until the access token expires.' }),
   },
   { additionalProperties: false, title: 'TokenPair' },

@@ -25,7 +25,8 @@ export interface AuthGuards {
   requireAdmin(request: FastifyRequest, reply: FastifyReply): Promise<void>;
 }
 
-const bearer = /^Bearer ([\w-]+\.[\w-]+\.[\w-]*)$/;
+// The scheme name is case-insensitive (RFC 9110 11.1, so RFC 6750's `Bearer` too).
+const bearer = /^bearer +([\w-]+\.[\w-]+\.[\w-]*)$/i;
 
 export function createAuthGuards(publicKey: KeyObject, sessions: SessionRegistry): AuthGuards {
   const verify = createAccessTokenVerifier(publicKey);

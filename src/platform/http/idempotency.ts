@@ -7,8 +7,12 @@ import { AppError } from './errors.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** The route keeps its own idempotency records (checkout stores them with the order). */
-    ownIdempotency?: boolean;
+    /**
+     * Opts a POST out of the generic Idempotency-Key records: `own` when the route keeps its own
+     * (checkout stores them with the order), `never` when its answer must not be kept for replay
+     * (token pairs: a stored copy would be a credential at rest, handed out again without checks).
+     */
+    idempotency?: 'own' | 'never';
   }
   interface FastifyRequest {
     idempotencyRecordKey?: string;
@@ -50,10 +54,11 @@ export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
  * Honours `Idempotency-Key` on every POST: the first answer (below 500) is kept for `ttlMs` and
  * replayed for the same key and body; the same key with another body is refused, and so is a
  * replay while the first request still runs. Keys are scoped per user (per IP when anonymous).
+ * Routes with an `idempotency` option are left alone.
  */
 export function registerIdempotency(app: HttpApp, kv: KvStore, auth: AuthGuards, ttlMs: number): void {
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.method !== 'POST' || request.routeOptions.config.ownIdempotency) return;
+    if (request.method !== 'POST' || request.routeOptions.config.idempotency) return;
     const key = idempotencyKeyOf(request);
     if (!key) return;
     const principal = await auth.identify(request);

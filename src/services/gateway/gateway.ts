@@ -20,13 +20,22 @@ export interface GatewayOptions {
   remotes: RemoteService[];
 }
 
-const limited = (url: string) => url.startsWith('/api/') || url.startsWith('/media/');
+const limitedRoute = /^\/(?:api|media)(?:\/|$)/;
+
+/**
+ * Decided on the route the router matched, never on the raw URL: the router decodes the path and
+ * takes absolute-form targets, so `/%61pi/...` or `http://host/api/...` reach the same route as
+ * `/api/...` and must count the same. A request that matched no route is counted too, whatever
+ * its path: 404s are answered by the API and spraying them costs the client like any request.
+ * Only the operational routes (health, docs, the OpenAPI document) are free.
+ */
+const limited = (route: string | undefined) => route === undefined || limitedRoute.test(route);
 
 /** The public entry point: rate limits, API docs and routing to services that run apart. */
 export async function registerGateway(app: HttpApp, { config, kv, auth, remotes }: GatewayOptions): Promise<void> {
   const rateLimit = createRateLimiter(kv, auth, config.rateLimitPerHour);
   app.addHook('onRequest', async (request, reply) => {
-    if (limited(request.url)) await rateLimit(request, reply);
+    if (limited(request.routeOptions.url)) await rateLimit(request, reply);
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { url: '/openapi.json' } });
   for (const remote of remotes) {

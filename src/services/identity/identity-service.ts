@@ -3,6 +3,7 @@ import type { IdentityDb } from './data/identity-db.js';
 import { identityMigrations } from './data/identity-migrations.js';
 import { userRepository } from './data/user-repository.js';
 import { refreshTokenStore } from './data/refresh-token-store.js';
+import { loginFailureStore } from './data/login-failure-store.js';
 import type { IdentityContext } from './domain/identity-context.js';
 import { createPasswords } from './domain/passwords.js';
 import { sessionTokens } from './domain/session-tokens.js';
@@ -26,11 +27,13 @@ export function createIdentityService(deps: ServiceDeps): IdentityService {
     passwords: createPasswords(),
     tokens: sessionTokens({
       sessions: deps.sessions,
-      store: refreshTokenStore(deps.kv, config.refreshTokenTtlSeconds * 1000),
+      store: refreshTokenStore(deps.kv, config.refreshTokenTtlSeconds * 1000, config.refreshReuseGraceSeconds * 1000),
       privateKey: signingKeys.privateKey,
       accessTtlSeconds: config.accessTokenTtlSeconds,
       refreshTtlSeconds: config.refreshTokenTtlSeconds,
     }),
+    loginFailures: loginFailureStore(deps.kv, config.loginFailureWindowSeconds * 1000),
+    loginFailureLimit: config.loginFailureLimit,
     clock: deps.clock,
     metrics: deps.metrics,
     logger: deps.logger,

@@ -7,13 +7,16 @@ export interface RefreshRecord {
 }
 
 const key = (sessionId: string) => `identity:refresh:${sessionId}`;
+const successorKey = (sessionId: string, tokenHash: string) => `identity:refresh-successor:${sessionId}:${tokenHash}`;
 const encode = (record: RefreshRecord) => `${record.userId} ${record.tokenHash}`;
 
 /**
  * The current refresh token of every live session, by hash only (a stolen store dump signs no
  * one in). Rotation is a compare-and-set, so of two requests with the same token only one wins.
+ * For a short grace after an exchange the store also keeps what the spent token was exchanged
+ * for, sealed so that only the spent token opens it.
  */
-export function refreshTokenStore(kv: KvStore, ttlMs: number) {
+export function refreshTokenStore(kv: KvStore, ttlMs: number, graceMs: number) {
   return {
     async save(sessionId: string, record: RefreshRecord): Promise<void> {
       await kv.set(key(sessionId), encode(record), { ttlMs });
@@ -28,6 +31,17 @@ export function refreshTokenStore(kv: KvStore, ttlMs: number) {
     /** Replaces `current` with `next` unless someone else already did; also restarts the idle ttl. */
     rotate(sessionId: string, current: RefreshRecord, next: RefreshRecord): Promise<boolean> {
       return kv.compareAndSet(key(sessionId), encode(current), encode(next), ttlMs);
+    },
+
+    /** Records the successor of a token for the grace; false when another request did first. */
+    claimSuccessor(sessionId: string, tokenHash: string, sealed: string): Promise<boolean> {
+      return kv.set(successorKey(sessionId, tokenHash), sealed, { ttlMs: graceMs, ifAbsent: true });
+    },
+
+    successorOf: (sessionId: string, tokenHash: string): Promise<string | null> => kv.get(successorKey(sessionId, tokenHash)),
+
+    async dropSuccessor(sessionId: string, tokenHash: string): Promise<void> {
+      await kv.del(successorKey(sessionId, tokenHash));
     },
 
     async remove(sessionId: string): Promise<void> {

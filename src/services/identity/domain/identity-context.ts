@@ -4,6 +4,7 @@ import type { Metrics } from '../../../platform/metrics/metrics.js';
 import type { Outbox } from '../../../platform/messaging/outbox.js';
 import type { IdentityDb } from '../data/identity-db.js';
 import type { UserRepository } from '../data/user-repository.js';
+import type { LoginFailureStore } from '../data/login-failure-store.js';
 import type { Passwords } from './passwords.js';
 import type { SessionTokens } from './session-tokens.js';
 
@@ -13,6 +14,9 @@ export interface IdentityContext {
   outbox: Outbox<IdentityDb>;
   passwords: Passwords;
   tokens: SessionTokens;
+  loginFailures: LoginFailureStore;
+  /** Failed logins per account within the store's window before login is refused. */
+  loginFailureLimit: number;
   clock: Clock;
   metrics: Metrics;
   logger: Logger;

@@ -4,6 +4,7 @@ import type { SessionRegistry } from '../../../platform/auth/session-registry.js
 import type { TokenPair } from '../../../contracts/api/identity-api.js';
 import type { RefreshRecord, RefreshTokenStore } from '../data/refresh-token-store.js';
 import { newSecret, newSessionId } from './ids.js';
+import { openPair, sealPair } from './sealed-pair.js';
 
 export interface SessionTokensOptions {
   sessions: SessionRegistry;
@@ -20,6 +21,7 @@ export interface TokenOwner {
 
 /** A refresh token as presented: which session it claims and the hash it must match. */
 export interface PresentedToken {
+  token: string;
   sessionId: string;
   tokenHash: string;
 }
@@ -41,6 +43,12 @@ export function sessionTokens(options: SessionTokensOptions) {
     return { accessToken, refreshToken, expiresIn: accessTtlSeconds, record: { userId: owner.id, tokenHash: hashToken(refreshToken) } };
   };
 
+  /** What the presented token was exchanged for, while its grace lasts; null after it. */
+  const successor = async (presented: PresentedToken): Promise<TokenPair | null> => {
+    const sealed = await store.successorOf(presented.sessionId, presented.tokenHash);
+    return sealed ? openPair(sealed, presented.token) : null;
+  };
+
   return {
     async open(owner: TokenOwner): Promise<TokenPair> {
       const sessionId = newSessionId();
@@ -52,15 +60,26 @@ export function sessionTokens(options: SessionTokensOptions) {
 
     parse(refreshToken: string): PresentedToken | null {
       const sessionId = tokenShape.exec(refreshToken)?.[1];
-      return sessionId ? { sessionId, tokenHash: hashToken(refreshToken) } : null;
+      return sessionId ? { token: refreshToken, sessionId, tokenHash: hashToken(refreshToken) } : null;
     },
 
     current: (sessionId: string) => store.load(sessionId),
 
-    /** Null when another request rotated the same token first or the session ended meanwhile. */
-    async rotate(sessionId: string, current: RefreshRecord, owner: TokenOwner): Promise<TokenPair | null> {
+    successor,
+
+    /**
+     * Exchanges the presented (current) token for a new pair. Of requests racing with one token,
+     * the first to record the successor rotates and the others answer that same pair. Null when
+     * the session ended meanwhile.
+     */
+    async rotate(presented: PresentedToken, current: RefreshRecord, owner: TokenOwner): Promise<TokenPair | null> {
+      const { sessionId, tokenHash } = presented;
       const { record, ...pair } = await issue(owner, sessionId);
-      if (!(await store.rotate(sessionId, current, record))) return null;
+      if (!(await store.claimSuccessor(sessionId, tokenHash, sealPair(pair, presented.token)))) return successor(presented);
+      if (!(await store.rotate(sessionId, current, record))) {
+        await store.dropSuccessor(sessionId, tokenHash);
+        return null;
+      }
       if (!(await sessions.extend(sessionId, refreshTtlMs))) {
         await store.remove(sessionId);
         return null;

@@ -5,7 +5,7 @@ import { problems } from '../../../platform/http/problem-schema.js';
 import { LoginRequest, RefreshRequest, RegisterRequest, SignedIn, TokenPair } from '../../../contracts/api/identity-api.js';
 import type { IdentityContext } from '../domain/identity-context.js';
 import { registerUser } from '../domain/register-user.js';
-import { signIn } from '../domain/sign-in.js';
+import { LoginThrottled, signIn } from '../domain/sign-in.js';
 import { refreshSession } from '../domain/refresh-session.js';
 import { signOut } from '../domain/sign-out.js';
 
@@ -13,15 +13,20 @@ const tags = ['Identity'];
 // Token responses are credentials: no cache, shared or private, may keep them (RFC 6749 5.1).
 const noStore = 'no-store';
 const described = <T extends object>(schema: T, description: string) => ({ ...schema, description });
+// Token answers are never kept for Idempotency-Key replays: a stored pair would be a credential
+// at rest, handed out again without the checks of a real sign-in or refresh.
+const tokenRoute = { idempotency: 'never' } as const;
+const idempotencyIgnored = ' An `Idempotency-Key` header is ignored: every request runs, and its tokens are never stored for replay.';
 
 export function authRoutes(app: HttpApp, ctx: IdentityContext, auth: AuthGuards): void {
   app.post(
     '/auth/register',
     {
+      config: tokenRoute,
       schema: {
         tags,
         summary: 'Create a customer account and sign in',
-        description: 'Emails are unique whatever their case. Passwords have at least 10 characters.',
+        description: `Emails are unique whatever their case. Passwords have at least 10 characters, not all of them whitespace.${idempotencyIgnored}`,
         body: RegisterRequest,
         response: { 201: described(SignedIn, 'Account created; signed in.'), ...problems(400, 409) },
       },
@@ -35,16 +40,24 @@ export function authRoutes(app: HttpApp, ctx: IdentityContext, auth: AuthGuards)
   app.post(
     '/auth/login',
     {
+      config: tokenRoute,
       schema: {
         tags,
         summary: 'Sign in with email and password',
-        description: 'An unknown email and a wrong password get the same 401 `invalid_credentials`.',
+        description:
+          'An unknown email and a wrong password get the same 401 `invalid_credentials`. After too many failed logins ' +
+          'for one email (10 in 15 minutes by default, from any client) login answers 429 `rate_limited` with ' +
+          '`Retry-After`, without checking the password, until the window that began with the first failure ends. ' +
+          `A successful login clears the count.${idempotencyIgnored}`,
         body: LoginRequest,
-        response: { 200: described(SignedIn, 'Signed in.'), ...problems(400, 401) },
+        response: { 200: described(SignedIn, 'Signed in.'), ...problems(400, 401, 429) },
       },
     },
     async (request, reply) => {
-      const signedIn = await signIn(ctx, request.body);
+      const signedIn = await signIn(ctx, request.body).catch((err: unknown) => {
+        if (err instanceof LoginThrottled) reply.header('Retry-After', err.retryAfterSeconds);
+        throw err;
+      });
       return reply.header('Cache-Control', noStore).send(signedIn);
     },
   );
@@ -52,14 +65,17 @@ export function authRoutes(app: HttpApp, ctx: IdentityContext, auth: AuthGuards)
   app.post(
     '/auth/refresh',
     {
+      config: tokenRoute,
       schema: {
         tags,
         summary: 'Exchange a refresh token for a new token pair',
         description:
-          'Refresh tokens are single use. Presenting one that was already exchanged ends the whole session: ' +
-          'its access and refresh tokens stop working (401).',
+          'Refresh tokens rotate: each is exchanged once. For a few seconds after its exchange (10 by default) the ' +
+          'same token answers the same new pair again, so a client that retries or two tabs refreshing at once ' +
+          'keep the session. Presenting it after that ends the whole session: its access and refresh tokens stop ' +
+          `working (401).${idempotencyIgnored}`,
         body: RefreshRequest,
-        response: { 200: described(TokenPair, 'A new token pair; the presented refresh token is spent.'), ...problems(400, 401) },
+        response: { 200: described(TokenPair, 'A new token pair (the same one again within the grace); the presented refresh token is spent.'), ...problems(400, 401) },
       },
     },
     async (request, reply) => {

@@ -54,7 +54,7 @@ export function registerCheckoutRoutes(app: HttpApp, { ctx, auth }: OrdersHttpDe
     {
       onRequest: auth.requireUser,
       preValidation: requireIdempotencyKey,
-      config: { ownIdempotency: true },
+      config: { idempotency: 'own' },
       schema: {
         tags: [orderTag],
         summary: 'Place an order from the cart',

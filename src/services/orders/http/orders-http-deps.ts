@@ -3,13 +3,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthGuards } from '../../../platform/auth/auth-guards.js';
 import type { OrdersContext } from '../domain/orders-context.js';
 
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** The route keeps its own idempotency records (checkout stores them with the order). */
-    ownIdempotency?: boolean;
-  }
-}
-
 export interface OrdersHttpDeps {
   ctx: OrdersContext;
   auth: AuthGuards;
