@@ -6,7 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../config/config-schema.js';
 import type { Logger } from '../logging/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
-import { installProblemHandler } from './problem-handler.js';
+import { installProblemHandler, sendRouterProblem } from './problem-handler.js';
 import { Problem } from './problem-schema.js';
 import { createValidatorCompiler } from './validators.js';
 import { securityHeaders } from './security-headers.js';
@@ -35,6 +35,7 @@ export function buildHttpApp({ config, logger, metrics }: HttpAppOptions): HttpA
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors: sendRouterProblem,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Declared up front so every request object keeps one shape (V8 deoptimises added properties).

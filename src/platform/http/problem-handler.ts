@@ -36,6 +36,19 @@ function fieldErrors(err: FastifyError): ProblemFieldError[] {
   });
 }
 
+/**
+ * Errors of the router itself, before any route is found (Fastify's `frameworkErrors`): a path
+ * whose percent-encoding is not UTF-8 (a lone surrogate has none), or a parameter too long.
+ */
+export function sendRouterProblem(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  if (err.code === 'FST_ERR_BAD_URL' || err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    const message = err.code === 'FST_ERR_BAD_URL' ? 'is not valid percent-encoded UTF-8' : 'has a segment that is too long';
+    sendProblem(reply, 'validation_failed', `The path ${message}.`, { errors: [{ path: '/params', message }] });
+    return;
+  }
+  sendProblem(reply, 'internal_error', 'Something went wrong on our side. The request id identifies it in our logs.');
+}
+
 /** Turns every error into problem+json; a 5xx says nothing about internals. */
 export function installProblemHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
