@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { profiles } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
-import { call, registerUser } from './support/http.js';
+import { call, createAdmin, registerUser } from './support/http.js';
 
 describe.each(profiles)('HTTP conventions (%s profile)', (profile) => {
   let app: TestApp;
@@ -34,6 +34,16 @@ describe.each(profiles)('HTTP conventions (%s profile)', (profile) => {
     const res = await call(app, 'POST', '/api/v1/auth/register', { body: { email: 'a@example.com', password: 'x'.repeat(4000), name: 'A' } });
     expect(res.status).toBe(413);
     expect(res.body.code).toBe('payload_too_large');
+  });
+
+  it('names the accepted values of an enum in one error', async () => {
+    const sort = await call(app, 'GET', '/api/v1/products?sort=price');
+    expect(sort.status).toBe(400);
+    expect(sort.body.errors).toEqual([{ path: '/querystring/sort', message: 'must be one of: relevance, price_asc, price_desc, newest' }]);
+    expect(sort.body.detail).toBe('/querystring/sort must be one of: relevance, price_asc, price_desc, newest');
+    const admin = await createAdmin(app);
+    const status = await call(app, 'GET', '/api/v1/admin/orders?status=lost', { token: admin.accessToken });
+    expect(status.body.errors).toEqual([{ path: '/querystring/status', message: 'must be one of: pending_payment, confirmed, shipped, cancelled' }]);
   });
 
   it('echoes a given X-Request-Id and makes one up otherwise', async () => {

@@ -4,7 +4,8 @@ import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
 import { isStorableText } from '../db/column-limits.js';
 
 const make = (options: Options): Ajv => {
-  const ajv = new Ajv({ allErrors: false, removeAdditional: false, useDefaults: true, strict: false, ...options });
+  // verbose: errors carry their schema, so that the problem handler can list an enum's values.
+  const ajv = new Ajv({ allErrors: false, removeAdditional: false, useDefaults: true, strict: false, verbose: true, ...options });
   addFormats.default(ajv);
   ajv.addKeyword('example');
   return ajv;
