@@ -30,6 +30,34 @@ describe.each(profiles)('HTTP conventions (%s profile)', (profile) => {
     expect(res.body.code).toBe('unsupported_media_type');
   });
 
+  it('reads only JSON bodies in UTF-8: any other or no content type gets 415', async () => {
+    const login = (headers: Record<string, string>) =>
+      app.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers, payload: '{"email":"nobody@example.com","password":"wrong password"}' });
+    const refused = ['text/plain', 'text/plain; charset=utf-8', 'application/json; charset=utf-16', 'application/json; charset=UTF-16LE', 'application/json;charset="iso-8859-1"'];
+    for (const type of refused) {
+      const res = await login({ 'content-type': type });
+      expect(res.statusCode, type).toBe(415);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.json().code).toBe('unsupported_media_type');
+    }
+    const untyped = await login({});
+    expect(untyped.statusCode).toBe(415);
+    expect(untyped.json().code).toBe('unsupported_media_type');
+    for (const type of ['application/json', 'application/json; charset=utf-8', 'Application/JSON; Charset=UTF-8', 'application/json;charset="utf-8"']) {
+      const res = await login({ 'content-type': type });
+      expect(res.statusCode, type).toBe(401);
+      expect(res.json().code).toBe('invalid_credentials');
+    }
+  });
+
+  it('takes a POST that carries no body without any content type', async () => {
+    const user = await registerUser(app);
+    const cancel = await app.app.inject({ method: 'POST', url: '/api/v1/orders/ord_unknown/cancel', headers: { authorization: `Bearer ${user.accessToken}` } });
+    expect(cancel.statusCode, cancel.body).toBe(404);
+    const logout = await app.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { authorization: `Bearer ${user.accessToken}` } });
+    expect(logout.statusCode, logout.body).toBe(204);
+  });
+
   it('rejects a body over the limit with 413', async () => {
     const res = await call(app, 'POST', '/api/v1/auth/register', { body: { email: 'a@example.com', password: 'x'.repeat(4000), name: 'A' } });
     expect(res.status).toBe(413);

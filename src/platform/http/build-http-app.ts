@@ -10,6 +10,7 @@ import { installProblemHandler, sendRouterProblem } from './problem-handler.js';
 import { Problem } from './problem-schema.js';
 import { createValidatorCompiler } from './validators.js';
 import { securityHeaders } from './security-headers.js';
+import { requireReadableBody } from './request-media-type.js';
 
 export type HttpApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -44,6 +45,9 @@ export function buildHttpApp({ config, logger, metrics }: HttpAppOptions): HttpA
   app.setValidatorCompiler(createValidatorCompiler());
   app.addSchema(Problem);
   installProblemHandler(app);
+  // Fastify reads text/plain bodies as strings by default; the API reads nothing but JSON.
+  app.removeContentTypeParser('text/plain');
+  app.addHook('preParsing', requireReadableBody);
 
   const security = securityHeaders({
     contentSecurityPolicy: {
