@@ -7,7 +7,7 @@ import { call, createAdmin, registerUser } from './support/http.js';
 describe.each(profiles)('HTTP conventions (%s profile)', (profile) => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await createTestApp(profile, { config: { bodyLimitBytes: 2048, corsOrigins: ['https://shop.example'] } });
+    app = await createTestApp(profile, { config: { bodyLimitBytes: 2048, corsOrigins: ['https://shop.example'], port: 0, host: '127.0.0.1' } });
   });
   afterAll(() => app?.close());
 
@@ -96,14 +96,25 @@ describe.each(profiles)('HTTP conventions (%s profile)', (profile) => {
     expect(res.body.checks).toEqual({ database: 'up', keyValueStore: 'up', broker: 'up' });
   });
 
-  it('serves Prometheus metrics labelled by route template', async () => {
+  it('serves Prometheus metrics labelled by route template on their own port, never on the public one', async () => {
     const user = await registerUser(app);
     await call(app, 'GET', '/api/v1/me', { token: user.accessToken });
-    const res = await call(app, 'GET', '/metrics');
+    expect((await call(app, 'GET', '/metrics')).status).toBe(404);
+
+    const publicUrl = await app.listen();
+    expect((await fetch(`${publicUrl}/metrics`)).status).toBe(404);
+    const metricsUrl = app.metricsServer.url ?? '';
+    expect(new URL(metricsUrl).port).not.toBe(new URL(publicUrl).port);
+    const res = await fetch(metricsUrl);
     expect(res.status).toBe(200);
-    expect(res.text).toMatch(/emporium_http_request_duration_seconds_bucket\{[^}]*route="\/api\/v1\/me"/);
-    expect(res.text).toMatch(/emporium_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/auth\/register",status="201"\} \d+/);
-    expect(res.text).toContain('emporium_outbox_backlog');
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await res.text();
+    expect(text).toMatch(/emporium_http_request_duration_seconds_bucket\{[^}]*route="\/api\/v1\/me"/);
+    expect(text).toMatch(/emporium_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/auth\/register",status="201"\} \d+/);
+    expect(text).toContain('emporium_outbox_backlog');
+    // Nothing but /metrics there: not the API, not the health checks.
+    expect((await fetch(metricsUrl.replace('/metrics', '/health/live'))).status).toBe(404);
+    expect((await fetch(metricsUrl.replace('/metrics', '/api/v1/products'))).status).toBe(404);
   });
 
   it('serves a valid OpenAPI 3.1 document that lists exactly the public routes', async () => {
