@@ -86,7 +86,8 @@ async function benchProfile(profile: string, baselineUrl: string, customers: num
   const base = `http://127.0.0.1:${port}`;
   const admin = { email: 'bench-admin@example.com', password: randomBytes(12).toString('base64url') };
   const env: NodeJS.ProcessEnv = {
-    PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', LOG_FORMAT: 'json',
+    // Any free metrics port: the split layout runs two servers on this machine.
+    PORT: String(port), HOST: '127.0.0.1', METRICS_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', LOG_FORMAT: 'json',
     RATE_LIMIT_PER_HOUR: '1000000000', SEED_DEMO_DATA: 'true', ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password,
     DATABASE_URL: '', REDIS_URL: '', AMQP_URL: '',
   };

@@ -19,9 +19,9 @@ describe.each(profiles)('catalog HTTP caching and preconditions (%s profile)', (
     return res;
   };
 
-  /** The cart's lookups of product facts so far, as /metrics reports them. */
+  /** The cart's lookups of product facts so far, as the metrics report them. */
   const factLookups = async () => {
-    const text = (await call(app, 'GET', '/metrics')).text;
+    const text = await app.metrics.registry.metrics();
     const count = (result: string) => {
       const line = text.split('\n').find((l) => l.startsWith('emporium_cache_lookups_total{') && l.includes('cache="product-facts"') && l.includes(`result="${result}"`));
       return line ? Number(line.split(' ').pop()) : 0;

@@ -17,7 +17,7 @@ interface Running {
 /** `emporium <args>` as an operator runs it, in its own process. */
 function emporium(args: string[], env: NodeJS.ProcessEnv): Running {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/apps/cli.ts', ...args], {
-    env: { ...process.env, LOG_LEVEL: 'warn', LOG_FORMAT: 'json', PORT: '0', HOST: '127.0.0.1', ...env },
+    env: { ...process.env, LOG_LEVEL: 'warn', LOG_FORMAT: 'json', PORT: '0', HOST: '127.0.0.1', METRICS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -36,6 +36,13 @@ async function readyAt(run: Running, timeoutMs = 60_000): Promise<string> {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`not ready:\n${run.output()}`);
+}
+
+/** Where the process said it serves its metrics. */
+function metricsAt(run: Running): string {
+  const match = /Metrics are served at (http:\/\/\S+)/.exec(run.output());
+  if (!match?.[1]) throw new Error(`no metrics address:\n${run.output()}`);
+  return match[1];
 }
 
 /** Processes whose parent is `pid` (Linux). */
@@ -174,7 +181,8 @@ describe.each(profiles)('emporium start (%s profile)', (profile) => {
     expect(background.output()).toMatch(/Emporium background work is ready at /);
     expect(background.output()).not.toMatch(/API docs/);
     expect((await fetch(`${health}/health/ready`)).status).toBe(200);
-    expect((await fetch(`${health}/metrics`)).status).toBe(200);
+    expect((await fetch(`${health}/metrics`)).status).toBe(404);
+    expect((await fetch(metricsAt(background))).status).toBe(200);
     expect((await fetch(`${health}/api/v1/products`)).status).toBe(404);
     const deadline = Date.now() + 20_000;
     let status = await statusOf();
@@ -214,6 +222,10 @@ describe.each(profiles)('emporium start (%s profile)', (profile) => {
       const me = await fetch(`${url}/api/v1/me`, { headers: { authorization: `Bearer ${accessToken}`, connection: 'close' } });
       expect(me.status).toBe(200);
     }
+    // The primary serves the workers' metrics added up, whichever worker answered.
+    const metrics = await (await fetch(metricsAt(run))).text();
+    expect(metrics).toMatch(/emporium_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/me",status="200"\} 6\n/);
+    expect((await fetch(`${url}/metrics`)).status).toBe(404);
 
     process.kill(workers[0] ?? 0, 'SIGKILL');
     const deadline = Date.now() + 30_000;

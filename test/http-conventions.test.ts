@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { profiles } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
-import { call, registerUser } from './support/http.js';
+import { call, createAdmin, registerUser } from './support/http.js';
 
 describe.each(profiles)('HTTP conventions (%s profile)', (profile) => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await createTestApp(profile, { config: { bodyLimitBytes: 2048, corsOrigins: ['https://shop.example'] } });
+    app = await createTestApp(profile, { config: { bodyLimitBytes: 2048, corsOrigins: ['https://shop.example'], port: 0, host: '127.0.0.1' } });
   });
   afterAll(() => app?.close());
 
@@ -30,10 +30,48 @@ describe.each(profiles)('HTTP conventions (%s profile)', (profile) => {
     expect(res.body.code).toBe('unsupported_media_type');
   });
 
+  it('reads only JSON bodies in UTF-8: any other or no content type gets 415', async () => {
+    const login = (headers: Record<string, string>) =>
+      app.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers, payload: '{"email":"nobody@example.com","password":"wrong password"}' });
+    const refused = ['text/plain', 'text/plain; charset=utf-8', 'application/json; charset=utf-16', 'application/json; charset=UTF-16LE', 'application/json;charset="iso-8859-1"'];
+    for (const type of refused) {
+      const res = await login({ 'content-type': type });
+      expect(res.statusCode, type).toBe(415);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.json().code).toBe('unsupported_media_type');
+    }
+    const untyped = await login({});
+    expect(untyped.statusCode).toBe(415);
+    expect(untyped.json().code).toBe('unsupported_media_type');
+    for (const type of ['application/json', 'application/json; charset=utf-8', 'Application/JSON; Charset=UTF-8', 'application/json;charset="utf-8"']) {
+      const res = await login({ 'content-type': type });
+      expect(res.statusCode, type).toBe(401);
+      expect(res.json().code).toBe('invalid_credentials');
+    }
+  });
+
+  it('takes a POST that carries no body without any content type', async () => {
+    const user = await registerUser(app);
+    const cancel = await app.app.inject({ method: 'POST', url: '/api/v1/orders/ord_unknown/cancel', headers: { authorization: `Bearer ${user.accessToken}` } });
+    expect(cancel.statusCode, cancel.body).toBe(404);
+    const logout = await app.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { authorization: `Bearer ${user.accessToken}` } });
+    expect(logout.statusCode, logout.body).toBe(204);
+  });
+
   it('rejects a body over the limit with 413', async () => {
     const res = await call(app, 'POST', '/api/v1/auth/register', { body: { email: 'a@example.com', password: 'x'.repeat(4000), name: 'A' } });
     expect(res.status).toBe(413);
     expect(res.body.code).toBe('payload_too_large');
+  });
+
+  it('names the accepted values of an enum in one error', async () => {
+    const sort = await call(app, 'GET', '/api/v1/products?sort=price');
+    expect(sort.status).toBe(400);
+    expect(sort.body.errors).toEqual([{ path: '/querystring/sort', message: 'must be one of: relevance, price_asc, price_desc, newest' }]);
+    expect(sort.body.detail).toBe('/querystring/sort must be one of: relevance, price_asc, price_desc, newest');
+    const admin = await createAdmin(app);
+    const status = await call(app, 'GET', '/api/v1/admin/orders?status=lost', { token: admin.accessToken });
+    expect(status.body.errors).toEqual([{ path: '/querystring/status', message: 'must be one of: pending_payment, confirmed, shipped, cancelled' }]);
   });
 
   it('echoes a given X-Request-Id and makes one up otherwise', async () => {
@@ -58,14 +96,25 @@ describe.each(profiles)('HTTP conventions (%s profile)', (profile) => {
     expect(res.body.checks).toEqual({ database: 'up', keyValueStore: 'up', broker: 'up' });
   });
 
-  it('serves Prometheus metrics labelled by route template', async () => {
+  it('serves Prometheus metrics labelled by route template on their own port, never on the public one', async () => {
     const user = await registerUser(app);
     await call(app, 'GET', '/api/v1/me', { token: user.accessToken });
-    const res = await call(app, 'GET', '/metrics');
+    expect((await call(app, 'GET', '/metrics')).status).toBe(404);
+
+    const publicUrl = await app.listen();
+    expect((await fetch(`${publicUrl}/metrics`)).status).toBe(404);
+    const metricsUrl = app.metricsServer.url ?? '';
+    expect(new URL(metricsUrl).port).not.toBe(new URL(publicUrl).port);
+    const res = await fetch(metricsUrl);
     expect(res.status).toBe(200);
-    expect(res.text).toMatch(/emporium_http_request_duration_seconds_bucket\{[^}]*route="\/api\/v1\/me"/);
-    expect(res.text).toMatch(/emporium_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/auth\/register",status="201"\} \d+/);
-    expect(res.text).toContain('emporium_outbox_backlog');
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await res.text();
+    expect(text).toMatch(/emporium_http_request_duration_seconds_bucket\{[^}]*route="\/api\/v1\/me"/);
+    expect(text).toMatch(/emporium_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/auth\/register",status="201"\} \d+/);
+    expect(text).toContain('emporium_outbox_backlog');
+    // Nothing but /metrics there: not the API, not the health checks.
+    expect((await fetch(metricsUrl.replace('/metrics', '/health/live'))).status).toBe(404);
+    expect((await fetch(metricsUrl.replace('/metrics', '/api/v1/products'))).status).toBe(404);
   });
 
   it('serves a valid OpenAPI 3.1 document that lists exactly the public routes', async () => {

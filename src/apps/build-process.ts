@@ -4,6 +4,7 @@ import { createMetrics, type Metrics } from '../platform/metrics/metrics.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { buildHttpApp, type HttpApp } from '../platform/http/build-http-app.js';
 import { registerHealthRoutes } from '../platform/http/health-routes.js';
+import { serveMetrics, type MetricsServer } from '../platform/http/metrics-server.js';
 import { registerOpenApi } from '../platform/http/openapi.js';
 import { registerIdempotency } from '../platform/http/idempotency.js';
 import type { Lane } from '../platform/db/database.js';
@@ -42,6 +43,8 @@ export interface EmporiumProcess {
   config: Config;
   infrastructure: Infrastructure;
   metrics: Metrics;
+  /** `GET /metrics`, on its own port (METRICS_PORT); `listen` starts it too. */
+  metricsServer: MetricsServer;
   services: Map<RunnableService, ServiceModule>;
   /** Every route this process serves. */
   routes: { method: string; url: string }[];
@@ -113,12 +116,14 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
       }
     }
   }
-  registerHealthRoutes(app, { database: () => db.ping(), keyValueStore: () => kv.ping(), broker: () => bus.ping() }, metrics);
+  registerHealthRoutes(app, { database: () => db.ping(), keyValueStore: () => kv.ping(), broker: () => bus.ping() });
   await app.ready();
+  const metricsServer = serveMetrics(metrics.registry, { port: config.metricsPort, host: config.metricsHost });
 
   const background: Stoppable[] = [];
   const stop = async () => {
     await app.close();
+    await metricsServer.close();
     for (const task of background.reverse()) await task.stop();
     for (const service of services.values()) await service.stop?.();
     // What the caller handed in, the caller closes.
@@ -129,7 +134,7 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
   };
 
   return {
-    app, config, infrastructure, metrics, services, routes,
+    app, config, infrastructure, metrics, metricsServer, services, routes,
     startBackground: async () => {
       // Stopped in reverse: jobs, then relays (so no publish waits on a stopped consumer), then consumers.
       for (const [name, service] of services) {
@@ -149,7 +154,12 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
         if (role !== 'api' && service.jobs?.length) background.push(startJobs(service.jobs, logger));
       }
     },
-    listen: () => app.listen({ port: config.port, host: config.host }),
+    listen: async () => {
+      const address = await app.listen({ port: config.port, host: config.host });
+      const metricsUrl = await metricsServer.listen();
+      if (metricsUrl) announce(`Metrics are served at ${metricsUrl}`);
+      return address;
+    },
     stop,
   };
 }

@@ -40,6 +40,8 @@ export interface TestAppOptions {
 
 const quiet = {
   logLevel: 'silent',
+  // Any free port, should a test listen: runs side by side must not contend for one.
+  metricsPort: 0,
   seedDemoData: false,
   rateLimitPerHour: 1_000_000,
   eventRetryBaseMs: 10,

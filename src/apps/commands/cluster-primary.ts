@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import type { Config } from '../../platform/config/config-schema.js';
 import { loadSigningKeys } from '../../platform/auth/signing-keys.js';
+import { serveClusterMetrics } from '../../platform/http/metrics-server.js';
 import { buildProcess } from '../build-process.js';
 import { readyLine, type StartPlan } from './start-plan.js';
 
@@ -17,13 +18,16 @@ const isReady = (message: unknown): message is WorkerReady =>
  * file, migrations and first-start seeding (the admin's generated password is shown here, once).
  * Then it forks the workers, each a whole `start` on the same port: node:cluster hands them
  * connections in turn, and the shared PostgreSQL, Redis and RabbitMQ make them one shop. A worker
- * that dies is replaced; one that cannot start stops them all.
+ * that dies is replaced; one that cannot start stops them all. The metrics port is this process's:
+ * it serves the sum of the workers' metrics, which it asks them for at each scrape.
  */
 export async function runPrimary(config: Config, plan: StartPlan): Promise<number> {
   const started = Date.now();
   loadSigningKeys(config);
   const setup = await buildProcess({ config, services: plan.services, gateway: plan.gateway });
   await setup.stop();
+  const metricsServer = serveClusterMetrics({ port: config.metricsPort, host: config.metricsHost });
+  process.stdout.write(`Metrics are served at ${await metricsServer.listen()}\n`);
 
   let stopping = false;
   let announced = false;

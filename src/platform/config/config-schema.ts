@@ -73,6 +73,13 @@ export const configSchema = {
     parse: oneOf('all', 'api', 'background'),
   }),
   host: setting({ env: 'HOST', doc: 'Interface the HTTP server binds to.', default: '0.0.0.0', parse: str() }),
+  metricsPort: setting({
+    env: 'METRICS_PORT',
+    doc: 'TCP port of the listener that serves `GET /metrics` (Prometheus text), apart from the API so that the public entry point never exposes it. 0: any free port, shown at start. With WORKERS above 1 the primary process listens here and serves the sum of every worker\'s metrics.',
+    default: 9464,
+    parse: int(0, 65535),
+  }),
+  metricsHost: setting({ env: 'METRICS_HOST', doc: 'Interface the metrics listener binds to. The default keeps it on this machine; set 0.0.0.0 for a Prometheus on another host or container, and keep the port off the public network.', default: '127.0.0.1', parse: str() }),
   publicUrl: setting({ env: 'PUBLIC_URL', doc: 'Address clients use to reach the gateway (links in emails and docs).', default: 'http://localhost:3000', parse: url('http', 'https') }),
   dataDir: setting({ env: 'DATA_DIR', doc: 'Directory for embedded data: the PGlite database, written emails, keys, media.', default: 'data', parse: str() }),
   databaseUrl: setting({ env: 'DATABASE_URL', doc: 'PostgreSQL connection URL. Unset: embedded PGlite database under DATA_DIR. Repeated statements are prepared on each connection: behind PgBouncer, use session pooling or its prepared-statement support (max_prepared_statements).', default: undefined, parse: url('postgres', 'postgresql'), secret: true }),

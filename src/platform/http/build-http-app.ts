@@ -6,10 +6,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../config/config-schema.js';
 import type { Logger } from '../logging/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
-import { installProblemHandler } from './problem-handler.js';
+import { installProblemHandler, sendRouterProblem } from './problem-handler.js';
 import { Problem } from './problem-schema.js';
 import { createValidatorCompiler } from './validators.js';
 import { securityHeaders } from './security-headers.js';
+import { requireReadableBody } from './request-media-type.js';
 
 export type HttpApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -35,6 +36,7 @@ export function buildHttpApp({ config, logger, metrics }: HttpAppOptions): HttpA
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors: sendRouterProblem,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Declared up front so every request object keeps one shape (V8 deoptimises added properties).
@@ -43,6 +45,9 @@ export function buildHttpApp({ config, logger, metrics }: HttpAppOptions): HttpA
   app.setValidatorCompiler(createValidatorCompiler());
   app.addSchema(Problem);
   installProblemHandler(app);
+  // Fastify reads text/plain bodies as strings by default; the API reads nothing but JSON.
+  app.removeContentTypeParser('text/plain');
+  app.addHook('preParsing', requireReadableBody);
 
   const security = securityHeaders({
     contentSecurityPolicy: {

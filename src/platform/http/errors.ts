@@ -58,3 +58,7 @@ export class AppError extends Error {
 }
 
 export const problemType = (code: string): string => `urn:emporium:problem:${code}`;
+
+/** A list's `cursor` that the list did not make: damaged, crafted, or made for another sort. */
+export const invalidCursor = (detail: string): AppError =>
+  new AppError('invalid_cursor', detail, { errors: [{ path: '/querystring/cursor', message: 'is not a cursor this list made' }] });

@@ -1,5 +1,4 @@
 import type { HttpApp } from './build-http-app.js';
-import type { Metrics } from '../metrics/metrics.js';
 
 export type DependencyCheck = () => Promise<void>;
 
@@ -9,8 +8,8 @@ const within = (ms: number, check: DependencyCheck): Promise<void> =>
     new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref()),
   ]);
 
-/** Liveness, readiness (each dependency checked, 503 naming the ones down) and Prometheus metrics. */
-export function registerHealthRoutes(app: HttpApp, checks: Record<string, DependencyCheck>, metrics: Metrics): void {
+/** Liveness and readiness (each dependency checked, 503 naming the ones down); metrics have a port of their own. */
+export function registerHealthRoutes(app: HttpApp, checks: Record<string, DependencyCheck>): void {
   app.get('/health/live', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/health/ready', { schema: { hide: true } }, async (_request, reply) => {
     const results = await Promise.all(
@@ -27,9 +26,5 @@ export function registerHealthRoutes(app: HttpApp, checks: Record<string, Depend
     reply.header('Cache-Control', 'no-store');
     if (down.length === 0) return { status: 'ready', checks: Object.fromEntries(results) };
     return reply.status(503).send({ status: 'unavailable', down, checks: Object.fromEntries(results) });
-  });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-    reply.header('Content-Type', metrics.registry.contentType).header('Cache-Control', 'no-store');
-    return metrics.registry.metrics();
   });
 }

@@ -1,3 +1,4 @@
+import type { ErrorObject } from 'ajv';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, errorCatalog, problemType, type ErrorCode, type ProblemFieldError } from './errors.js';
 
@@ -22,18 +23,50 @@ export function sendProblem(
     .send({ type: problemType(code), title, status, detail, code, instance: reply.request.url, ...extra });
 }
 
+const listed = (values: unknown[]) => `must be one of: ${values.map(String).join(', ')}`;
+
+/** The values of a union of constants (how TypeBox writes a union of literals), or undefined. */
+function constants(branches: unknown): unknown[] | undefined {
+  if (!Array.isArray(branches) || branches.length === 0) return undefined;
+  const isConstant = (branch: unknown): branch is { const: unknown } => branch !== null && typeof branch === 'object' && 'const' in branch;
+  return branches.every(isConstant) ? branches.map((branch) => branch.const) : undefined;
+}
+
+/**
+ * One error per field as clients read it. A value outside a union of constants fails every
+ * branch, one error each: those become the one error that lists the accepted values.
+ */
 function fieldErrors(err: FastifyError): ProblemFieldError[] {
-  return (err.validation ?? []).map((v) => {
-    const base = `${err.validationContext === 'body' ? '' : `/${err.validationContext ?? ''}`}${v.instancePath}`;
-    const params = v.params as Record<string, unknown>;
-    if (v.keyword === 'additionalProperties') {
-      return { path: `${base}/${String(params.additionalProperty)}`, message: 'is not an accepted property' };
-    }
-    if (v.keyword === 'required') {
-      return { path: `${base}/${String(params.missingProperty)}`, message: 'is required' };
-    }
-    return { path: base || '/', message: v.message ?? 'is not valid' };
-  });
+  // The validator compiler makes ajv verbose: each error carries the schema it failed.
+  const validation = (err.validation ?? []) as ErrorObject[];
+  const collapsed = validation.filter((v) => v.keyword === 'anyOf' && constants(v.schema)).map((v) => `${v.schemaPath}/`);
+  return validation
+    .filter((v) => !collapsed.some((prefix) => v.schemaPath.startsWith(prefix)))
+    .map((v) => {
+      const base = `${err.validationContext === 'body' ? '' : `/${err.validationContext ?? ''}`}${v.instancePath}`;
+      const params = v.params as Record<string, unknown>;
+      if (v.keyword === 'additionalProperties') {
+        return { path: `${base}/${String(params.additionalProperty)}`, message: 'is not an accepted property' };
+      }
+      if (v.keyword === 'required') {
+        return { path: `${base}/${String(params.missingProperty)}`, message: 'is required' };
+      }
+      const choices = v.keyword === 'enum' ? (params.allowedValues as unknown[]) : v.keyword === 'anyOf' ? constants(v.schema) : undefined;
+      return { path: base || '/', message: choices ? listed(choices) : (v.message ?? 'is not valid') };
+    });
+}
+
+/**
+ * Errors of the router itself, before any route is found (Fastify's `frameworkErrors`): a path
+ * whose percent-encoding is not UTF-8 (a lone surrogate has none), or a parameter too long.
+ */
+export function sendRouterProblem(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  if (err.code === 'FST_ERR_BAD_URL' || err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    const message = err.code === 'FST_ERR_BAD_URL' ? 'is not valid percent-encoded UTF-8' : 'has a segment that is too long';
+    sendProblem(reply, 'validation_failed', `The path ${message}.`, { errors: [{ path: '/params', message }] });
+    return;
+  }
+  sendProblem(reply, 'internal_error', 'Something went wrong on our side. The request id identifies it in our logs.');
 }
 
 /** Turns every error into problem+json; a 5xx says nothing about internals. */

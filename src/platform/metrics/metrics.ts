@@ -24,6 +24,8 @@ export function createMetrics(labels: Record<string, string> = {}) {
       name: 'emporium_outbox_backlog',
       help: 'Events written to an outbox and not yet published, by service.',
       labelNames: ['service'] as const,
+      // Every worker of a cluster counts the same shared table: their sum would overstate it.
+      aggregator: 'max',
       registers: [registry],
     }),
     eventsPublished: new Counter({
@@ -56,6 +58,7 @@ export function createMetrics(labels: Record<string, string> = {}) {
       name: 'emporium_dead_letters',
       help: 'Events waiting in the dead letters, by consumer.',
       labelNames: ['consumer'] as const,
+      aggregator: 'max',
       registers: [registry],
     }),
     business: new Counter({

@@ -1,4 +1,4 @@
-import { AppError } from '../../../platform/http/errors.js';
+import { invalidCursor } from '../../../platform/http/errors.js';
 import { listForUser, type NotificationRow } from '../data/notification-repository.js';
 import type { TemplateName } from '../templates/templates.js';
 import type { NotificationsContext } from './notifications-context.js';
@@ -40,6 +40,6 @@ export async function listNotifications(
 
 function decodeCursor(cursor: string): string {
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^ntf_[0-9a-f]{32}$/.test(id)) throw new AppError('invalid_cursor', 'The cursor is damaged. Use nextCursor from the previous page as it was sent.');
+  if (!/^ntf_[0-9a-f]{32}$/.test(id)) throw invalidCursor('The cursor is damaged. Use nextCursor from the previous page as it was sent.');
   return id;
 }

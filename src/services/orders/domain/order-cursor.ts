@@ -1,4 +1,5 @@
-import { AppError } from '../../../platform/http/errors.js';
+import { isStorableText, isStorableTime } from '../../../platform/db/column-limits.js';
+import { invalidCursor } from '../../../platform/http/errors.js';
 
 /** Where a page of orders ended: its last order's creation time and id, as base64url JSON. */
 export interface OrderKeyset {
@@ -17,8 +18,8 @@ export function decodeOrderCursor(cursor: string): OrderKeyset {
     decoded = undefined;
   }
   const { t, i } = (decoded ?? {}) as { t?: unknown; i?: unknown };
-  if (typeof t !== 'string' || Number.isNaN(Date.parse(t)) || typeof i !== 'string' || i.length === 0 || i.length > 64) {
-    throw new AppError('invalid_cursor', 'The cursor is damaged. Use nextCursor from the previous page as it was sent.');
+  if (typeof t !== 'string' || !isStorableTime(t) || typeof i !== 'string' || i.length === 0 || i.length > 64 || !isStorableText(i)) {
+    throw invalidCursor('The cursor is damaged. Use nextCursor from the previous page as it was sent.');
   }
   return { createdAt: new Date(t), id: i };
 }
