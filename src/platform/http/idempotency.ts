@@ -7,7 +7,7 @@ import { AppError } from './errors.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** The route keeps its own idempotency records (checkout stores them with the order). */
+    /** The route keeps its own idempotency records (checkout stores them with the order; a service behind the gateway, its forwarded routes). */
     ownIdempotency?: boolean;
   }
   interface FastifyRequest {

@@ -31,7 +31,9 @@ export async function registerGateway(app: HttpApp, { config, kv, auth, remotes 
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { url: '/openapi.json' } });
   for (const remote of remotes) {
     for (const path of remote.paths) {
-      await app.register(proxy, { upstream: remote.url, prefix: path, rewritePrefix: path, http2: false });
+      // The body of a forwarded request is the request stream, and the service behind keeps its
+      // own idempotency records: this process's Idempotency-Key check stays out of the way.
+      await app.register(proxy, { upstream: remote.url, prefix: path, rewritePrefix: path, http2: false, config: { ownIdempotency: true } });
     }
   }
 }
