@@ -7,6 +7,8 @@ import { createTestApp, type TestApp } from './support/test-app.js';
 interface Received {
   key: string | undefined;
   body: unknown;
+  forwardedFor: string | undefined;
+  requestId: string | undefined;
 }
 
 /** A catalog stand-in that records what reaches it and answers every category it is sent with 201. */
@@ -14,8 +16,11 @@ async function startCatalogStandIn(): Promise<{ server: FastifyInstance; url: st
   const received: Received[] = [];
   const server = Fastify();
   server.post('/api/v1/categories', async (request, reply) => {
-    const key = request.headers['idempotency-key'];
-    received.push({ key: typeof key === 'string' ? key : undefined, body: request.body });
+    const header = (name: string) => {
+      const value = request.headers[name];
+      return typeof value === 'string' ? value : undefined;
+    };
+    received.push({ key: header('idempotency-key'), body: request.body, forwardedFor: header('x-forwarded-for'), requestId: header('x-request-id') });
     return reply.status(201).send({ id: `cat_${received.length}`, ...(request.body as object) });
   });
   await server.listen({ port: 0, host: '127.0.0.1' });
@@ -51,9 +56,22 @@ describe.each(profiles)('a gateway routing to a service that runs apart (%s prof
     const again = await post();
     expect(again.status, await again.clone().text()).toBe(201);
     expect(again.headers.get('idempotent-replayed')).toBeNull();
-    expect(catalog.received).toEqual([
+    expect(catalog.received.map(({ key, body }) => ({ key, body }))).toEqual([
       { key: 'forwarded-key-1', body },
       { key: 'forwarded-key-1', body },
     ]);
+  });
+
+  it('tells the service who the client is and under which request id the gateway logs the request', async () => {
+    const res = await fetch(`${gatewayUrl}/api/v1/categories`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.7' },
+      body: JSON.stringify({ slug: 'pond-pumps', name: 'Pond pumps' }),
+    });
+    expect(res.status).toBe(201);
+    const forwarded = catalog.received.at(-1);
+    // The gateway does not trust its client here, so it appends the address it saw, last.
+    expect(forwarded?.forwardedFor).toBe('203.0.113.7, 127.0.0.1');
+    expect(forwarded?.requestId).toBe(res.headers.get('x-request-id'));
   });
 });

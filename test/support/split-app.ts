@@ -81,7 +81,9 @@ export async function createSplitApp(options: TestAppOptions = {}): Promise<Test
     const chosen = options.services ?? serviceNames;
     // In the catalogue's order, so that each service's peers listen before it is configured.
     for (const name of serviceNames.filter((n) => chosen.includes(n))) {
-      await start(name, name === 'identity' ? { jwtPrivateKey: signingKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() } : pem);
+      const keys = name === 'identity' ? { jwtPrivateKey: signingKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() } : pem;
+      // The gateway says who the client is in X-Forwarded-For; a service believes only the gateway.
+      await start(name, { ...keys, trustedProxies: ['127.0.0.1'] });
     }
     const { proc: gateway, address: baseUrl } = await start('gateway', pem);
     const startBackground = async () => {
