@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { profiles } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
+import { call } from './support/http.js';
 
 interface Received {
   key: string | undefined;
@@ -23,6 +24,12 @@ async function startCatalogStandIn(): Promise<{ server: FastifyInstance; url: st
     received.push({ key: header('idempotency-key'), body: request.body, forwardedFor: header('x-forwarded-for'), requestId: header('x-request-id') });
     return reply.status(201).send({ id: `cat_${received.length}`, ...(request.body as object) });
   });
+  server.get('/openapi.json', async () => ({
+    openapi: '3.1.0',
+    info: { title: 'Emporium API', version: '1.0.0' },
+    paths: { '/api/v1/categories': { post: { operationId: 'createCategory', responses: { 201: { description: 'Created.' } } } } },
+    components: { schemas: { Category: { type: 'object' } } },
+  }));
   await server.listen({ port: 0, host: '127.0.0.1' });
   return { server, url: `http://127.0.0.1:${(server.server.address() as AddressInfo).port}`, received };
 }
@@ -73,5 +80,27 @@ describe.each(profiles)('a gateway routing to a service that runs apart (%s prof
     // The gateway does not trust its client here, so it appends the address it saw, last.
     expect(forwarded?.forwardedFor).toBe('203.0.113.7, 127.0.0.1');
     expect(forwarded?.requestId).toBe(res.headers.get('x-request-id'));
+  });
+
+  it('describes the operations of the services it routes to, not its own forwarding routes', async () => {
+    const res = await fetch(`${gatewayUrl}/openapi.json`);
+    expect(res.status).toBe(200);
+    const document = (await res.json()) as { paths: Record<string, object>; components: { schemas: Record<string, object> } };
+    expect(Object.keys(document.paths)).toEqual(['/api/v1/categories']);
+    expect(document.paths['/api/v1/categories']).toEqual({ post: expect.objectContaining({ operationId: 'createCategory' }) });
+    expect(document.components.schemas.Category).toEqual({ type: 'object' });
+  });
+
+  it('answers 502 for its API description while a service cannot give its own', async () => {
+    const { server, url } = await startCatalogStandIn();
+    await server.close();
+    const orphan = await createTestApp(profile, { services: [], config: { catalogUrl: url, host: '127.0.0.1', port: 0 } });
+    try {
+      const res = await call(orphan, 'GET', '/openapi.json');
+      expect(res.status).toBe(502);
+      expect(res.body.code).toBe('bad_gateway');
+    } finally {
+      await orphan.close();
+    }
   });
 });
