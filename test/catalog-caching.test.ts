@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { profiles } from './support/infra.js';
+import { layouts } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { call, createAdmin, registerUser, type TestUser, unique } from './support/http.js';
 
 const address = { name: 'Ada Lovelace', line1: '12 St James’s Square', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' };
 
-describe.each(profiles)('catalog HTTP caching and preconditions (%s profile)', (profile) => {
+describe.each(layouts)('catalog HTTP caching and preconditions (%s profile)', (profile) => {
   let app: TestApp;
   let admin: TestUser;
 
@@ -19,9 +19,9 @@ describe.each(profiles)('catalog HTTP caching and preconditions (%s profile)', (
     return res;
   };
 
-  /** The cart's lookups of product facts so far, as the metrics report them. */
+  /** The cart's lookups of product facts so far, as the catalog that caches and serves them counts them. */
   const factLookups = async () => {
-    const text = await app.metrics.registry.metrics();
+    const text = await app.serving('catalog').metrics.registry.metrics();
     const count = (result: string) => {
       const line = text.split('\n').find((l) => l.startsWith('emporium_cache_lookups_total{') && l.includes('cache="product-facts"') && l.includes(`result="${result}"`));
       return line ? Number(line.split(' ').pop()) : 0;

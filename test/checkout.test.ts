@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { profiles } from './support/infra.js';
+import { layouts } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { call, createAdmin, registerUser, type TestUser, createProduct } from './support/http.js';
 import { eventually } from './support/eventually.js';
@@ -12,7 +12,7 @@ const address = { name: 'Ada Lovelace', line1: '12 St James’s Square', city: '
 const checkoutBody = (token = 'tok_visa') => ({ shippingAddress: address, payment: { token } });
 
 // Payments and notifications are left out: these tests decide payment outcomes themselves.
-describe.each(profiles)('checkout (%s profile)', (profile) => {
+describe.each(layouts)('checkout (%s profile)', (profile) => {
   let app: TestApp;
   let admin: TestUser;
 
@@ -231,7 +231,7 @@ describe.each(profiles)('checkout (%s profile)', (profile) => {
   describe('when the key-value store lost the key (Redis flushed, memory store restarted)', () => {
     /** Forgets the key's marker, sends the same request again, and expects the first answer, marked as a replay. */
     const replayForgotten = async (user: TestUser, key: string, first: Awaited<ReturnType<typeof checkout>>) => {
-      expect(await app.infrastructure.kv.del(`orders:checkout:${user.id}:${key}`)).toBe(1);
+      expect(await app.serving('orders').infrastructure.kv.del(`orders:checkout:${user.id}:${key}`)).toBe(1);
       const again = await checkout(user, key);
       expect(again.status, again.text).toBe(first.status);
       expect(again.headers['idempotent-replayed']).toBe('true');
@@ -320,7 +320,7 @@ describe.each(profiles)('checkout (%s profile)', (profile) => {
     const product = await newProduct(5);
     await addToCart(user, product.id, 1);
     const statements: string[] = [];
-    const stop = app.infrastructure.db.observe((text) => statements.push(text));
+    const stop = app.serving('orders').infrastructure.db.observe((text) => statements.push(text));
     const res = await checkout(user);
     stop();
     expect(res.status, res.text).toBe(202);

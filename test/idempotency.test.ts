@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { profiles } from './support/infra.js';
+import { layouts } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { call, createAdmin, registerUser, uniqueEmail, type TestUser } from './support/http.js';
 import { kvContents } from './support/kv-contents.js';
 
-describe.each(profiles)('Idempotency-Key on POST requests (%s profile)', (profile) => {
+describe.each(layouts)('Idempotency-Key on POST requests (%s profile)', (profile) => {
   let app: TestApp;
   let admin: TestUser;
   beforeAll(async () => {

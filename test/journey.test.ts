@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { profiles } from './support/infra.js';
+import { layouts, type ProfileName } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { call, createAdmin, registerUser, type TestUser } from './support/http.js';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
@@ -16,7 +16,7 @@ interface Shop {
   admin: TestUser;
 }
 
-async function openShop(profile: 'embedded' | 'real', config = {}): Promise<Shop> {
+async function openShop(profile: ProfileName, config = {}): Promise<Shop> {
   const smtp = await startSmtpSink();
   const app = await createTestApp(profile, { config: { smtpUrl: smtp.url, paymentRetryBaseMs: 20, ...config } });
   return { app, smtp, admin: await createAdmin(app) };
@@ -68,7 +68,7 @@ async function ledger(shop: Shop, orderId: string): Promise<{ charges: number; r
 
 const mailsAbout = (shop: Shop, user: TestUser, text: string) => shop.smtp.to(user.email).filter((m) => (m.subject ?? '').includes(text) || (m.text ?? '').includes(text));
 
-describe.each(profiles)('shopping journeys (%s profile)', (profile) => {
+describe.each(layouts)('shopping journeys (%s profile)', (profile) => {
   let shop: Shop;
   beforeAll(async () => {
     shop = await openShop(profile);
@@ -203,7 +203,7 @@ describe.each(profiles)('shopping journeys (%s profile)', (profile) => {
   });
 });
 
-describe.each(profiles)('every event delivered twice (%s profile)', (profile) => {
+describe.each(layouts)('every event delivered twice (%s profile)', (profile) => {
   let shop: Shop;
   beforeAll(async () => {
     shop = await openShop(profile, { eventBusDeliverTwice: true });

@@ -7,7 +7,7 @@ import { userRegistered } from '../src/contracts/events/identity-events.js';
 import { orderCancelled, orderConfirmed, orderShipped } from '../src/contracts/events/order-events.js';
 import { writeOutboxEvents } from '../src/platform/messaging/outbox.js';
 import type { NotificationsDb } from '../src/services/notifications/data/notifications-db.js';
-import { profiles } from './support/infra.js';
+import { layouts } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { call, registerUser, uniqueEmail } from './support/http.js';
 import { eventually, settle } from './support/eventually.js';
@@ -25,10 +25,10 @@ const order = (userId: string) => ({
   total: money(125956),
 });
 
-const ordersOutbox = (app: TestApp) => app.infrastructure.db.forSchema('orders');
-const notifications = (app: TestApp) => app.infrastructure.db.forSchema<NotificationsDb>('notifications');
+const ordersOutbox = (app: TestApp) => app.serving('orders').infrastructure.db.forSchema('orders');
+const notifications = (app: TestApp) => app.serving('notifications').infrastructure.db.forSchema<NotificationsDb>('notifications');
 
-describe.each(profiles)('Notifications over SMTP, every event delivered twice (%s profile)', (profile) => {
+describe.each(layouts)('Notifications over SMTP, every event delivered twice (%s profile)', (profile) => {
   let app: TestApp;
   let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
   beforeAll(async () => {
@@ -116,7 +116,7 @@ describe.each(profiles)('Notifications over SMTP, every event delivered twice (%
       const row = await notifications(app).selectFrom('notifications').selectAll().where('user_id', '=', userId).executeTakeFirst();
       return row && row.attempts >= 1 ? row : undefined;
     });
-    await writeOutboxEvents(app.infrastructure.db.forSchema('identity'), [userRegistered({ userId, email, name: 'Late Comer' })]);
+    await writeOutboxEvents(app.serving('identity').infrastructure.db.forSchema('identity'), [userRegistered({ userId, email, name: 'Late Comer' })]);
     const mail = await eventually(() => smtp.to(email).find((m) => m.subject?.includes(placed.orderId)), 15_000);
     expect(mail.text).toContain('Hello Late Comer,');
   });
@@ -152,7 +152,7 @@ describe.each(profiles)('Notifications over SMTP, every event delivered twice (%
   });
 });
 
-describe.each(profiles)('Notifications without SMTP (%s profile)', (profile) => {
+describe.each(layouts)('Notifications without SMTP (%s profile)', (profile) => {
   let app: TestApp;
   beforeAll(async () => {
     app = await createTestApp(profile);
@@ -161,7 +161,7 @@ describe.each(profiles)('Notifications without SMTP (%s profile)', (profile) => 
 
   it('writes the email as an .eml file under DATA_DIR/mail', async () => {
     const user = await registerUser(app, 'files');
-    const dir = join(app.config.dataDir, 'mail');
+    const dir = join(app.serving('notifications').config.dataDir, 'mail');
     const files = await eventually(async () => {
       const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.eml'));
       return names.length ? names : undefined;

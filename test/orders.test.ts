@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { NewEvent } from '../src/contracts/events/envelope.js';
 import { paymentFailed, paymentRefunded, paymentSucceeded } from '../src/contracts/events/payment-events.js';
-import { profiles } from './support/infra.js';
+import { layouts } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { call, createAdmin, registerUser, type TestUser, createProduct } from './support/http.js';
 import { eventually } from './support/eventually.js';
@@ -21,7 +21,7 @@ interface PlacedOrder {
 }
 
 // Payments is left out: the tests publish its events themselves, as its relay would.
-describe.each(profiles)('orders (%s profile)', (profile) => {
+describe.each(layouts)('orders (%s profile)', (profile) => {
   let app: TestApp;
   let admin: TestUser;
   let product: { id: string };

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderCancelled, orderPlaced, type CancellationReason } from '../src/contracts/events/order-events.js';
 import { writeOutboxEvents } from '../src/platform/messaging/outbox.js';
 import type { PaymentsDb } from '../src/services/payments/data/payments-db.js';
-import { profiles } from './support/infra.js';
+import { layouts } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { eventually, settle } from './support/eventually.js';
 
@@ -15,8 +15,8 @@ const items = [
 ];
 
 /** What the orders service would publish; written straight into its outbox, its relay publishes it. */
-const ordersOutbox = (app: TestApp) => app.infrastructure.db.forSchema('orders');
-const payments = (app: TestApp) => app.infrastructure.db.forSchema<PaymentsDb>('payments');
+const ordersOutbox = (app: TestApp) => app.serving('orders').infrastructure.db.forSchema('orders');
+const payments = (app: TestApp) => app.serving('payments').infrastructure.db.forSchema<PaymentsDb>('payments');
 
 async function placeOrder(app: TestApp, token: string): Promise<string> {
   const orderId = `ord_${randomUUID()}`;
@@ -49,7 +49,7 @@ const ledger = (app: TestApp, key: string) =>
   payments(app).selectFrom('processor_ledger').selectAll().where('idempotency_key', '=', key).execute();
 
 
-describe.each(profiles)('Payments (%s profile)', (profile) => {
+describe.each(layouts)('Payments (%s profile)', (profile) => {
   let app: TestApp;
   beforeAll(async () => {
     app = await createTestApp(profile, { config: { paymentRetryBaseMs: 10 } });
@@ -67,7 +67,7 @@ describe.each(profiles)('Payments (%s profile)', (profile) => {
     expect(charges).toHaveLength(1);
     expect(charges[0]).toMatchObject({ kind: 'charge', outcome: 'succeeded', amount: 4250, token: 'tok_visa', reference: payment.charge_id });
     expect((await paymentEvents(app, orderId)).map((e) => e.type)).toEqual(['payment.succeeded']);
-    const metrics = await app.metrics.registry.metrics();
+    const metrics = await app.serving('payments').metrics.registry.metrics();
     expect(metrics).toMatch(/emporium_business_events_total\{event="payment_succeeded"\} [1-9]/);
   });
 
@@ -125,7 +125,7 @@ describe.each(profiles)('Payments (%s profile)', (profile) => {
   });
 });
 
-describe.each(profiles)('Payments with every event delivered twice (%s profile)', (profile) => {
+describe.each(layouts)('Payments with every event delivered twice (%s profile)', (profile) => {
   let app: TestApp;
   beforeAll(async () => {
     // A long retry wait keeps a transiently failing payment pending for the cancellation test.

@@ -19,6 +19,7 @@ import { startConsumer } from '../platform/messaging/consumer.js';
 import type { ServiceModule } from '../platform/runtime/service-module.js';
 import { startJobs } from '../platform/runtime/jobs.js';
 import { registerGateway, type RemoteService } from '../services/gateway/gateway.js';
+import { fetchForwardedDocuments } from '../services/gateway/forwarded-api-documents.js';
 import { connectInfrastructure, type Infrastructure } from './infrastructure.js';
 import { createService, type RunnableService } from './service-catalogue.js';
 import { remoteServices } from './remote-services.js';
@@ -98,14 +99,15 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
   });
   const role = config.processRole;
   if (role !== 'background') {
+    const remotes: RemoteService[] = options.gateway ? remoteServices(config).filter((r) => !services.has(r.name as RunnableService)) : [];
     await registerOpenApi(app, {
       title: 'Emporium API',
       version: '1.0.0',
       description: 'The public HTTP API of the Emporium shop backend.',
       serverUrl: config.publicUrl,
+      ...(remotes.length > 0 ? { forwardedDocuments: () => fetchForwardedDocuments(remotes) } : {}),
     });
     if (options.gateway) {
-      const remotes: RemoteService[] = remoteServices(config).filter((r) => !services.has(r.name as RunnableService));
       await registerGateway(app, { config, kv, auth, remotes });
     }
     registerIdempotency(app, kv, auth, config.idempotencyTtlHours * 3_600_000);

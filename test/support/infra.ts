@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { Config } from '../../src/platform/config/config-schema.js';
 
 /**
  * The real-infrastructure profile runs when EMPORIUM_TEST_REAL=1 (CI sets it). Then a server that
@@ -13,10 +14,30 @@ export const realInfra = {
   amqpUrl: process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
 };
 
-export type ProfileName = 'embedded' | 'real';
+/** `split` is the distributed layout (every service its own process) on the real profile. */
+export type ProfileName = 'embedded' | 'real' | 'split';
 
 /** The profiles every behaviour suite runs on: embedded always, real when switched on. */
 export const profiles: ProfileName[] = realProfileEnabled ? ['embedded', 'real'] : ['embedded'];
+
+/**
+ * The profiles, and the split layout with the real one: for the suites whose behaviour through
+ * the gateway must not depend on how the services are laid out (journeys, checkout, idempotency,
+ * orders, emails). The split layout needs shared servers, so it never runs embedded.
+ */
+export const layouts: ProfileName[] = realProfileEnabled ? [...profiles, 'split'] : profiles;
+
+/** What every test process runs with: quiet, no demo data, limits out of the way, fast retries. */
+export const testConfig = {
+  logLevel: 'silent',
+  // Any free port, should a test listen: runs side by side must not contend for one.
+  metricsPort: 0,
+  seedDemoData: false,
+  rateLimitPerHour: 1_000_000,
+  eventRetryBaseMs: 10,
+  eventRetryAttempts: 3,
+  outboxPollMs: 50,
+} as const satisfies Partial<Config>;
 
 /** A name unique to this test run, for databases, Redis key prefixes and broker queues. */
 export function runId(label = 't'): string {

@@ -13,11 +13,16 @@ import { buildProcess, type EmporiumProcess } from '../../src/apps/build-process
 import type { Infrastructure } from '../../src/apps/infrastructure.js';
 import { serviceNames, type RunnableService } from '../../src/apps/service-catalogue.js';
 import { createEmbeddedPglite } from './embedded-db.js';
-import { createTestDatabase, realInfra, runId, type ProfileName } from './infra.js';
+import { createTestDatabase, realInfra, runId, testConfig, type ProfileName } from './infra.js';
+import { createSplitApp } from './split-app.js';
 
 export interface TestApp extends EmporiumProcess {
   profile: ProfileName;
   signingKeys: SigningKeys;
+  /** Where the gateway listens when requests must reach it over a socket; unset: injected. */
+  baseUrl?: string;
+  /** The process that runs `service`, for tests that look inside it (its database handle, its data directory). */
+  serving(service: RunnableService): EmporiumProcess;
   /** Closes the process and removes what the run created (database, keys, queues). */
   close(): Promise<void>;
 }
@@ -38,23 +43,16 @@ export interface TestAppOptions {
   announce?: (message: string) => void;
 }
 
-const quiet = {
-  logLevel: 'silent',
-  // Any free port, should a test listen: runs side by side must not contend for one.
-  metricsPort: 0,
-  seedDemoData: false,
-  rateLimitPerHour: 1_000_000,
-  eventRetryBaseMs: 10,
-  eventRetryAttempts: 3,
-  outboxPollMs: 50,
-} as const satisfies Partial<Config>;
-
-/** One Emporium process on the chosen profile, isolated from every other test run. */
+/**
+ * The shop on the chosen profile, isolated from every other test run: one Emporium process, or
+ * for `split` one process per service behind a gateway (see split-app.ts).
+ */
 export async function createTestApp(profile: ProfileName, options: TestAppOptions = {}): Promise<TestApp> {
+  if (profile === 'split') return createSplitApp(options);
   const dataDir = mkdtempSync(join(tmpdir(), 'emporium-test-'));
   const id = runId('e2e');
   const cleanups: (() => Promise<void>)[] = [async () => rmSync(dataDir, { recursive: true, force: true })];
-  let overrides: Partial<Config> = { ...quiet, dataDir, ...options.config };
+  let overrides: Partial<Config> = { ...testConfig, dataDir, ...options.config };
   const infrastructure: Partial<Infrastructure> = {};
 
   if (profile === 'real') {
@@ -91,6 +89,7 @@ export async function createTestApp(profile: ProfileName, options: TestAppOption
     ...proc,
     profile,
     signingKeys,
+    serving: () => proc,
     close: async () => {
       await proc.stop();
       for (const cleanup of cleanups.reverse()) await cleanup();

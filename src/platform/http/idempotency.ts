@@ -9,8 +9,9 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /**
      * Opts a POST out of the generic Idempotency-Key records: `own` when the route keeps its own
-     * (checkout stores them with the order), `never` when its answer must not be kept for replay
-     * (token pairs: a stored copy would be a credential at rest, handed out again without checks).
+     * (checkout stores them with the order; a gateway's forwarded routes leave them to the service
+     * behind), `never` when its answer must not be kept for replay (token pairs: a stored copy
+     * would be a credential at rest, handed out again without checks).
      */
     idempotency?: 'own' | 'never';
   }

@@ -5,6 +5,7 @@ import type { KvStore } from '../../platform/kv/kv-store.js';
 import type { AuthGuards } from '../../platform/auth/auth-guards.js';
 import type { HttpApp } from '../../platform/http/build-http-app.js';
 import { createRateLimiter } from './rate-limit.js';
+import { forwardedHeaders } from './forwarded-headers.js';
 
 export interface RemoteService {
   name: string;
@@ -40,7 +41,16 @@ export async function registerGateway(app: HttpApp, { config, kv, auth, remotes 
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { url: '/openapi.json' } });
   for (const remote of remotes) {
     for (const path of remote.paths) {
-      await app.register(proxy, { upstream: remote.url, prefix: path, rewritePrefix: path, http2: false });
+      await app.register(proxy, {
+        upstream: remote.url,
+        prefix: path,
+        rewritePrefix: path,
+        http2: false,
+        // The body of a forwarded request is the request stream, and the service behind keeps its
+        // own idempotency records: this process's Idempotency-Key check stays out of the way.
+        config: { idempotency: 'own' },
+        replyOptions: { rewriteRequestHeaders: forwardedHeaders },
+      });
     }
   }
 }

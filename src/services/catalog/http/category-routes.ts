@@ -3,7 +3,7 @@ import { problems } from '../../../platform/http/problem-schema.js';
 import { createCategory } from '../domain/create-category.js';
 import { listCategories } from '../domain/list-categories.js';
 import { adminSecurity, categoryTag, type CatalogHttpDeps } from './catalog-http-deps.js';
-import { cacheHeaders, ConditionalReadHeaders, isNotModified, noStore, NotModified } from './http-caching.js';
+import { cacheHeaders, ConditionalReadHeaders, isNotModified, noStore, notModified, NotModified } from './http-caching.js';
 import { Category, CategoryListResponse, CreateCategoryBody } from './product-schemas.js';
 
 export function registerCategoryRoutes(app: HttpApp, { ctx, auth, publicCacheControl }: CatalogHttpDeps): void {
@@ -20,7 +20,7 @@ export function registerCategoryRoutes(app: HttpApp, { ctx, auth, publicCacheCon
     },
     async (request, reply) => {
       const { value: categories, etag } = await listCategories(ctx);
-      if (isNotModified(request, reply, etag, publicCacheControl)) return reply.code(304).send(null);
+      if (isNotModified(request, reply, etag, publicCacheControl)) return notModified(reply);
       return categories;
     },
   );

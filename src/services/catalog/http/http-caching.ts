@@ -25,6 +25,12 @@ export function isNotModified(request: FastifyRequest, reply: FastifyReply, etag
   return headerMatches(request.headers['if-none-match'], etag);
 }
 
+/**
+ * Answers 304 with no body at all: a serialized `null` would go out with a Content-Length of 4
+ * that strict HTTP clients (undici, which the gateway forwards with) reject as a broken answer.
+ */
+export const notModified = (reply: FastifyReply): FastifyReply => reply.code(304).send();
+
 /** Documented response headers of cacheable reads. */
 export const cacheHeaders = {
   ETag: Type.String({ description: 'Strong validator of this representation; send it back in If-None-Match.' }),

@@ -6,7 +6,7 @@ import { getProduct } from '../domain/get-product.js';
 import { listProducts } from '../domain/list-products.js';
 import { updateProduct } from '../domain/update-product.js';
 import { adminSecurity, productTag, type CatalogHttpDeps } from './catalog-http-deps.js';
-import { cacheHeaders, ConditionalReadHeaders, etagOf, headerMatches, isNotModified, noStore, NotModified } from './http-caching.js';
+import { cacheHeaders, ConditionalReadHeaders, etagOf, headerMatches, isNotModified, noStore, notModified, NotModified } from './http-caching.js';
 import { CreateProductBody, ListProductsQuery, Product, ProductPage, ProductParams, UpdateProductBody } from './product-schemas.js';
 import { Type } from 'typebox';
 
@@ -29,7 +29,7 @@ export function registerProductRoutes(app: HttpApp, { ctx, auth, publicCacheCont
     },
     async (request, reply) => {
       const { value: page, etag } = await listProducts(ctx, { ...request.query, limit: request.query.limit ?? 20 });
-      if (isNotModified(request, reply, etag, publicCacheControl)) return reply.code(304).send(null);
+      if (isNotModified(request, reply, etag, publicCacheControl)) return notModified(reply);
       return page;
     },
   );
@@ -47,7 +47,7 @@ export function registerProductRoutes(app: HttpApp, { ctx, auth, publicCacheCont
     },
     async (request, reply) => {
       const { value: product, etag } = await getProduct(ctx, request.params.id);
-      if (isNotModified(request, reply, etag, publicCacheControl)) return reply.code(304).send(null);
+      if (isNotModified(request, reply, etag, publicCacheControl)) return notModified(reply);
       return product;
     },
   );
