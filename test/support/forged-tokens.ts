@@ -27,11 +27,16 @@ export interface ForgeryKeys {
   publicKey: KeyObject;
 }
 
+export const forgeryNames = [
+  'alg-none', 'claims-role-admin', 'claims-other-user', 'foreign-key', 'hs256-with-public-key', 'expired', 'not-yet-valid', 'truncated',
+] as const;
+export type Forgery = (typeof forgeryNames)[number];
+
 /**
  * The forged access tokens every protected route must refuse (401), each made from a genuine
  * token: none of them may ever be taken for its user, or for anyone.
  */
-export function forgeries(keys: ForgeryKeys, otherUserId: string) {
+export function forgeries(keys: ForgeryKeys, otherUserId: string): Record<Forgery, (genuine: string) => Promise<string>> {
   const now = () => Math.floor(Date.now() / 1000);
   const publicPem = keys.publicKey.export({ type: 'spki', format: 'pem' }).toString();
   return {
@@ -44,7 +49,5 @@ export function forgeries(keys: ForgeryKeys, otherUserId: string) {
     expired: (t: string) => resign(t, keys.privateKey, 'EdDSA', { iat: now() - 3_600, exp: now() - 60 }),
     'not-yet-valid': (t: string) => resign(t, keys.privateKey, 'EdDSA', { iat: now() + 3_600, nbf: now() + 3_600, exp: now() + 7_200 }),
     truncated: async (t: string) => t.slice(0, -6),
-  } satisfies Record<string, (genuine: string) => Promise<string>>;
+  };
 }
-
-export type Forgery = keyof ReturnType<typeof forgeries>;
