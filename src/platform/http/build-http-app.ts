@@ -6,7 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../config/config-schema.js';
 import type { Logger } from '../logging/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
-import { installProblemHandler, sendRouterProblem } from './problem-handler.js';
+import { answerClientError, answerFrameworkError, installProblemHandler } from './problem-handler.js';
 import { Problem } from './problem-schema.js';
 import { createValidatorCompiler } from './validators.js';
 import { securityHeaders } from './security-headers.js';
@@ -34,9 +34,10 @@ export function buildHttpApp({ config, logger, metrics }: HttpAppOptions): HttpA
       return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
     },
     return503OnClosing: true,
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true },
-    frameworkErrors: sendRouterProblem,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Declared up front so every request object keeps one shape (V8 deoptimises added properties).

@@ -59,7 +59,8 @@ export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
  */
 export function registerIdempotency(app: HttpApp, kv: KvStore, auth: AuthGuards, ttlMs: number): void {
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.method !== 'POST' || request.routeOptions.config.idempotency) return;
+    // An unknown path has nothing to make idempotent (and its body was never checked against a schema).
+    if (request.method !== 'POST' || !request.routeOptions.url || request.routeOptions.config.idempotency) return;
     const key = idempotencyKeyOf(request);
     if (!key) return;
     const principal = await auth.identify(request);

@@ -1,4 +1,6 @@
 import type { ErrorObject } from 'ajv';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, errorCatalog, problemType, type ErrorCode, type ProblemFieldError } from './errors.js';
 
@@ -56,19 +58,6 @@ function fieldErrors(err: FastifyError): ProblemFieldError[] {
     });
 }
 
-/**
- * Errors of the router itself, before any route is found (Fastify's `frameworkErrors`): a path
- * whose percent-encoding is not UTF-8 (a lone surrogate has none), or a parameter too long.
- */
-export function sendRouterProblem(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
-  if (err.code === 'FST_ERR_BAD_URL' || err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
-    const message = err.code === 'FST_ERR_BAD_URL' ? 'is not valid percent-encoded UTF-8' : 'has a segment that is too long';
-    sendProblem(reply, 'validation_failed', `The path ${message}.`, { errors: [{ path: '/params', message }] });
-    return;
-  }
-  sendProblem(reply, 'internal_error', 'Something went wrong on our side. The request id identifies it in our logs.');
-}
-
 /** Turns every error into problem+json; a 5xx says nothing about internals. */
 export function installProblemHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
@@ -94,4 +83,36 @@ export function installProblemHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`),
   );
+}
+
+/**
+ * The router's own refusals, before any route or hook runs: a path whose percent-encoding is not
+ * UTF-8, a path parameter past the router's length limit. Fastify answers them in its own JSON
+ * unless given this handler (its `frameworkErrors` option).
+ */
+export function answerFrameworkError(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendProblem(reply, 'uri_too_long', 'A path segment is too long.');
+  return sendProblem(reply, 'validation_failed', 'The path is not valid percent-encoded UTF-8.', {
+    errors: [{ path: '/params', message: 'is not valid percent-encoded UTF-8' }],
+  });
+}
+
+/**
+ * What Node's HTTP parser refuses (a control character in a header, a malformed request line,
+ * headers past the size limit) never reaches Fastify: the connection gets this one answer,
+ * problem+json like every other, and is closed.
+ */
+export function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const code: ErrorCode =
+    err.code === 'HPE_HEADER_OVERFLOW' ? 'headers_too_large' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request_timeout' : 'malformed_request';
+  const { status, title } = errorCatalog[code];
+  const body = JSON.stringify({ type: problemType(code), title, status, detail: title, code });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
 }
