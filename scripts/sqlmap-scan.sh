@@ -26,8 +26,9 @@ trap cleanup EXIT
 
 psql "$pg_admin" -qAtc "create database \"$run\"" >/dev/null
 admin_email="admin-$run@example.com" admin_password="sqlmap admin password"
-# The scan sends thousands of requests from one address: the limit is raised for this run only.
-env PORT="$port" HOST=127.0.0.1 DATA_DIR="$work/data" LOG_LEVEL=warn SEED_DEMO_DATA=false \
+# The scan sends thousands of requests, and guesses at one password, from one address: both
+# limits are raised for this run only. Metrics take any free port.
+env PORT="$port" HOST=127.0.0.1 METRICS_PORT=0 DATA_DIR="$work/data" LOG_LEVEL=warn SEED_DEMO_DATA=false \
   DATABASE_URL="$database_url" REDIS_URL="$redis_url" REDIS_KEY_PREFIX="$run:" AMQP_URL="$amqp_url" AMQP_PREFIX="$run" \
   RATE_LIMIT_PER_HOUR=1000000 LOGIN_FAILURE_LIMIT=1000000 ADMIN_EMAIL="$admin_email" ADMIN_PASSWORD="$admin_password" \
   node --import tsx src/apps/cli.ts start >"$work/server.log" 2>&1 &
