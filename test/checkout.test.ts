@@ -164,6 +164,46 @@ describe.each(layouts)('checkout (%s profile)', (profile) => {
     expect(fresh.status, fresh.text).toBe(202);
   });
 
+  it('refuses a total above the largest amount the shop can charge (422 order_total_too_large), reserving nothing', async () => {
+    const user = await registerUser(app);
+    // The dearest price the catalog takes, 99 times: 990,000,000.00, far above what an order can hold.
+    const dear = await newProduct(200, 1_000_000_000);
+    const rest = await newProduct(200, 147_483_647);
+    await addToCart(user, dear.id, 99);
+    await addToCart(user, rest.id, 1);
+    const cart = await call(app, 'GET', '/api/v1/cart', { token: user.accessToken });
+    expect(cart.status, cart.text).toBe(200);
+    expect(cart.body).toMatchObject({
+      items: [
+        { productId: dear.id, quantity: 99, lineTotal: usd(99_000_000_000) },
+        { productId: rest.id, quantity: 1, lineTotal: usd(147_483_647) },
+      ],
+      subtotal: usd(99_147_483_647),
+    });
+
+    const key = randomUUID();
+    const res = await checkout(user, key);
+    expect(res.status, res.text).toBe(422);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ code: 'order_total_too_large', status: 422, total: usd(99_147_483_647), maximum: usd(2_147_483_647) });
+    expect(res.body.detail).toContain('$21,474,836.47');
+    expect(await stockRow(dear.id)).toEqual({ on_hand: 200, reserved: 0 });
+    expect(await stockRow(rest.id)).toEqual({ on_hand: 200, reserved: 0 });
+    expect(await orderCount(user.id)).toBe(0);
+    expect((await call(app, 'GET', '/api/v1/cart', { token: user.accessToken })).body).toEqual(cart.body);
+
+    const replay = await checkout(user, key);
+    expect(replay.status).toBe(422);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body).toEqual(res.body);
+
+    // A total of exactly the maximum is ordered.
+    expect((await call(app, 'PUT', `/api/v1/cart/items/${dear.id}`, { token: user.accessToken, body: { quantity: 2 } })).status).toBe(200);
+    const placed = await checkout(user, randomUUID());
+    expect(placed.status, placed.text).toBe(202);
+    expect(placed.body.order.total).toEqual(usd(2_147_483_647));
+  });
+
   it('needs a valid Idempotency-Key (400 idempotency_key_invalid) and a valid body', async () => {
     const user = await registerUser(app);
     const product = await newProduct(5);

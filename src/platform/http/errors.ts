@@ -30,6 +30,7 @@ export const errorCatalog = {
   unsupported_media_type: { status: 415, title: 'Content type not supported' },
   idempotency_key_reused: { status: 422, title: 'Idempotency-Key was used with another request' },
   cart_empty: { status: 422, title: 'Cart is empty' },
+  order_total_too_large: { status: 422, title: 'Order total is more than one order can be' },
   precondition_required: { status: 428, title: 'Precondition required' },
   rate_limited: { status: 429, title: 'Too many requests' },
   headers_too_large: { status: 431, title: 'Request headers are too large' },

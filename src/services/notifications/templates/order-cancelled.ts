@@ -1,5 +1,6 @@
 import type { CancellationReason, OrderCancelledData } from '../../../contracts/events/order-events.js';
-import { formatMoney, html, layout, linesHtml, linesText, type Email, type Recipient } from './email-parts.js';
+import { formatMoney } from '../../../contracts/money.js';
+import { html, layout, linesHtml, linesText, type Email, type Recipient } from './email-parts.js';
 
 const reasons: Record<CancellationReason, string> = {
   payment_declined: 'your card issuer declined the payment',

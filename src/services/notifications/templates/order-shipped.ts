@@ -1,5 +1,6 @@
 import type { OrderShippedData } from '../../../contracts/events/order-events.js';
-import { formatMoney, html, layout, linesHtml, linesText, type Email, type Recipient } from './email-parts.js';
+import { formatMoney } from '../../../contracts/money.js';
+import { html, layout, linesHtml, linesText, type Email, type Recipient } from './email-parts.js';
 
 export const orderShippedSubject = (order: OrderShippedData): string => `Your order ${order.orderId} has shipped`;
 

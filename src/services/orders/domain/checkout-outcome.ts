@@ -1,4 +1,5 @@
 import type { Shortage } from '../../../contracts/api/inventory.js';
+import type { Money } from '../../../contracts/money.js';
 import type { ShippingAddress } from './order.js';
 import type { OrderView } from './order-view.js';
 
@@ -8,14 +9,15 @@ export interface CheckoutRequest {
 }
 
 /**
- * What a checkout came to. All three are kept with the Idempotency-Key and replayed as they were:
+ * What a checkout came to. Each is kept with the Idempotency-Key and replayed as it was:
  * a retry with the same key sees what the first attempt saw, even after the cart or stock changed
  * (as Stripe does). A new attempt takes a new key.
  */
 export type CheckoutOutcome =
   | { result: 'placed'; order: OrderView }
   | { result: 'cart_empty' }
-  | { result: 'insufficient_stock'; shortages: Shortage[] };
+  | { result: 'insufficient_stock'; shortages: Shortage[] }
+  | { result: 'order_total_too_large'; total: Money; maximum: Money };
 
 export interface CheckoutAnswer {
   outcome: CheckoutOutcome;

@@ -9,6 +9,7 @@ import {
   type OrderLine,
 } from '../../../contracts/events/order-events.js';
 import type { Money } from '../../../contracts/money.js';
+import { int4Max } from '../../../platform/db/column-limits.js';
 
 /**
  * The order aggregate: pure data and rules, no I/O. It owns the status machine
@@ -66,6 +67,12 @@ export interface OrderSnapshot {
  * Far cheaper than a deep clone on the hot path of every checkout and payment.
  */
 const copyOf = (s: OrderSnapshot): OrderSnapshot => ({ ...s, payment: { ...s.payment }, history: [...s.history] });
+
+/**
+ * The largest total an order may come to, in minor units: orders and payments keep amounts in
+ * PostgreSQL `integer` columns, so a larger order could be neither stored nor charged.
+ */
+export const maxOrderTotal = int4Max;
 
 export class OrderTransitionError extends Error {
   constructor(
@@ -154,6 +161,10 @@ export class Order {
 
   get status(): OrderStatus {
     return this.state.status;
+  }
+
+  get total(): Money {
+    return this.state.total;
   }
 
   get userId(): string {

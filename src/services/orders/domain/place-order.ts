@@ -8,7 +8,7 @@ import { checkoutInProgress, lockCheckout } from './checkout-lock.js';
 import type { CheckoutAnswer, CheckoutOutcome, CheckoutRequest } from './checkout-outcome.js';
 import { newOrderId } from './order-ids.js';
 import { toOrderView } from './order-view.js';
-import { Order } from './order.js';
+import { maxOrderTotal, Order } from './order.js';
 import type { OrdersContext } from './orders-context.js';
 import { storedCheckout } from './stored-checkout.js';
 
@@ -25,9 +25,10 @@ export interface PlaceOrderInput {
 
 /**
  * The checkout saga's first step, holding the user's checkout lock: read the cart, reserve its
- * stock under a new order id, then in ONE statement (one transaction, one round trip) write the
- * idempotency record, the order and `order.placed`. Payment runs later. A reservation whose order
- * could not be written is released at once (and would expire anyway).
+ * stock under a new order id at the catalog's prices, then in ONE statement (one transaction, one
+ * round trip) write the idempotency record, the order and `order.placed`. Payment runs later. A
+ * reservation whose order is refused (too large) or could not be written is released at once (and
+ * would expire anyway).
  */
 export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Promise<CheckoutAnswer> {
   const lock = await lockCheckout(ctx, input.userId);
@@ -51,6 +52,12 @@ export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Pr
       paymentToken: input.request.payment.token,
       at,
     });
+    // Prices are known only once reserved (the cart's are informative), so the stock goes back.
+    if (order.total.amount > maxOrderTotal) {
+      await releaseReservation(ctx, orderId);
+      const maximum = { amount: maxOrderTotal, currency: order.total.currency };
+      return await refuse(ctx, input, { result: 'order_total_too_large', total: order.total, maximum });
+    }
     const outcome: CheckoutOutcome = { result: 'placed', order: toOrderView(order.snapshot) };
     try {
       const record = recordOf(input, outcome, orderId, at);

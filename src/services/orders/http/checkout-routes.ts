@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import type { FastifyRequest } from 'fastify';
 import type { HttpApp } from '../../../platform/http/build-http-app.js';
 import { AppError } from '../../../platform/http/errors.js';
+import { formatMoney } from '../../../contracts/money.js';
 import { problems } from '../../../platform/http/problem-schema.js';
 import { checkout } from '../domain/checkout.js';
 import { noStore, traceparentOf, userIdOf, type OrdersHttpDeps } from './orders-http-deps.js';
@@ -62,7 +63,7 @@ export function registerCheckoutRoutes(app: HttpApp, { ctx, auth }: OrdersHttpDe
           'Reserves the stock of every cart line at the catalog’s prices (all or nothing) and places the order, ' +
           'which waits for its payment (`pending_payment`); the payment runs in the background and the cart is emptied. ' +
           'A retry with the same Idempotency-Key and body gets the first answer again (`Idempotent-Replayed: true`), ' +
-          'refusals (422 cart_empty, 409 insufficient_stock) included; the same key with another body gets 422 ' +
+          'refusals (422 cart_empty, 422 order_total_too_large, 409 insufficient_stock) included; the same key with another body gets 422 ' +
           'idempotency_key_reused, and one sent while the first request still runs gets 409 idempotency_request_in_progress. ' +
           'A cart is checked out once: a checkout with another key while one of the same user runs, or of a cart an order ' +
           'was just placed from, gets 409 checkout_in_progress (see the orders), and once its lines are out 422 cart_empty.',
@@ -80,7 +81,12 @@ export function registerCheckoutRoutes(app: HttpApp, { ctx, auth }: OrdersHttpDe
             ...problems(409)[409],
             description: 'insufficient_stock (with the lines short), checkout_in_progress (another checkout of this cart) or idempotency_request_in_progress.',
           },
-          422: { ...problems(422)[422], description: 'cart_empty, or idempotency_key_reused (this key was sent with another body).' },
+          422: {
+            ...problems(422)[422],
+            description:
+              'cart_empty; order_total_too_large, when the cart at the catalog’s prices comes to more than one order can be ' +
+              '(`total` and `maximum` given as Money; nothing was reserved); or idempotency_key_reused (this key was sent with another body).',
+          },
         },
       },
     },
@@ -102,6 +108,13 @@ export function registerCheckoutRoutes(app: HttpApp, { ctx, auth }: OrdersHttpDe
           throw new AppError('cart_empty', 'The cart is empty: add products before checking out.');
         case 'insufficient_stock':
           throw new AppError('insufficient_stock', 'Some lines cannot be reserved in the quantity asked; nothing was reserved.', { shortages: outcome.shortages });
+        case 'order_total_too_large':
+          throw new AppError(
+            'order_total_too_large',
+            `The order would come to ${formatMoney(outcome.total)}, more than the ${formatMoney(outcome.maximum)} one order can be; nothing was reserved. ` +
+              'Take some units out of the cart and check out with a new Idempotency-Key.',
+            { total: outcome.total, maximum: outcome.maximum },
+          );
       }
     },
   );
