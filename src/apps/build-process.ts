@@ -7,12 +7,10 @@ import { registerHealthRoutes } from '../platform/http/health-routes.js';
 import { registerOpenApi } from '../platform/http/openapi.js';
 import { registerIdempotency } from '../platform/http/idempotency.js';
 import type { Lane } from '../platform/db/database.js';
-import { migrateSchema } from '../platform/db/migrate.js';
 import { loadSigningKeys, type SigningKeys } from '../platform/auth/signing-keys.js';
 import { SessionRegistry } from '../platform/auth/session-registry.js';
 import { createAuthGuards } from '../platform/auth/auth-guards.js';
 import { createOutbox, type OutboxPublisher } from '../platform/messaging/outbox.js';
-import { messagingMigrations } from '../platform/messaging/messaging-migrations.js';
 import { startOutboxRelay, type OutboxRelay } from '../platform/messaging/outbox-relay.js';
 import { startConsumer } from '../platform/messaging/consumer.js';
 import type { ServiceModule } from '../platform/runtime/service-module.js';
@@ -21,6 +19,7 @@ import { registerGateway, type RemoteService } from '../services/gateway/gateway
 import { connectInfrastructure, type Infrastructure } from './infrastructure.js';
 import { createService, type RunnableService } from './service-catalogue.js';
 import { remoteServices } from './remote-services.js';
+import { prepareSchemas, runsWholeShop } from './prepare-schemas.js';
 
 export interface ProcessOptions {
   config: Config;
@@ -33,7 +32,7 @@ export interface ProcessOptions {
   logger?: Logger;
   clock?: Clock;
   announce?: (message: string) => void;
-  /** False for maintenance commands: migrate only, no first-start seeding. */
+  /** False for maintenance commands and cluster workers: no first-start seeding. */
   runStartHooks?: boolean;
 }
 
@@ -59,9 +58,15 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
   const logger = options.logger ?? createLogger(config);
   const announce = options.announce ?? ((message: string) => process.stdout.write(`${message}\n`));
   const metrics = createMetrics();
+  const signingKeys =
+    options.signingKeys ??
+    loadSigningKeys(config, {
+      signs: options.services.includes('identity'),
+      mayGenerate: runsWholeShop(options.services),
+      who: options.services.length > 0 ? options.services.join(', ') : 'the gateway',
+    });
   const infrastructure = await connectInfrastructure(config, logger, options.infrastructure, announce);
   const { db, kv, bus } = infrastructure;
-  const signingKeys = options.signingKeys ?? loadSigningKeys(config);
   const sessions = new SessionRegistry(kv);
   const auth = createAuthGuards(signingKeys.publicKey, sessions);
   const relays = new Map<string, OutboxRelay>();
@@ -80,12 +85,21 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
     };
     services.set(name, createService(name, deps, services));
   }
-  for (const [name, service] of services) {
-    const applied = await migrateSchema(db, name, { ...messagingMigrations, ...service.migrations });
-    if (applied.length > 0) logger.info({ service: name, applied }, 'migrations applied');
-  }
-  if (options.runStartHooks !== false) {
-    for (const service of services.values()) await service.start?.();
+  // What the caller handed in, the caller closes.
+  const closeInfrastructure = async () => {
+    const given = options.infrastructure ?? {};
+    if (!given.bus) await bus.close();
+    if (!given.kv) await kv.close();
+    if (!given.db) await db.close();
+  };
+  try {
+    await prepareSchemas(db, options.services, config.migrateOnStart, logger);
+    if (options.runStartHooks !== false) {
+      for (const service of services.values()) await service.start?.();
+    }
+  } catch (err) {
+    await closeInfrastructure();
+    throw err;
   }
 
   const app = buildHttpApp({ config, logger, metrics });
@@ -121,11 +135,7 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
     await app.close();
     for (const task of background.reverse()) await task.stop();
     for (const service of services.values()) await service.stop?.();
-    // What the caller handed in, the caller closes.
-    const given = options.infrastructure ?? {};
-    if (!given.bus) await bus.close();
-    if (!given.kv) await kv.close();
-    if (!given.db) await db.close();
+    await closeInfrastructure();
   };
 
   return {

@@ -1,6 +1,5 @@
 import cluster from 'node:cluster';
 import type { Config } from '../../platform/config/config-schema.js';
-import { loadSigningKeys } from '../../platform/auth/signing-keys.js';
 import { buildProcess } from '../build-process.js';
 import { readyLine, type StartPlan } from './start-plan.js';
 
@@ -14,14 +13,14 @@ const isReady = (message: unknown): message is WorkerReady =>
 
 /**
  * `start` with WORKERS above 1. This process does once what must happen once: the signing key
- * file, migrations and first-start seeding (the admin's generated password is shown here, once).
+ * file (where the whole shop runs), migrations and first-start seeding (the admin's generated
+ * password is shown here, once).
  * Then it forks the workers, each a whole `start` on the same port: node:cluster hands them
  * connections in turn, and the shared PostgreSQL, Redis and RabbitMQ make them one shop. A worker
  * that dies is replaced; one that cannot start stops them all.
  */
 export async function runPrimary(config: Config, plan: StartPlan): Promise<number> {
   const started = Date.now();
-  loadSigningKeys(config);
   const setup = await buildProcess({ config, services: plan.services, gateway: plan.gateway });
   await setup.stop();
 

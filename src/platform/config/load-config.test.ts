@@ -23,6 +23,7 @@ describe('loadConfig', () => {
     [{ STORE_CURRENCY: 'usd' }, /^STORE_CURRENCY must be an ISO 4217 code/],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of/],
     [{ ADMIN_EMAIL: 'a@example.com' }, /^ADMIN_PASSWORD must be set/],
+    [{ MIGRATE_ON_START: 'later' }, /^MIGRATE_ON_START must be true or false/],
   ])('refuses %o with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
