@@ -4,6 +4,7 @@ import { createMetrics, type Metrics } from '../platform/metrics/metrics.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { buildHttpApp, type HttpApp } from '../platform/http/build-http-app.js';
 import { registerHealthRoutes } from '../platform/http/health-routes.js';
+import { installDrain } from '../platform/http/drain.js';
 import { registerOpenApi } from '../platform/http/openapi.js';
 import { registerIdempotency } from '../platform/http/idempotency.js';
 import type { Lane } from '../platform/db/database.js';
@@ -47,6 +48,13 @@ export interface EmporiumProcess {
   /** Starts relays, and consumers and jobs unless this process serves the API only (the HTTP app is ready without them). */
   startBackground(): Promise<void>;
   listen(): Promise<string>;
+  /** First step of shutdown: readiness fails and every answer closes its connection; serving goes on. */
+  drain(): void;
+  /**
+   * Drains, stops listening, waits for requests under way (past half of what remains of
+   * SHUTDOWN_TIMEOUT_MS their connections are cut), then stops jobs, flushes relays, waits for
+   * message handlers under way, and closes the connections to the stores.
+   */
   stop(): Promise<void>;
 }
 
@@ -103,6 +111,7 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
   }
 
   const app = buildHttpApp({ config, logger, metrics });
+  const drain = installDrain(app);
   const routes: EmporiumProcess['routes'] = [];
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
@@ -127,12 +136,21 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
       }
     }
   }
-  registerHealthRoutes(app, { database: () => db.ping(), keyValueStore: () => kv.ping(), broker: () => bus.ping() }, metrics);
+  registerHealthRoutes(
+    app,
+    { checks: { database: () => db.ping(), keyValueStore: () => kv.ping(), broker: () => bus.ping() }, draining: () => drain.draining },
+    metrics,
+  );
   await app.ready();
 
   const background: Stoppable[] = [];
+  // What SHUTDOWN_TIMEOUT_MS leaves after the drain delay, shared out between the steps that wait.
+  const shutdownBudgetMs = config.shutdownTimeoutMs - config.shutdownDrainDelayMs;
   const stop = async () => {
+    drain.start();
+    const cut = setTimeout(() => app.server.closeAllConnections(), shutdownBudgetMs / 2);
     await app.close();
+    clearTimeout(cut);
     for (const task of background.reverse()) await task.stop();
     for (const service of services.values()) await service.stop?.();
     await closeInfrastructure();
@@ -151,7 +169,10 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
         }));
       }
       for (const name of services.keys()) {
-        const relay = startOutboxRelay({ service: name, db: db.forSchema(name, 'background'), bus, metrics, logger, pollMs: config.outboxPollMs, batchSize: 100 });
+        const relay = startOutboxRelay({
+          service: name, db: db.forSchema(name, 'background'), bus, metrics, logger, pollMs: config.outboxPollMs, batchSize: 100,
+          stopGraceMs: Math.min(5_000, shutdownBudgetMs / 4),
+        });
         relays.set(name, relay);
         background.push(relay);
       }
@@ -160,6 +181,7 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
       }
     },
     listen: () => app.listen({ port: config.port, host: config.host }),
+    drain: () => drain.start(),
     stop,
   };
 }

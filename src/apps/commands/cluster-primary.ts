@@ -75,7 +75,8 @@ export async function runPrimary(config: Config, plan: StartPlan): Promise<numbe
     timer.unref();
     stopAll(signal);
   };
-  process.once('SIGTERM', () => onSignal('SIGTERM'));
-  process.once('SIGINT', () => onSignal('SIGINT'));
+  // Each worker drains on its own; a second signal changes nothing (the timer bounds the wait).
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
   return -1;
 }

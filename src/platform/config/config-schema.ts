@@ -115,7 +115,13 @@ export const configSchema = {
   paymentMaxAttempts: setting({ env: 'PAYMENT_MAX_ATTEMPTS', doc: 'Charge attempts before a payment that keeps failing transiently is given up as processing_error.', default: 8, parse: int(1, 100) }),
   eventBusDeliverTwice: setting({ env: 'EVENT_BUS_DELIVER_TWICE', doc: 'Testing switch: the bus delivers every event twice, to prove that consumers are idempotent.', default: false, parse: bool() }),
   outboxPollMs: setting({ env: 'OUTBOX_POLL_MS', doc: 'How often the outbox relay looks for events written by other processes.', default: 500, parse: int(10) }),
-  shutdownTimeoutMs: setting({ env: 'SHUTDOWN_TIMEOUT_MS', doc: 'Longest wait for in-flight work on SIGTERM before exiting.', default: 10_000, parse: int(100) }),
+  shutdownTimeoutMs: setting({ env: 'SHUTDOWN_TIMEOUT_MS', doc: 'Longest a shutdown (SIGTERM or SIGINT) may take, drain delay included: past it the process exits with status 1.', default: 10_000, parse: int(100) }),
+  shutdownDrainDelayMs: setting({
+    env: 'SHUTDOWN_DRAIN_DELAY_MS',
+    doc: 'On SIGTERM, how long the process keeps serving (readiness failing, every answer closing its connection) before it stops listening, so load balancers take it out first. Kubernetes: a few seconds (5000). Counted within SHUTDOWN_TIMEOUT_MS.',
+    default: 0,
+    parse: int(0),
+  }),
   migrateOnStart: setting({
     env: 'MIGRATE_ON_START',
     doc: 'Bring the schemas of the services in the process up to date at start. false: `emporium migrate` does it as a step of its own (a Kubernetes Job), and a process whose schema lacks migrations stops with the command to run.',

@@ -1,7 +1,15 @@
 import type { HttpApp } from './build-http-app.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { sendProblem } from './problem-handler.js';
 
 export type DependencyCheck = () => Promise<void>;
+
+export interface Readiness {
+  /** Dependencies this process cannot serve without: one down fails readiness. */
+  checks: Record<string, DependencyCheck>;
+  /** True while the process drains for shutdown: readiness fails at once, before any check. */
+  draining: () => boolean;
+}
 
 const within = (ms: number, check: DependencyCheck): Promise<void> =>
   Promise.race([
@@ -9,12 +17,17 @@ const within = (ms: number, check: DependencyCheck): Promise<void> =>
     new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref()),
   ]);
 
-/** Liveness, readiness (each dependency checked, 503 naming the ones down) and Prometheus metrics. */
-export function registerHealthRoutes(app: HttpApp, checks: Record<string, DependencyCheck>, metrics: Metrics): void {
+/**
+ * Liveness, readiness (each dependency checked; a problem+json 503 naming the ones down, or
+ * saying the process is shutting down) and Prometheus metrics.
+ */
+export function registerHealthRoutes(app: HttpApp, readiness: Readiness, metrics: Metrics): void {
   app.get('/health/live', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/health/ready', { schema: { hide: true } }, async (_request, reply) => {
+    reply.header('Cache-Control', 'no-store');
+    if (readiness.draining()) return sendProblem(reply, 'service_unavailable', 'Shutting down: this instance takes no new work.');
     const results = await Promise.all(
-      Object.entries(checks).map(async ([name, check]) => {
+      Object.entries(readiness.checks).map(async ([name, check]) => {
         try {
           await within(2000, check);
           return [name, 'up'] as const;
@@ -23,10 +36,10 @@ export function registerHealthRoutes(app: HttpApp, checks: Record<string, Depend
         }
       }),
     );
+    const checks = Object.fromEntries(results);
     const down = results.filter(([, state]) => state === 'down').map(([name]) => name);
-    reply.header('Cache-Control', 'no-store');
-    if (down.length === 0) return { status: 'ready', checks: Object.fromEntries(results) };
-    return reply.status(503).send({ status: 'unavailable', down, checks: Object.fromEntries(results) });
+    if (down.length > 0) return sendProblem(reply, 'service_unavailable', `Not ready: ${down.join(', ')} down.`, { down, checks });
+    return { status: 'ready', checks };
   });
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     reply.header('Content-Type', metrics.registry.contentType).header('Cache-Control', 'no-store');

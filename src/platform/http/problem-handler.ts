@@ -16,6 +16,8 @@ export function sendProblem(
   extra: Record<string, unknown> = {},
 ): FastifyReply {
   const { status, title } = errorCatalog[code];
+  // Every 503 is passing (overload, an upstream away, a shutdown): say when to try again.
+  if (status === 503 && !reply.hasHeader('retry-after')) reply.header('Retry-After', '1');
   return reply
     .status(status)
     .type('application/problem+json; charset=utf-8')
@@ -54,6 +56,15 @@ export function installProblemHandler(app: FastifyInstance): void {
     if (status >= 400 && status < 500) {
       const code = (Object.keys(errorCatalog) as ErrorCode[]).find((c) => errorCatalog[c].status === status);
       return sendProblem(reply, code ?? 'validation_failed', err.message);
+    }
+    // A service the gateway routes to is not answering (down, draining, or too slow).
+    if (status === 503) {
+      request.log.warn({ err }, 'upstream unavailable');
+      return sendProblem(reply, 'service_unavailable', 'The service behind this route is not available right now; try again.');
+    }
+    if (status === 502 || status === 504) {
+      request.log.warn({ err }, 'upstream failed');
+      return sendProblem(reply, 'bad_gateway', 'The service behind this route did not answer properly.');
     }
     request.log.error({ err }, 'request failed');
     return sendProblem(reply, 'internal_error', 'Something went wrong on our side. The request id identifies it in our logs.');
