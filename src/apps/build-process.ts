@@ -3,7 +3,7 @@ import { createLogger, type Logger } from '../platform/logging/logger.js';
 import { createMetrics, type Metrics } from '../platform/metrics/metrics.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { buildHttpApp, type HttpApp } from '../platform/http/build-http-app.js';
-import { registerHealthRoutes } from '../platform/http/health-routes.js';
+import { registerHealthRoutes, type Readiness } from '../platform/http/health-routes.js';
 import { installDrain } from '../platform/http/drain.js';
 import { registerOpenApi } from '../platform/http/openapi.js';
 import { registerIdempotency } from '../platform/http/idempotency.js';
@@ -17,6 +17,7 @@ import { startConsumer } from '../platform/messaging/consumer.js';
 import type { ServiceModule } from '../platform/runtime/service-module.js';
 import { startJobs } from '../platform/runtime/jobs.js';
 import { registerGateway, type RemoteService } from '../services/gateway/gateway.js';
+import { upstreamHealth } from '../services/gateway/upstream-health.js';
 import { connectInfrastructure, type Infrastructure } from './infrastructure.js';
 import { createService, type RunnableService } from './service-catalogue.js';
 import { remoteServices } from './remote-services.js';
@@ -117,6 +118,7 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
   });
   const role = config.processRole;
+  let upstreams: Readiness['upstreams'];
   if (role !== 'background') {
     await registerOpenApi(app, {
       title: 'Emporium API',
@@ -127,6 +129,7 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
     if (options.gateway) {
       const remotes: RemoteService[] = remoteServices(config).filter((r) => !services.has(r.name as RunnableService));
       await registerGateway(app, { config, kv, auth, remotes });
+      if (remotes.length > 0) upstreams = upstreamHealth(remotes.map((remote) => ({ name: remote.name, urls: [remote.url] })));
     }
     registerIdempotency(app, kv, auth, config.idempotencyTtlHours * 3_600_000);
     for (const service of services.values()) {
@@ -138,7 +141,7 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
   }
   registerHealthRoutes(
     app,
-    { checks: { database: () => db.ping(), keyValueStore: () => kv.ping(), broker: () => bus.ping() }, draining: () => drain.draining },
+    { checks: { database: () => db.ping(), keyValueStore: () => kv.ping(), broker: () => bus.ping() }, draining: () => drain.draining, upstreams },
     metrics,
   );
   await app.ready();

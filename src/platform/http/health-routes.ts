@@ -4,11 +4,15 @@ import { sendProblem } from './problem-handler.js';
 
 export type DependencyCheck = () => Promise<void>;
 
+export type UpstreamState = 'up' | 'down';
+
 export interface Readiness {
   /** Dependencies this process cannot serve without: one down fails readiness. */
   checks: Record<string, DependencyCheck>;
   /** True while the process drains for shutdown: readiness fails at once, before any check. */
   draining: () => boolean;
+  /** Services a gateway routes to, reported in the body; they never fail its readiness. */
+  upstreams?: () => Promise<Record<string, UpstreamState>>;
 }
 
 const within = (ms: number, check: DependencyCheck): Promise<void> =>
@@ -26,6 +30,7 @@ export function registerHealthRoutes(app: HttpApp, readiness: Readiness, metrics
   app.get('/health/ready', { schema: { hide: true } }, async (_request, reply) => {
     reply.header('Cache-Control', 'no-store');
     if (readiness.draining()) return sendProblem(reply, 'service_unavailable', 'Shutting down: this instance takes no new work.');
+    const upstreams = readiness.upstreams?.();
     const results = await Promise.all(
       Object.entries(readiness.checks).map(async ([name, check]) => {
         try {
@@ -37,9 +42,10 @@ export function registerHealthRoutes(app: HttpApp, readiness: Readiness, metrics
       }),
     );
     const checks = Object.fromEntries(results);
+    const reported = upstreams && { upstreams: await upstreams };
     const down = results.filter(([, state]) => state === 'down').map(([name]) => name);
-    if (down.length > 0) return sendProblem(reply, 'service_unavailable', `Not ready: ${down.join(', ')} down.`, { down, checks });
-    return { status: 'ready', checks };
+    if (down.length > 0) return sendProblem(reply, 'service_unavailable', `Not ready: ${down.join(', ')} down.`, { down, checks, ...reported });
+    return { status: 'ready', checks, ...reported };
   });
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     reply.header('Content-Type', metrics.registry.contentType).header('Cache-Control', 'no-store');
