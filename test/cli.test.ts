@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -196,7 +197,8 @@ describe.each(profiles)('emporium start (%s profile)', (profile) => {
   });
 
   it('refuses to start a service alone without the address of a service it needs', async () => {
-    const run = emporium(['start', 'orders'], env);
+    const publicKey = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const run = emporium(['start', 'orders'], { ...env, JWT_PUBLIC_KEY: publicKey });
     expect(await run.exited).toBe(1);
     expect(run.output()).toMatch(/^emporium: CATALOG_URL must be set: catalog does not run in this process\.$/m);
   });
