@@ -59,6 +59,7 @@ describe.each(profiles)('emporium migrate and schema checks at start (%s profile
   }, 300_000);
 
   it('starts on a schema that newer code migrated further, as a rolling deploy runs old code meanwhile', async () => {
+    expect(await emporium(['migrate', 'catalog'], env).exited).toBe(0);
     const db = await connectDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR ?? '' });
     try {
       await sql`insert into catalog.kysely_migration (name, timestamp) values ('9999_catalog_from_newer_code', ${new Date().toISOString()})`.execute(db.root);
@@ -67,8 +68,8 @@ describe.each(profiles)('emporium migrate and schema checks at start (%s profile
     }
     for (const migrate of ['true', 'false']) {
       const run = emporium(['start', 'catalog'], { ...env, MIGRATE_ON_START: migrate, JWT_PUBLIC_KEY: publicPem });
-      await readyAt(run);
-      expect(await stopped(run)).toBe(0);
+      await readyAt(run, 150_000);
+      expect({ exit: await stopped(run), output: run.output() }).toMatchObject({ exit: 0 });
     }
   }, 180_000);
 
