@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,36 +7,7 @@ import { createTestDatabase, profiles, realInfra, runId } from './support/infra.
 import { deleteRedisKeys } from '../src/platform/kv/redis-testing.js';
 import { deleteRabbitTopology } from '../src/platform/messaging/rabbitmq-testing.js';
 import { serviceNames } from '../src/apps/service-catalogue.js';
-
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/** `emporium <args>` as an operator runs it, in its own process. */
-function emporium(args: string[], env: NodeJS.ProcessEnv): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/apps/cli.ts', ...args], {
-    env: { ...process.env, LOG_LEVEL: 'warn', LOG_FORMAT: 'json', PORT: '0', HOST: '127.0.0.1', METRICS_PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited };
-}
-
-async function readyAt(run: Running, timeoutMs = 60_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const match = /ready at (http:\/\/[^\s]+)/.exec(run.output());
-    if (match?.[1]) return match[1];
-    if (run.child.exitCode !== null) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`not ready:\n${run.output()}`);
-}
+import { emporium, readyAt, stopped, type Running } from './support/cli.js';
 
 /** Where the process said it serves its metrics. */
 function metricsAt(run: Running): string {
@@ -58,11 +29,6 @@ function childrenOf(pid: number): number[] {
     })
     .map(Number);
 }
-
-const stopped = async (run: Running) => {
-  run.child.kill('SIGTERM');
-  return run.exited;
-};
 
 describe.each(profiles)('emporium start (%s profile)', (profile) => {
   let env: NodeJS.ProcessEnv;
@@ -243,7 +209,8 @@ describe.each(profiles)('emporium start (%s profile)', (profile) => {
   });
 
   it('refuses to start a service alone without the address of a service it needs', async () => {
-    const run = emporium(['start', 'orders'], env);
+    const publicKey = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const run = emporium(['start', 'orders'], { ...env, JWT_PUBLIC_KEY: publicKey });
     expect(await run.exited).toBe(1);
     expect(run.output()).toMatch(/^emporium: CATALOG_URL must be set: catalog does not run in this process\.$/m);
   });

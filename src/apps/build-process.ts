@@ -3,26 +3,27 @@ import { createLogger, type Logger } from '../platform/logging/logger.js';
 import { createMetrics, type Metrics } from '../platform/metrics/metrics.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { buildHttpApp, type HttpApp } from '../platform/http/build-http-app.js';
-import { registerHealthRoutes } from '../platform/http/health-routes.js';
+import { registerHealthRoutes, type Readiness } from '../platform/http/health-routes.js';
 import { serveMetrics, type MetricsServer } from '../platform/http/metrics-server.js';
+import { installDrain } from '../platform/http/drain.js';
 import { registerOpenApi } from '../platform/http/openapi.js';
 import { registerIdempotency } from '../platform/http/idempotency.js';
 import type { Lane } from '../platform/db/database.js';
-import { migrateSchema } from '../platform/db/migrate.js';
 import { loadSigningKeys, type SigningKeys } from '../platform/auth/signing-keys.js';
 import { SessionRegistry } from '../platform/auth/session-registry.js';
 import { createAuthGuards } from '../platform/auth/auth-guards.js';
 import { createOutbox, type OutboxPublisher } from '../platform/messaging/outbox.js';
-import { messagingMigrations } from '../platform/messaging/messaging-migrations.js';
 import { startOutboxRelay, type OutboxRelay } from '../platform/messaging/outbox-relay.js';
 import { startConsumer } from '../platform/messaging/consumer.js';
 import type { ServiceModule } from '../platform/runtime/service-module.js';
 import { startJobs } from '../platform/runtime/jobs.js';
 import { registerGateway, type RemoteService } from '../services/gateway/gateway.js';
 import { fetchForwardedDocuments } from '../services/gateway/forwarded-api-documents.js';
+import { upstreamHealth } from '../services/gateway/upstream-health.js';
 import { connectInfrastructure, type Infrastructure } from './infrastructure.js';
 import { createService, type RunnableService } from './service-catalogue.js';
 import { remoteServices } from './remote-services.js';
+import { prepareSchemas, runsWholeShop } from './prepare-schemas.js';
 
 export interface ProcessOptions {
   config: Config;
@@ -35,7 +36,7 @@ export interface ProcessOptions {
   logger?: Logger;
   clock?: Clock;
   announce?: (message: string) => void;
-  /** False for maintenance commands: migrate only, no first-start seeding. */
+  /** False for maintenance commands and cluster workers: no first-start seeding. */
   runStartHooks?: boolean;
 }
 
@@ -52,6 +53,13 @@ export interface EmporiumProcess {
   /** Starts relays, and consumers and jobs unless this process serves the API only (the HTTP app is ready without them). */
   startBackground(): Promise<void>;
   listen(): Promise<string>;
+  /** First step of shutdown: readiness fails and every answer closes its connection; serving goes on. */
+  drain(): void;
+  /**
+   * Drains, stops listening, waits for requests under way (past half of what remains of
+   * SHUTDOWN_TIMEOUT_MS their connections are cut), then stops jobs, flushes relays, waits for
+   * message handlers under way, and closes the connections to the stores.
+   */
   stop(): Promise<void>;
 }
 
@@ -63,9 +71,15 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
   const logger = options.logger ?? createLogger(config);
   const announce = options.announce ?? ((message: string) => process.stdout.write(`${message}\n`));
   const metrics = createMetrics();
+  const signingKeys =
+    options.signingKeys ??
+    loadSigningKeys(config, {
+      signs: options.services.includes('identity'),
+      mayGenerate: runsWholeShop(options.services),
+      who: options.services.length > 0 ? options.services.join(', ') : 'the gateway',
+    });
   const infrastructure = await connectInfrastructure(config, logger, options.infrastructure, announce);
   const { db, kv, bus } = infrastructure;
-  const signingKeys = options.signingKeys ?? loadSigningKeys(config);
   const sessions = new SessionRegistry(kv);
   const auth = createAuthGuards(signingKeys.publicKey, sessions);
   const relays = new Map<string, OutboxRelay>();
@@ -84,20 +98,31 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
     };
     services.set(name, createService(name, deps, services));
   }
-  for (const [name, service] of services) {
-    const applied = await migrateSchema(db, name, { ...messagingMigrations, ...service.migrations });
-    if (applied.length > 0) logger.info({ service: name, applied }, 'migrations applied');
-  }
-  if (options.runStartHooks !== false) {
-    for (const service of services.values()) await service.start?.();
+  // What the caller handed in, the caller closes.
+  const closeInfrastructure = async () => {
+    const given = options.infrastructure ?? {};
+    if (!given.bus) await bus.close();
+    if (!given.kv) await kv.close();
+    if (!given.db) await db.close();
+  };
+  try {
+    await prepareSchemas(db, options.services, config.migrateOnStart, logger);
+    if (options.runStartHooks !== false) {
+      for (const service of services.values()) await service.start?.();
+    }
+  } catch (err) {
+    await closeInfrastructure();
+    throw err;
   }
 
   const app = buildHttpApp({ config, logger, metrics });
+  const drain = installDrain(app);
   const routes: EmporiumProcess['routes'] = [];
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url });
   });
   const role = config.processRole;
+  let upstreams: Readiness['upstreams'];
   if (role !== 'background') {
     const remotes: RemoteService[] = options.gateway ? remoteServices(config).filter((r) => !services.has(r.name as RunnableService)) : [];
     await registerOpenApi(app, {
@@ -109,6 +134,7 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
     });
     if (options.gateway) {
       await registerGateway(app, { config, kv, auth, remotes });
+      if (remotes.length > 0) upstreams = upstreamHealth(remotes.map((remote) => ({ name: remote.name, urls: [remote.url] })));
     }
     registerIdempotency(app, kv, auth, config.idempotencyTtlHours * 3_600_000);
     for (const service of services.values()) {
@@ -118,21 +144,26 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
       }
     }
   }
-  registerHealthRoutes(app, { database: () => db.ping(), keyValueStore: () => kv.ping(), broker: () => bus.ping() });
+  registerHealthRoutes(app, {
+    checks: { database: () => db.ping(), keyValueStore: () => kv.ping(), broker: () => bus.ping() },
+    draining: () => drain.draining,
+    upstreams,
+  });
   await app.ready();
   const metricsServer = serveMetrics(metrics.registry, { port: config.metricsPort, host: config.metricsHost });
 
   const background: Stoppable[] = [];
+  // What SHUTDOWN_TIMEOUT_MS leaves after the drain delay, shared out between the steps that wait.
+  const shutdownBudgetMs = config.shutdownTimeoutMs - config.shutdownDrainDelayMs;
   const stop = async () => {
+    drain.start();
+    const cut = setTimeout(() => app.server.closeAllConnections(), shutdownBudgetMs / 2);
     await app.close();
+    clearTimeout(cut);
     await metricsServer.close();
     for (const task of background.reverse()) await task.stop();
     for (const service of services.values()) await service.stop?.();
-    // What the caller handed in, the caller closes.
-    const given = options.infrastructure ?? {};
-    if (!given.bus) await bus.close();
-    if (!given.kv) await kv.close();
-    if (!given.db) await db.close();
+    await closeInfrastructure();
   };
 
   return {
@@ -148,7 +179,10 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
         }));
       }
       for (const name of services.keys()) {
-        const relay = startOutboxRelay({ service: name, db: db.forSchema(name, 'background'), bus, metrics, logger, pollMs: config.outboxPollMs, batchSize: 100 });
+        const relay = startOutboxRelay({
+          service: name, db: db.forSchema(name, 'background'), bus, metrics, logger, pollMs: config.outboxPollMs, batchSize: 100,
+          stopGraceMs: Math.min(5_000, shutdownBudgetMs / 4),
+        });
         relays.set(name, relay);
         background.push(relay);
       }
@@ -162,6 +196,7 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
       if (metricsUrl) announce(`Metrics are served at ${metricsUrl}`);
       return address;
     },
+    drain: () => drain.start(),
     stop,
   };
 }

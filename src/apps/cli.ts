@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError } from '../platform/config/load-config.js';
 import { DataDirLockedError } from '../platform/db/data-dir-lock.js';
+import { SchemaError } from '../platform/db/migrate.js';
 import { startCommand } from './commands/start-command.js';
 import { migrateCommand } from './commands/migrate-command.js';
 import { adminCommand } from './commands/admin-command.js';
@@ -12,7 +13,7 @@ const usage = `Usage: emporium <command>
   start gateway              the gateway alone, routing to services at *_URL
   start <service>            one service alone (identity, catalog, cart, orders, payments,
                              notifications)
-  migrate                    bring every service's database schema up to date
+  migrate [service]          bring every service's database schema (or one service's) up to date
   admin create --email E --password P [--name N]
                              create an admin account (or make an existing account admin)
   dead-letters list          events that failed every attempt
@@ -42,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
     case 'start':
       return startCommand(config, rest);
     case 'migrate':
-      return migrateCommand(config);
+      return migrateCommand(config, rest);
     case 'admin':
       return adminCommand(config, rest, values);
     case 'dead-letters':
@@ -58,7 +59,7 @@ main(process.argv.slice(2)).then(
     if (code !== -1) process.exit(code);
   },
   (err: unknown) => {
-    const known = err instanceof ConfigError || err instanceof DataDirLockedError;
+    const known = err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof SchemaError;
     process.stderr.write(`emporium: ${known ? (err as Error).message : (err as Error).stack ?? String(err)}\n`);
     process.exit(1);
   },

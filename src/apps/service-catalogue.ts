@@ -2,6 +2,13 @@ import { join } from 'node:path';
 import type { ServiceDeps, ServiceModule, ServiceName } from '../platform/runtime/service-module.js';
 import { createMailer } from '../platform/mail/create-mailer.js';
 import { ConfigError } from '../platform/config/load-config.js';
+import type { Migrations } from '../platform/db/migrate.js';
+import { messagingMigrations } from '../platform/messaging/messaging-migrations.js';
+import { identityMigrations } from '../services/identity/data/identity-migrations.js';
+import { catalogMigrations } from '../services/catalog/data/catalog-migrations.js';
+import { ordersMigrations } from '../services/orders/data/orders-migrations.js';
+import { paymentsMigrations } from '../services/payments/data/payments-migrations.js';
+import { notificationsMigrations } from '../services/notifications/data/notifications-migrations.js';
 import { createIdentityService } from '../services/identity/identity-service.js';
 import { createCatalogService, type CatalogService } from '../services/catalog/catalog-service.js';
 import { createCartService, type CartService } from '../services/cart/cart-service.js';
@@ -15,6 +22,22 @@ import { createNotificationsService } from '../services/notifications/notificati
 /** Every service this codebase can run, in the order they are built (peers before their users). */
 export const serviceNames = ['identity', 'catalog', 'cart', 'orders', 'payments', 'notifications'] as const satisfies readonly ServiceName[];
 export type RunnableService = (typeof serviceNames)[number];
+
+/**
+ * Each service's schema: its outbox, inbox and dead letters, then its own tables. Apart from the
+ * services' wiring, so `migrate` needs nothing but the database (no keys, no peers' addresses).
+ */
+export function schemaMigrations(name: RunnableService): Migrations {
+  const own: Record<RunnableService, Migrations> = {
+    identity: identityMigrations,
+    catalog: catalogMigrations,
+    cart: {},
+    orders: ordersMigrations,
+    payments: paymentsMigrations,
+    notifications: notificationsMigrations,
+  };
+  return { ...messagingMigrations, ...own[name] };
+}
 
 /** Services already built in this process; a service whose peer runs elsewhere gets an HTTP client. */
 export type Peers = Map<RunnableService, ServiceModule>;

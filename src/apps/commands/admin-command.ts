@@ -1,4 +1,5 @@
 import type { Config } from '../../platform/config/config-schema.js';
+import { generateSigningKeys } from '../../platform/auth/signing-keys.js';
 import type { IdentityService } from '../../services/identity/identity-service.js';
 import { buildProcess } from '../build-process.js';
 
@@ -13,7 +14,8 @@ export async function adminCommand(config: Config, args: string[], values: Admin
     process.stderr.write('Usage: emporium admin create --email E --password P [--name N]\n');
     return 2;
   }
-  const proc = await buildProcess({ config, services: ['identity'], gateway: false, runStartHooks: false });
+  // Creating an account issues no token: keys of its own spare the command the shop's signing key.
+  const proc = await buildProcess({ config, services: ['identity'], gateway: false, runStartHooks: false, signingKeys: generateSigningKeys() });
   try {
     const identity = proc.services.get('identity') as IdentityService;
     const result = await identity.createAdmin({ email: values.email, password: values.password, name: values.name ?? 'Admin' });

@@ -1,6 +1,5 @@
 import cluster from 'node:cluster';
 import type { Config } from '../../platform/config/config-schema.js';
-import { loadSigningKeys } from '../../platform/auth/signing-keys.js';
 import { serveClusterMetrics } from '../../platform/http/metrics-server.js';
 import { buildProcess } from '../build-process.js';
 import { readyLine, type StartPlan } from './start-plan.js';
@@ -15,7 +14,8 @@ const isReady = (message: unknown): message is WorkerReady =>
 
 /**
  * `start` with WORKERS above 1. This process does once what must happen once: the signing key
- * file, migrations and first-start seeding (the admin's generated password is shown here, once).
+ * file (where the whole shop runs), migrations and first-start seeding (the admin's generated
+ * password is shown here, once).
  * Then it forks the workers, each a whole `start` on the same port: node:cluster hands them
  * connections in turn, and the shared PostgreSQL, Redis and RabbitMQ make them one shop. A worker
  * that dies is replaced; one that cannot start stops them all. The metrics port is this process's:
@@ -23,7 +23,6 @@ const isReady = (message: unknown): message is WorkerReady =>
  */
 export async function runPrimary(config: Config, plan: StartPlan): Promise<number> {
   const started = Date.now();
-  loadSigningKeys(config);
   const setup = await buildProcess({ config, services: plan.services, gateway: plan.gateway });
   await setup.stop();
   const metricsServer = serveClusterMetrics({ port: config.metricsPort, host: config.metricsHost });
@@ -80,7 +79,8 @@ export async function runPrimary(config: Config, plan: StartPlan): Promise<numbe
     timer.unref();
     stopAll(signal);
   };
-  process.once('SIGTERM', () => onSignal('SIGTERM'));
-  process.once('SIGINT', () => onSignal('SIGINT'));
+  // Each worker drains on its own; a second signal changes nothing (the timer bounds the wait).
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
   return -1;
 }

@@ -1,4 +1,5 @@
 import cluster from 'node:cluster';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../../platform/config/config-schema.js';
 import { buildProcess } from '../build-process.js';
 import { serviceNames } from '../service-catalogue.js';
@@ -28,23 +29,28 @@ export async function startCommand(config: Config, args: string[]): Promise<numb
 
   let stopping = false;
   const shutdown = (signal: string) => {
+    // A second signal (a terminal's Ctrl-C reaches a cluster's workers and its primary, which
+    // passes it on) must not cut the drain short: SHUTDOWN_TIMEOUT_MS bounds it.
     if (stopping) return;
     stopping = true;
-    proc.app.log.info({ signal }, 'shutting down');
+    proc.app.log.info({ signal, drainDelayMs: config.shutdownDrainDelayMs }, 'draining');
     const timer = setTimeout(() => {
       process.stderr.write('Shutdown took too long; exiting.\n');
       process.exit(1);
     }, config.shutdownTimeoutMs);
     timer.unref();
-    proc.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        process.stderr.write(`Shutdown failed: ${String(err)}\n`);
-        process.exit(1);
-      },
-    );
+    proc.drain();
+    sleep(config.shutdownDrainDelayMs)
+      .then(() => proc.stop())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          process.stderr.write(`Shutdown failed: ${String(err)}\n`);
+          process.exit(1);
+        },
+      );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
   return -1;
 }

@@ -23,6 +23,8 @@ describe('loadConfig', () => {
     [{ STORE_CURRENCY: 'usd' }, /^STORE_CURRENCY must be an ISO 4217 code/],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of/],
     [{ ADMIN_EMAIL: 'a@example.com' }, /^ADMIN_PASSWORD must be set/],
+    [{ MIGRATE_ON_START: 'later' }, /^MIGRATE_ON_START must be true or false/],
+    [{ SHUTDOWN_DRAIN_DELAY_MS: '10000' }, /^SHUTDOWN_DRAIN_DELAY_MS must be less than SHUTDOWN_TIMEOUT_MS/],
   ])('refuses %o with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -28,5 +28,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (result.processRole !== 'all' && !(result.databaseUrl && result.redisUrl && result.amqpUrl)) {
     throw new ConfigError(`PROCESS_ROLE=${result.processRole} needs DATABASE_URL, REDIS_URL and AMQP_URL: the embedded database, store and event bus belong to one process`);
   }
+  if (result.shutdownDrainDelayMs >= result.shutdownTimeoutMs) {
+    throw new ConfigError('SHUTDOWN_DRAIN_DELAY_MS must be less than SHUTDOWN_TIMEOUT_MS, which it counts within');
+  }
   return result;
 }

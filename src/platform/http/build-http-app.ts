@@ -33,7 +33,10 @@ export function buildHttpApp({ config, logger, metrics }: HttpAppOptions): HttpA
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
     },
-    return503OnClosing: true,
+    // A request still arriving on an open connection while the server closes is served (and its
+    // connection closed, see drain.ts) instead of Fastify's plain-JSON 503: it is the client's
+    // last on this connection, and refusing it would fail a request nothing else retries.
+    return503OnClosing: false,
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
     forceCloseConnections: 'idle',

@@ -12,6 +12,23 @@ const frameworkCodes: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
 };
 
+// A service behind the gateway that nobody reached: the request never got there, so it may go again.
+const unreachable = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+// One that took the request and then failed, hung up or never answered.
+const brokeOff = new Set(['ECONNRESET', 'UND_ERR_SOCKET']);
+
+/** How the proxy (@fastify/reply-from) failed to get an answer from a service, if that is the error. */
+function upstreamFailure(err: FastifyError): 'service_unavailable' | 'bad_gateway' | undefined {
+  // Errors thrown by handlers may have no code at all.
+  const code = (err.code as string | undefined) ?? '';
+  const cause = (err.cause as { code?: string } | undefined)?.code ?? '';
+  if (code.startsWith('FST_REPLY_FROM') || unreachable.has(code) || brokeOff.has(code)) {
+    if (err.statusCode === 503 || unreachable.has(code) || unreachable.has(cause)) return 'service_unavailable';
+    return 'bad_gateway';
+  }
+  return undefined;
+}
+
 export function sendProblem(
   reply: FastifyReply,
   code: ErrorCode,
@@ -19,6 +36,8 @@ export function sendProblem(
   extra: Record<string, unknown> = {},
 ): FastifyReply {
   const { status, title } = errorCatalog[code];
+  // Every 503 is passing (overload, an upstream away, a shutdown): say when to try again.
+  if (status === 503 && !reply.hasHeader('retry-after')) reply.header('Retry-After', '1');
   return reply
     .status(status)
     .type('application/problem+json; charset=utf-8')
@@ -76,6 +95,15 @@ export function installProblemHandler(app: FastifyInstance): void {
     if (status >= 400 && status < 500) {
       const code = (Object.keys(errorCatalog) as ErrorCode[]).find((c) => errorCatalog[c].status === status);
       return sendProblem(reply, code ?? 'validation_failed', err.message);
+    }
+    const upstream = upstreamFailure(err);
+    if (upstream === 'service_unavailable') {
+      request.log.warn({ err }, 'upstream unavailable');
+      return sendProblem(reply, 'service_unavailable', 'The service behind this route is not available right now; try again.');
+    }
+    if (upstream === 'bad_gateway') {
+      request.log.warn({ err }, 'upstream failed');
+      return sendProblem(reply, 'bad_gateway', 'The service behind this route did not answer properly.');
     }
     request.log.error({ err }, 'request failed');
     return sendProblem(reply, 'internal_error', 'Something went wrong on our side. The request id identifies it in our logs.');

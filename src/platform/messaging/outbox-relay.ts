@@ -23,14 +23,14 @@ export interface OutboxRelayOptions {
   lingerMs?: number;
   /** Batches published at the same time when deliveries are slow. */
   maxInFlight?: number;
-  /** Longest wait in `stop()` for batches being published; unmarked rows go out again later. */
+  /** Longest wait in `stop()` for batches being published; unconfirmed ones are released to other relays. */
   stopGraceMs?: number;
 }
 
 export interface OutboxRelay extends OutboxPublisher {
   /** Look for rows written without its lease now instead of at the next poll. */
   wake(): void;
-  /** Stops claiming and waits (a bounded time) for the batches being published; events handed over and not yet published are released to other relays. */
+  /** Stops claiming, publishes the events it was handed, and waits (a bounded time) for its batches; those unconfirmed by then are released to other relays. */
   stop(): Promise<void>;
 }
 
@@ -245,12 +245,16 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       stopped = true;
       cancel?.();
       await running;
-      if (handed.length > 0) await release(handed.splice(0).map((e) => e.id));
+      // What it was handed goes out now, not at another relay's poll (or, alone, at the next start).
+      while (handed.length > 0) void publish(handed.splice(0, batchSize));
       // An in-process delivery to a consumer stopped first would never finish.
       let timer: NodeJS.Timeout | undefined;
       const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, options.stopGraceMs ?? 5_000)));
       await Promise.race([Promise.allSettled(inFlight.keys()), grace]);
       clearTimeout(timer);
+      // Unconfirmed after the grace: other relays take them at once (inboxes drop a second copy).
+      const unconfirmed = [...inFlight.values()].flat();
+      if (unconfirmed.length > 0) await release(unconfirmed);
     },
   };
 }

@@ -3,7 +3,6 @@ import type { Logger } from '../logging/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/database.js';
-import type { Migrations } from '../db/migrate.js';
 import type { KvStore } from '../kv/kv-store.js';
 import type { HttpApp } from '../http/build-http-app.js';
 import type { AuthGuards } from '../auth/auth-guards.js';
@@ -47,7 +46,6 @@ export interface Job {
 /** A service as the runtime sees it: read its `<name>-service.ts` and you know the whole service. */
 export interface ServiceModule {
   name: ServiceName;
-  migrations: Migrations;
   /** Public routes, registered under /api/v1. */
   routes?: (app: HttpApp) => void | Promise<void>;
   /** Service-to-service routes under /internal; never routed by the gateway. */

@@ -35,7 +35,6 @@ export function createCartService(deps: ServiceDeps, peers: { products: ProductR
 
   return {
     name: 'cart',
-    migrations: {},
     carts,
     routes: (app) => registerCartRoutes(app, ctx, deps.auth),
     internalRoutes: (app) => registerInternalCartRoutes(app, carts),

@@ -3,7 +3,6 @@ import type { ProductReader } from '../../contracts/api/catalog-api.js';
 import type { ServiceDeps, ServiceModule } from '../../platform/runtime/service-module.js';
 import { createCatalogCache } from './data/catalog-cache.js';
 import type { CatalogDb } from './data/catalog-db.js';
-import { catalogMigrations } from './data/catalog-migrations.js';
 import type { CatalogContext } from './domain/catalog-context.js';
 import { commitReservation } from './domain/commit-reservation.js';
 import { releaseExpiredReservations } from './domain/release-expired-reservations.js';
@@ -49,7 +48,6 @@ export function createCatalogService(deps: ServiceDeps): CatalogService {
 
   return {
     name: 'catalog',
-    migrations: catalogMigrations,
     inventory,
     products,
     routes: (app) => {

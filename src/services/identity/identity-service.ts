@@ -1,6 +1,5 @@
 import type { ServiceDeps, ServiceModule } from '../../platform/runtime/service-module.js';
 import type { IdentityDb } from './data/identity-db.js';
-import { identityMigrations } from './data/identity-migrations.js';
 import { userRepository } from './data/user-repository.js';
 import { refreshTokenStore } from './data/refresh-token-store.js';
 import { loginFailureStore } from './data/login-failure-store.js';
@@ -40,7 +39,6 @@ export function createIdentityService(deps: ServiceDeps): IdentityService {
   };
   return {
     name: 'identity',
-    migrations: identityMigrations,
     routes: (app) => {
       authRoutes(app, ctx, deps.auth);
       meRoutes(app, ctx, deps.auth);

@@ -1,7 +1,6 @@
 import type { Mailer } from '../../platform/mail/mailer.js';
 import type { ServiceDeps, ServiceModule } from '../../platform/runtime/service-module.js';
 import type { NotificationsDb } from './data/notifications-db.js';
-import { notificationsMigrations } from './data/notifications-migrations.js';
 import type { NotificationsContext } from './domain/notifications-context.js';
 import { sendDueNotifications } from './domain/send-due-notifications.js';
 import { WorkSignal } from '../../platform/runtime/work-signal.js';
@@ -30,7 +29,6 @@ export function createNotificationsService(deps: ServiceDeps, peers: { mailer: M
 
   return {
     name: 'notifications',
-    migrations: notificationsMigrations,
     routes: (app) => registerNotificationRoutes(app, ctx, deps.auth),
     subscriptions: [onUserRegistered, onOrderConfirmed, onOrderCancelled, onOrderShipped].map((on) => on(deps.clock, ctx.work)),
     jobs: [

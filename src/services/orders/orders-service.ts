@@ -2,7 +2,6 @@ import type { CartApi } from '../../contracts/api/cart-api.js';
 import type { InventoryApi } from '../../contracts/api/inventory.js';
 import type { ServiceDeps, ServiceModule } from '../../platform/runtime/service-module.js';
 import type { OrdersDb } from './data/orders-db.js';
-import { ordersMigrations } from './data/orders-migrations.js';
 import { cancelStaleOrders } from './domain/cancel-stale-orders.js';
 import type { OrdersContext } from './domain/orders-context.js';
 import { purgeIdempotencyKeys } from './domain/purge-idempotency-keys.js';
@@ -35,7 +34,6 @@ export function createOrdersService(deps: ServiceDeps, peers: { inventory: Inven
 
   return {
     name: 'orders',
-    migrations: ordersMigrations,
     routes: (app) => {
       registerCheckoutRoutes(app, http);
       registerOrderRoutes(app, http);

@@ -1,6 +1,5 @@
 import type { ServiceDeps, ServiceModule } from '../../platform/runtime/service-module.js';
 import type { PaymentsDb } from './data/payments-db.js';
-import { paymentsMigrations } from './data/payments-migrations.js';
 import type { PaymentsContext } from './domain/payments-context.js';
 import { processDuePayments } from './domain/process-due-payments.js';
 import { WorkSignal } from '../../platform/runtime/work-signal.js';
@@ -35,7 +34,6 @@ export function createPaymentsService(deps: ServiceDeps, options: PaymentsOption
 
   return {
     name: 'payments',
-    migrations: paymentsMigrations,
     subscriptions: [onOrderPlaced(deps.clock, ctx.work), onOrderCancelled(deps.clock, ctx.work)],
     jobs: [
       {

@@ -1,0 +1,67 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deleteRedisKeys } from '../../src/platform/kv/redis-testing.js';
+import { deleteRabbitTopology } from '../../src/platform/messaging/rabbitmq-testing.js';
+import { serviceNames } from '../../src/apps/service-catalogue.js';
+import { createTestDatabase, realInfra, runId, type ProfileName } from './infra.js';
+
+export interface Running {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** `emporium <args>` as an operator runs it, in its own process. */
+export function emporium(args: string[], env: NodeJS.ProcessEnv): Running {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/apps/cli.ts', ...args], {
+    env: { ...process.env, LOG_LEVEL: 'warn', LOG_FORMAT: 'json', PORT: '0', HOST: '127.0.0.1', METRICS_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+export async function readyAt(run: Running, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const match = /ready at (http:\/\/[^\s]+)/.exec(run.output());
+    if (match?.[1]) return match[1];
+    if (run.child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`not ready:\n${run.output()}`);
+}
+
+export const stopped = async (run: Running): Promise<number | null> => {
+  run.child.kill('SIGTERM');
+  return run.exited;
+};
+
+/**
+ * The environment of CLI runs on one profile: a data directory of their own and, on the real
+ * profile, a fresh database, Redis key prefix and broker names. `cleanup` removes them all.
+ */
+export async function cliEnvironment(profile: ProfileName, label: string): Promise<{ env: NodeJS.ProcessEnv; cleanup: () => Promise<void> }> {
+  const cleanups: (() => Promise<void>)[] = [];
+  const dataDir = mkdtempSync(join(tmpdir(), `emporium-${label}-`));
+  cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+  let env: NodeJS.ProcessEnv = { DATA_DIR: dataDir };
+  if (profile === 'real') {
+    const database = await createTestDatabase();
+    cleanups.push(database.drop);
+    const id = runId(label);
+    env = { ...env, DATABASE_URL: database.url, REDIS_URL: realInfra.redisUrl, AMQP_URL: realInfra.amqpUrl, REDIS_KEY_PREFIX: `${id}:`, AMQP_PREFIX: id };
+    cleanups.push(() => deleteRedisKeys(realInfra.redisUrl, `${id}:`), () => deleteRabbitTopology(realInfra.amqpUrl, id, serviceNames));
+  }
+  return {
+    env,
+    cleanup: async () => {
+      for (const cleanup of cleanups.reverse()) await cleanup();
+    },
+  };
+}
