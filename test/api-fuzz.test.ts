@@ -142,8 +142,11 @@ describe.each(profiles)('the API under fuzzing (%s profile)', (profile) => {
     return (name) => hints[name];
   };
 
+  /** Requests to it close the session of their token: the standing accounts' tokens must never reach it. */
+  const endsSession = (path: string) => path.endsWith('/auth/logout');
+
   const sendersOf = (operation: Operation): Sender[] => {
-    if (operation.path.endsWith('/auth/logout')) return ['anonymous', 'fresh-session'];
+    if (endsSession(operation.path)) return ['anonymous', 'fresh-session'];
     return operation.secured ? ['customer', 'customer', 'admin', 'admin', 'anonymous'] : ['anonymous', 'customer', 'admin'];
   };
 
@@ -195,7 +198,10 @@ describe.each(profiles)('the API under fuzzing (%s profile)', (profile) => {
     if (fuzz.sender === 'fresh-session') sender = { accessToken: (await takeSession()).accessToken, id: world.sessionUser.id };
     if (!fuzz.authorization) return sender ? { header: `Bearer ${sender.accessToken}`, user: sender.id } : {};
     const { attack, garbage } = fuzz.authorization;
-    // A customer's token is the one worth promoting to admin; otherwise the sender's own, if any.
+    // An anonymous request spoils a token all the same: a fresh session's where a valid one would
+    // end its session (a logout in `bearer` spelling is a logout), else the customer's.
+    if (!sender && endsSession(fuzz.operation)) sender = { accessToken: (await takeSession()).accessToken, id: world.sessionUser.id };
+    // A customer's token is the one worth promoting to admin; otherwise the sender's own.
     const base = attack === 'claims-role-admin' || !sender ? world.customer : sender;
     switch (attack) {
       case 'lowercase-scheme': return { header: `bearer ${base.accessToken}`, user: base.id };

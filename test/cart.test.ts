@@ -222,7 +222,7 @@ describe.each(profiles)('cart (%s profile)', (profile) => {
     await add(user, mug.id, 4);
     const carts = (app.services.get('cart') as CartService).carts;
     const read = await carts.linesOf(user.id);
-    expect(read).toEqual({ items: [{ productId: mug.id, quantity: 4 }], version: expect.any(String) });
+    expect(read).toEqual({ items: [{ productId: mug.id, quantity: 4 }], version: expect.any(String), subtotal: { amount: 6000, currency: 'USD' } });
     expect((await carts.linesOf(user.id)).version).toBe(read.version);
     expect((await carts.linesOf('usr_nobody')).items).toEqual([]);
 

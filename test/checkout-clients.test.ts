@@ -65,7 +65,7 @@ describe.each(profiles)('orders’ HTTP clients for catalog and cart (%s profile
     await call(app, 'POST', '/api/v1/cart/items', { token: user.accessToken, body: { productId: created.body.id, quantity: 4 } });
     const carts = createHttpCartClient(baseUrl);
     const read = await carts.linesOf(user.id);
-    expect(read).toEqual({ items: [{ productId: created.body.id, quantity: 4 }], version: expect.any(String) });
+    expect(read).toEqual({ items: [{ productId: created.body.id, quantity: 4 }], version: expect.any(String), subtotal: { amount: 3600, currency: 'USD' } });
     expect((await carts.linesOf('usr_nobody')).items).toEqual([]);
 
     const order = { orderId: 'ord_remote_take', userId: user.id, items: [{ productId: created.body.id, quantity: 3 }] };

@@ -28,6 +28,8 @@ describe.each(layouts)('checkout (%s profile)', (profile) => {
   const stockRow = async (id: string) =>
     (await sql<{ on_hand: number; reserved: number }>`select on_hand, reserved from catalog.inventory where product_id = ${id}`.execute(app.infrastructure.db.root)).rows[0];
   const ordersOf = async (user: TestUser) => (await call(app, 'GET', '/api/v1/orders?limit=100', { token: user.accessToken })).body.items as { id: string }[];
+  const reservationCount = async (productIds: string[]) =>
+    Number((await sql<{ n: string }>`select count(*) as n from catalog.reservations where product_id in (${sql.join(productIds)})`.execute(app.infrastructure.db.root)).rows[0]?.n);
   const orderCount = async (userId: string) =>
     Number((await sql<{ n: string }>`select count(*) as n from orders.orders where user_id = ${userId}`.execute(app.infrastructure.db.root)).rows[0]?.n);
 
@@ -189,6 +191,8 @@ describe.each(layouts)('checkout (%s profile)', (profile) => {
     expect(res.body.detail).toContain('$21,474,836.47');
     expect(await stockRow(dear.id)).toEqual({ on_hand: 200, reserved: 0 });
     expect(await stockRow(rest.id)).toEqual({ on_hand: 200, reserved: 0 });
+    // Not even a reservation given back at once: nothing held, nothing announced.
+    expect(await reservationCount([dear.id, rest.id])).toBe(0);
     expect(await orderCount(user.id)).toBe(0);
     expect((await call(app, 'GET', '/api/v1/cart', { token: user.accessToken })).body).toEqual(cart.body);
 

@@ -14,7 +14,8 @@ export interface CartLineRef {
 export interface CartApi {
   /**
    * The user's cart lines as the user sees them (products the catalog no longer sells are left
-   * out), empty when there is no cart, and the version of the cart they were read from.
+   * out), empty when there is no cart, the version of the cart they were read from, and their
+   * subtotal at the catalog's current prices (which a reservation may still see change).
    */
   linesOf(userId: string): Promise<CartLines>;
   /**
@@ -49,6 +50,7 @@ export const CartLinesResponse = Type.Object(
       maxLength: 64,
       description: 'The same for every read of the cart until it changes: an order records it, so that one cart read is never ordered twice.',
     }),
+    subtotal: Money,
   },
   { additionalProperties: false },
 );

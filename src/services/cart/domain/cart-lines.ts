@@ -13,7 +13,7 @@ export async function cartLines(ctx: CartContext, userId: string, reads: Checkou
   const stored = await ctx.store.read(userId);
   reads.remember(userId, stored);
   const cart = await viewOf(ctx, stored);
-  return { items: cart.items.map((i) => ({ productId: i.productId, quantity: i.quantity })), version: versionOf(stored) };
+  return { items: cart.items.map((i) => ({ productId: i.productId, quantity: i.quantity })), version: versionOf(stored), subtotal: cart.subtotal };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { CartLines } from '../../../contracts/api/cart-api.js';
+import type { Money } from '../../../contracts/money.js';
 import { idempotencyRecordRows, insertIdempotencyRecord, type IdempotencyRecord } from '../data/idempotency-repository.js';
 import { cartVersionKey, orderRows } from '../data/order-repository.js';
 import type { OrdersDb } from '../data/orders-db.js';
@@ -27,8 +28,9 @@ export interface PlaceOrderInput {
  * The checkout saga's first step, holding the user's checkout lock: read the cart, reserve its
  * stock under a new order id at the catalog's prices, then in ONE statement (one transaction, one
  * round trip) write the idempotency record, the order and `order.placed`. Payment runs later. A
- * reservation whose order is refused (too large) or could not be written is released at once (and
- * would expire anyway).
+ * cart too large for one order is refused before reserving; a reservation whose order is refused
+ * all the same (a price raised meanwhile) or could not be written is released at once (and would
+ * expire anyway).
  */
 export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Promise<CheckoutAnswer> {
   const lock = await lockCheckout(ctx, input.userId);
@@ -38,6 +40,8 @@ export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Pr
   try {
     const cart = await (input.cart ?? ctx.carts.linesOf(input.userId));
     if (cart.items.length === 0) return await refuse(ctx, input, { result: 'cart_empty' });
+    // Refused before reserving, so that the refusal writes nothing but its answer.
+    if (cart.subtotal.amount > maxOrderTotal) return await refuse(ctx, input, tooLarge(cart.subtotal));
 
     const orderId = newOrderId(ctx.clock.now());
     const reservation = await ctx.inventory.reserve(orderId, cart.items);
@@ -52,11 +56,10 @@ export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Pr
       paymentToken: input.request.payment.token,
       at,
     });
-    // Prices are known only once reserved (the cart's are informative), so the stock goes back.
+    // The reserved prices are the ones charged: one raised since the cart was read gives the stock back.
     if (order.total.amount > maxOrderTotal) {
       await releaseReservation(ctx, orderId);
-      const maximum = { amount: maxOrderTotal, currency: order.total.currency };
-      return await refuse(ctx, input, { result: 'order_total_too_large', total: order.total, maximum });
+      return await refuse(ctx, input, tooLarge(order.total));
     }
     const outcome: CheckoutOutcome = { result: 'placed', order: toOrderView(order.snapshot) };
     try {
@@ -82,6 +85,8 @@ export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Pr
     if (cartTaken) await lock.release();
   }
 }
+
+const tooLarge = (total: Money): CheckoutOutcome => ({ result: 'order_total_too_large', total, maximum: { amount: maxOrderTotal, currency: total.currency } });
 
 /** Compensation for `inventory.reserve`, next to it: the stock of an order that was not written goes back. */
 async function releaseReservation(ctx: OrdersContext, orderId: string): Promise<void> {
