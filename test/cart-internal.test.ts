@@ -54,9 +54,9 @@ describe.each(profiles)('cart across processes (%s profile)', (profile) => {
 
     const lines = await fetch(`${internalUrl}/internal/carts/${user.id}/lines`);
     expect(lines.status).toBe(200);
-    expect(await lines.json()).toEqual({ items: [{ productId: product.body.id, quantity: 2 }], version: expect.any(String) });
+    expect(await lines.json()).toEqual({ items: [{ productId: product.body.id, quantity: 2 }], version: expect.any(String), subtotal: { amount: 1800, currency: 'USD' } });
     const none = await fetch(`${internalUrl}/internal/carts/usr_nobody/lines`);
-    expect(await none.json()).toEqual({ items: [], version: expect.any(String) });
+    expect(await none.json()).toEqual({ items: [], version: expect.any(String), subtotal: { amount: 0, currency: 'USD' } });
 
     const reader = createHttpProductReader(internalUrl);
     expect(await reader.productsByIds([product.body.id, 'prod_nothing', product.body.id])).toEqual([
