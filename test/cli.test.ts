@@ -220,4 +220,11 @@ describe.each(profiles)('emporium start (%s profile)', (profile) => {
     expect(await run.exited).toBe(0);
     expect(run.output()).toMatch(/Created admin ops@example.com/);
   });
+
+  it('refuses an admin password of whitespace only in one line, without a stack trace', async () => {
+    const run = emporium(['admin', 'create', '--email', 'blank@example.com', '--password', ' '.repeat(12)], env);
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toMatch(/^emporium: \/password /m);
+    expect(run.output()).not.toMatch(/^\s+at /m);
+  });
 });

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError } from '../platform/config/load-config.js';
 import { DataDirLockedError } from '../platform/db/data-dir-lock.js';
 import { SchemaError } from '../platform/db/migrate.js';
+import { AppError } from '../platform/http/errors.js';
 import { startCommand } from './commands/start-command.js';
 import { migrateCommand } from './commands/migrate-command.js';
 import { adminCommand } from './commands/admin-command.js';
@@ -59,7 +60,8 @@ main(process.argv.slice(2)).then(
     if (code !== -1) process.exit(code);
   },
   (err: unknown) => {
-    const known = err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof SchemaError;
+    // What the operator typed or configured wrong is said in one line; anything else is a bug and shows its stack.
+    const known = err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof SchemaError || err instanceof AppError;
     process.stderr.write(`emporium: ${known ? (err as Error).message : (err as Error).stack ?? String(err)}\n`);
     process.exit(1);
   },
