@@ -43,11 +43,15 @@ describe.each(profiles)('concurrent checkouts of one cart (%s profile)', (profil
     }
     return placed[0]?.body.order as { id: string };
   };
-  const confirmed = (user: TestUser, orderId: string) =>
-    eventually(async () => {
+  /** The order gets confirmed, and once the saga has settled the user was charged once in all. */
+  const expectChargedOnce = async (user: TestUser, orderId: string) => {
+    await eventually(async () => {
       const res = await call(app, 'GET', `/api/v1/orders/${orderId}`, { token: user.accessToken });
       return res.body.status === 'confirmed' ? res.body : undefined;
     }, 15_000, `order ${orderId} confirmed`);
+    await settle();
+    expect(await successfulCharges(user.id)).toBe(1);
+  };
 
   beforeAll(async () => {
     app = await createTestApp(profile, { services: ['identity', 'catalog', 'cart', 'orders', 'payments'], config: { paymentRetryBaseMs: 20 } });
@@ -64,9 +68,7 @@ describe.each(profiles)('concurrent checkouts of one cart (%s profile)', (profil
 
     expect((await ordersOf(user)).map((o) => o.id)).toEqual([order.id]);
     expect(await available(lamp.id)).toBe(9);
-    await confirmed(user, order.id);
-    await settle();
-    expect(await successfulCharges(user.id)).toBe(1);
+    await expectChargedOnce(user, order.id);
     expect(await available(lamp.id)).toBe(9);
     expect((await call(app, 'GET', '/api/v1/cart', { token: user.accessToken })).body.items).toEqual([]);
   });
@@ -84,9 +86,7 @@ describe.each(profiles)('concurrent checkouts of one cart (%s profile)', (profil
     expect(orders.map((o) => o.id)).toEqual([order.id]);
     expect(orders[0]?.items.map((i) => [i.productId, i.quantity]).sort()).toEqual([[lamp.id, 2], [bulb.id, 3]].sort());
     expect([await available(lamp.id), await available(bulb.id)]).toEqual([8, 7]);
-    await confirmed(user, order.id);
-    await settle();
-    expect(await successfulCharges(user.id)).toBe(1);
+    await expectChargedOnce(user, order.id);
   });
 
   it('refuses a later checkout of the emptied cart (422), and places the next cart once the customer adds again', async () => {
@@ -125,9 +125,7 @@ describe.each(profiles)('concurrent checkouts of one cart (%s profile)', (profil
       const order = expectOnePlaced(await Promise.all(Array.from({ length: 5 }, () => checkout(user))));
       expect((await ordersOf(user)).map((o) => o.id)).toEqual([order.id]);
       expect(await available(lamp.id)).toBe(9);
-      await confirmed(user, order.id);
-      await settle();
-      expect(await successfulCharges(user.id)).toBe(1);
+      await expectChargedOnce(user, order.id);
     } finally {
       Object.assign(kv, { set, compareAndSet });
     }
