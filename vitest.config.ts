@@ -1,8 +1,11 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // The topology test runs processes on PostgreSQL, Redis and RabbitMQ: it has nothing to run
+    // on the embedded profile alone.
+    exclude: [...configDefaults.exclude, ...(process.env.EMPORIUM_TEST_REAL === '1' ? [] : ['test/topology.test.ts'])],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

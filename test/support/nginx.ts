@@ -1,23 +1,13 @@
 import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { eventually } from './eventually.js';
-
-const freePort = () =>
-  new Promise<number>((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => done(port));
-    });
-  });
+import { freePort } from './free-port.js';
 
 /** The shipped deploy/nginx configuration, rendered for `gateways`, running unprivileged on a free port. */
-export async function startNginx(gateways: string[]): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startNginx(gateways: string[]): Promise<{ url: string; errorLog(): string; stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'emporium-nginx-'));
   const port = await freePort();
   const hosts = gateways.map((g) => new URL(g).host);
@@ -33,6 +23,7 @@ export async function startNginx(gateways: string[]): Promise<{ url: string; sto
   }
   return {
     url,
+    errorLog: () => readFileSync(join(dir, 'error.log'), 'utf8'),
     stop: async () => {
       nginx.kill('SIGQUIT');
       await exited;

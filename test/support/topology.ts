@@ -1,0 +1,255 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateSigningKeys } from '../../src/platform/auth/signing-keys.js';
+import { deleteRedisKeys } from '../../src/platform/kv/redis-testing.js';
+import { deleteRabbitTopology } from '../../src/platform/messaging/rabbitmq-testing.js';
+import { serviceNames, type RunnableService } from '../../src/apps/service-catalogue.js';
+import { readyAt, type Running } from './cli.js';
+import { freePort } from './free-port.js';
+import { createTestDatabase, realInfra, runId } from './infra.js';
+import { startNginx } from './nginx.js';
+
+/** What one process of the topology runs: the gateway or one service. */
+export type Role = 'gateway' | RunnableService;
+
+/** How many processes of each role; one of each unless said otherwise. */
+export type TopologySize = { gateways?: number } & Partial<Record<RunnableService, number>>;
+
+export interface TopologyOptions extends TopologySize {
+  /** Settings for every process (SMTP_URL, retry delays, ...), over the topology's own. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Instance {
+  role: Role;
+  /** 0-based, among the processes of its role. */
+  index: number;
+  url: string;
+  /** Whether its process runs (it may still be starting). */
+  readonly running: boolean;
+}
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface Topology {
+  /** nginx, in front of every gateway: the address clients use. */
+  entryUrl: string;
+  /** The database every service shares (each keeps to its own schema). */
+  databaseUrl: string;
+  /** An admin account made by identity at its first start. */
+  admin: { email: string; password: string };
+  instances: readonly Instance[];
+  /** Sends `signal` to one process and resolves once it exited. */
+  kill(role: Role, index: number, signal?: NodeJS.Signals): Promise<Exit>;
+  /** Starts a process that exited again, at the same address, and resolves once it is ready. */
+  restart(role: Role, index: number): Promise<void>;
+  /** nginx's error log: the gateways it could not reach, and when. */
+  nginxErrors(): string;
+  /** What a process printed (warnings and errors as JSON lines), across its restarts. */
+  output(role: Role, index: number): string;
+  /** Stops nginx and every process, and removes the database, Redis keys and broker names. */
+  stop(): Promise<void>;
+}
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * `npm run emporium -- <args>` without npm in between, so that the process signalled is Emporium's.
+ */
+function emporiumProcess(args: string[]): { command: string; args: string[] } {
+  return { command: process.execPath, args: ['--max-semi-space-size=64', '--import', 'tsx', 'src/apps/cli.ts', ...args] };
+}
+
+const urlVariable: Record<RunnableService, string> = {
+  identity: 'IDENTITY_URL',
+  catalog: 'CATALOG_URL',
+  cart: 'CART_URL',
+  orders: 'ORDERS_URL',
+  payments: 'PAYMENTS_URL',
+  notifications: 'NOTIFICATIONS_URL',
+};
+
+/** Longest a process gets between SIGTERM and SIGKILL when the topology stops: its drain, and a margin. */
+const stopGraceMs = 15_000;
+
+interface Member extends Instance {
+  env: NodeJS.ProcessEnv;
+  run: Running | undefined;
+  log: string;
+}
+
+/**
+ * The distributed layout on 127.0.0.1 as an operator runs it: `emporium migrate` once, then every
+ * gateway and service instance as an OS process of its own (`emporium start <role>`) with
+ * MIGRATE_ON_START=false, nginx (deploy/nginx) in front of the gateways. They share a fresh
+ * PostgreSQL database, a Redis key prefix and broker names of their own, and nothing else: each
+ * has its own DATA_DIR, identity alone holds the private signing key, the others the public one,
+ * and every *_URL lists all instances of its service. Ports are chosen up front, so a restarted
+ * process comes back at the address its peers know.
+ */
+export async function startTopology(options: TopologyOptions = {}): Promise<Topology> {
+  const id = runId('topology');
+  const cleanups: (() => Promise<void>)[] = [];
+  const members: Member[] = [];
+  let nginx: Awaited<ReturnType<typeof startNginx>> | undefined;
+
+  const spawnMember = (member: Member): Running => {
+    const { command, args } = emporiumProcess(['start', member.role]);
+    // A process group of its own, so that a signal reaches it and nothing else of the test's.
+    const child = spawn(command, args, { cwd: repoRoot, env: member.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const start = member.log.length;
+    const append = (chunk: Buffer) => (member.log += chunk.toString());
+    child.stdout?.on('data', append);
+    child.stderr?.on('data', append);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    return { child, output: () => member.log.slice(start), exited };
+  };
+  const signal = (member: Member, name: NodeJS.Signals) => {
+    const pid = member.run?.child.pid;
+    if (pid === undefined || member.run?.child.exitCode !== null || member.run.child.signalCode !== null) return;
+    try {
+      process.kill(-pid, name);
+    } catch {
+      // Exited meanwhile.
+    }
+  };
+  // Should the test runner go down without stopping the topology, its processes go with it.
+  const killAll = () => {
+    for (const member of members) signal(member, 'SIGKILL');
+  };
+  process.once('exit', killAll);
+
+  const stopAll = async () => {
+    await nginx?.stop();
+    nginx = undefined;
+    const running = members.filter((m) => m.running);
+    for (const member of running) signal(member, 'SIGTERM');
+    const grace = setTimeout(killAll, stopGraceMs);
+    await Promise.all(running.map((m) => m.run?.exited));
+    clearTimeout(grace);
+    process.off('exit', killAll);
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  };
+
+  try {
+    const database = await createTestDatabase();
+    cleanups.push(database.drop);
+    cleanups.push(() => deleteRedisKeys(realInfra.redisUrl, `${id}:`), () => deleteRabbitTopology(realInfra.amqpUrl, id, serviceNames));
+    const shared: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: database.url,
+      REDIS_URL: realInfra.redisUrl,
+      REDIS_KEY_PREFIX: `${id}:`,
+      AMQP_URL: realInfra.amqpUrl,
+      AMQP_PREFIX: id,
+      LOG_LEVEL: 'warn',
+      LOG_FORMAT: 'json',
+    };
+
+    const migrate = emporiumProcess(['migrate']);
+    const migration = spawn(migrate.command, migrate.args, { cwd: repoRoot, env: shared, stdio: ['ignore', 'pipe', 'pipe'] });
+    let migrationOutput = '';
+    migration.stdout.on('data', (chunk: Buffer) => (migrationOutput += chunk.toString()));
+    migration.stderr.on('data', (chunk: Buffer) => (migrationOutput += chunk.toString()));
+    const migrated = await new Promise<number | null>((resolve) => migration.once('exit', resolve));
+    if (migrated !== 0) throw new Error(`emporium migrate exited with ${migrated}:\n${migrationOutput}`);
+
+    const roles: Role[] = ['gateway', ...serviceNames];
+    const size = (role: Role) => (role === 'gateway' ? options.gateways : options[role]) ?? 1;
+    const taken = new Set<number>();
+    const nextPort = async (): Promise<number> => {
+      for (;;) {
+        const port = await freePort();
+        if (!taken.has(port)) return taken.add(port), port;
+      }
+    };
+    const placed: { role: Role; index: number; port: number }[] = [];
+    for (const role of roles) for (let index = 0; index < size(role); index++) placed.push({ role, index, port: await nextPort() });
+
+    const keys = generateSigningKeys();
+    const publicKey = keys.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const privateKey = keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const admin = { email: `admin-${id}@example.com`.toLowerCase(), password: 'topology admin password' };
+    const peers = Object.fromEntries(
+      serviceNames.map((service) => [urlVariable[service], placed.filter((p) => p.role === service).map((p) => `http://127.0.0.1:${p.port}`).join(',')]),
+    );
+
+    for (const { role, index, port } of placed) {
+      const dataDir = mkdtempSync(join(tmpdir(), `emporium-${role}-`));
+      cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+      const signing = role === 'identity' ? { JWT_PRIVATE_KEY: privateKey, ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password } : { JWT_PUBLIC_KEY: publicKey };
+      const env: NodeJS.ProcessEnv = {
+        ...shared,
+        ...peers,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        METRICS_PORT: '0',
+        DATA_DIR: dataDir,
+        MIGRATE_ON_START: 'false',
+        // Eleven pools on one PostgreSQL, whose default limit is 100 connections.
+        DATABASE_POOL_SIZE: '4',
+        // nginx and the gateways all speak from 127.0.0.1.
+        TRUSTED_PROXIES: '127.0.0.1',
+        ...signing,
+        ...options.env,
+      };
+      const member: Member = {
+        role,
+        index,
+        url: `http://127.0.0.1:${port}`,
+        env,
+        run: undefined,
+        log: '',
+        get running() {
+          return this.run !== undefined && this.run.child.exitCode === null && this.run.child.signalCode === null;
+        },
+      };
+      members.push(member);
+    }
+
+    const ready = async (member: Member) => {
+      member.run = spawnMember(member);
+      await readyAt(member.run, 120_000);
+    };
+    await Promise.all(members.map(ready));
+    const entry = await startNginx(members.filter((m) => m.role === 'gateway').map((m) => m.url));
+    nginx = entry;
+
+    const find = (role: Role, index: number): Member => {
+      const member = members.find((m) => m.role === role && m.index === index);
+      if (!member) throw new Error(`no ${role} instance ${index} in this topology`);
+      return member;
+    };
+    return {
+      entryUrl: entry.url,
+      databaseUrl: database.url,
+      admin,
+      instances: members,
+      kill: async (role, index, name = 'SIGKILL') => {
+        const member = find(role, index);
+        const run = member.run;
+        if (!run || !member.running) throw new Error(`${role} ${index} is not running`);
+        signal(member, name);
+        const code = await run.exited;
+        return { code, signal: run.child.signalCode };
+      },
+      restart: async (role, index) => {
+        const member = find(role, index);
+        if (member.running) throw new Error(`${role} ${index} is still running`);
+        await ready(member);
+      },
+      nginxErrors: () => entry.errorLog(),
+      output: (role, index) => find(role, index).log,
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
