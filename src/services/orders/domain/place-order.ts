@@ -83,6 +83,7 @@ export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Pr
   } finally {
     // Lines left in the cart stay locked until the lock expires: time for order.placed to take them out.
     if (cartTaken) await lock.release();
+    else lock.leave();
   }
 }
 
