@@ -55,6 +55,27 @@ describe.each(profiles)('orders’ HTTP clients for catalog and cart (%s profile
     expect(await inventory.commit(again)).toEqual({ orderId: again, status: 'committed' });
   });
 
+  it('lists reservations held without a known order, and no longer those matched with one', async () => {
+    const admin = await createAdmin(app);
+    const created = await call(app, 'POST', '/api/v1/products', {
+      token: admin.accessToken,
+      body: { sku: `CLI-${randomBytes(4).toString('hex')}`, name: 'Held widget', description: '', price: { amount: 450 }, stock: 3 },
+    });
+    const inventory = createHttpInventoryClient(baseUrl);
+    const [placed, abandoned] = [`ord_${randomBytes(16).toString('hex')}`, `ord_${randomBytes(16).toString('hex')}`];
+    for (const orderId of [placed, abandoned]) expect((await inventory.reserve(orderId, [{ productId: created.body.id, quantity: 1 }])).ok).toBe(true);
+
+    expect(await inventory.unmatched(60_000)).not.toContain(placed);
+    expect(await inventory.unmatched(0)).toEqual(expect.arrayContaining([placed, abandoned]));
+    await inventory.match([placed]);
+    await inventory.match([placed]);
+    const unmatched = await inventory.unmatched(0);
+    expect(unmatched).toContain(abandoned);
+    expect(unmatched).not.toContain(placed);
+    await inventory.release(abandoned);
+    expect(await inventory.unmatched(0)).not.toContain(abandoned);
+  });
+
   it('reads a user’s cart lines and takes an order out of it through the cart’s internal routes', async () => {
     const admin = await createAdmin(app);
     const user = await registerUser(app);

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { profiles } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
-import { call, createAdmin, createProduct, registerUser, type CallResult, type TestUser } from './support/http.js';
+import { addToCart, availableStock, call, createAdmin, createProduct, registerUser, type CallResult, type TestUser } from './support/http.js';
 import { eventually, settle } from './support/eventually.js';
 import { checkoutLockTtlMs } from '../src/services/orders/domain/checkout-lock.js';
 
@@ -14,17 +14,12 @@ describe.each(profiles)('concurrent checkouts of one cart (%s profile)', (profil
   let app: TestApp;
   let admin: TestUser;
 
-  const addToCart = async (user: TestUser, productId: string, quantity: number) => {
-    const res = await call(app, 'POST', '/api/v1/cart/items', { token: user.accessToken, body: { productId, quantity } });
-    expect(res.status, res.text).toBe(200);
-  };
   const checkout = (user: TestUser, key = randomUUID()) =>
     call(app, 'POST', '/api/v1/checkout', {
       token: user.accessToken,
       headers: { 'idempotency-key': key },
       body: { shippingAddress: address, payment: { token: 'tok_visa' } },
     });
-  const available = async (id: string) => (await call(app, 'GET', `/api/v1/products/${id}`)).body.stock.available as number;
   const ordersOf = async (user: TestUser) =>
     (await call(app, 'GET', '/api/v1/orders?limit=100', { token: user.accessToken })).body.items as { id: string; status: string; items: { productId: string; quantity: number }[] }[];
   const successfulCharges = async (userId: string) => {
@@ -62,14 +57,14 @@ describe.each(profiles)('concurrent checkouts of one cart (%s profile)', (profil
   it('places one order for 5 parallel checkouts of a one-unit cart: stock down by 1, one charge', async () => {
     const user = await registerUser(app);
     const lamp = await createProduct(app, admin, 10, 1999, 'Lamp');
-    await addToCart(user, lamp.id, 1);
+    await addToCart(app, user, lamp.id, 1);
 
     const order = expectOnePlaced(await Promise.all(Array.from({ length: 5 }, () => checkout(user))));
 
     expect((await ordersOf(user)).map((o) => o.id)).toEqual([order.id]);
-    expect(await available(lamp.id)).toBe(9);
+    expect(await availableStock(app, lamp.id)).toBe(9);
     await expectChargedOnce(user, order.id);
-    expect(await available(lamp.id)).toBe(9);
+    expect(await availableStock(app, lamp.id)).toBe(9);
     expect((await call(app, 'GET', '/api/v1/cart', { token: user.accessToken })).body.items).toEqual([]);
   });
 
@@ -77,22 +72,22 @@ describe.each(profiles)('concurrent checkouts of one cart (%s profile)', (profil
     const user = await registerUser(app);
     const lamp = await createProduct(app, admin, 10, 1999, 'Lamp');
     const bulb = await createProduct(app, admin, 10, 250, 'Bulb');
-    await addToCart(user, lamp.id, 2);
-    await addToCart(user, bulb.id, 3);
+    await addToCart(app, user, lamp.id, 2);
+    await addToCart(app, user, bulb.id, 3);
 
     const order = expectOnePlaced(await Promise.all([checkout(user), checkout(user)]));
 
     const orders = await ordersOf(user);
     expect(orders.map((o) => o.id)).toEqual([order.id]);
     expect(orders[0]?.items.map((i) => [i.productId, i.quantity]).sort()).toEqual([[lamp.id, 2], [bulb.id, 3]].sort());
-    expect([await available(lamp.id), await available(bulb.id)]).toEqual([8, 7]);
+    expect([await availableStock(app, lamp.id), await availableStock(app, bulb.id)]).toEqual([8, 7]);
     await expectChargedOnce(user, order.id);
   });
 
   it('refuses a later checkout of the emptied cart (422), and places the next cart once the customer adds again', async () => {
     const user = await registerUser(app);
     const lamp = await createProduct(app, admin, 10, 1999, 'Lamp');
-    await addToCart(user, lamp.id, 1);
+    await addToCart(app, user, lamp.id, 1);
     const first = await checkout(user);
     expect(first.status, first.text).toBe(202);
 
@@ -100,18 +95,18 @@ describe.each(profiles)('concurrent checkouts of one cart (%s profile)', (profil
     expect([again.status, again.body.code]).toEqual([422, 'cart_empty']);
 
     // At once, not after some expiry: nothing of the first checkout holds the cart any more.
-    await addToCart(user, lamp.id, 2);
+    await addToCart(app, user, lamp.id, 2);
     const next = await checkout(user);
     expect(next.status, next.text).toBe(202);
     expect(next.body.order.items).toMatchObject([{ productId: lamp.id, quantity: 2 }]);
     expect((await ordersOf(user)).map((o) => o.id)).toEqual([next.body.order.id, first.body.order.id]);
-    expect(await available(lamp.id)).toBe(7);
+    expect(await availableStock(app, lamp.id)).toBe(7);
   });
 
   it('places one order when every checkout gets the lock (one expired under a slow checkout): the cart version decides', async () => {
     const user = await registerUser(app);
     const lamp = await createProduct(app, admin, 10, 1999, 'Lamp');
-    await addToCart(user, lamp.id, 1);
+    await addToCart(app, user, lamp.id, 1);
     const kv = app.infrastructure.kv;
     const { set, compareAndSet } = kv;
     // Each checkout finds the lock free, as if the one before had held it past its expiry, and the
@@ -124,7 +119,7 @@ describe.each(profiles)('concurrent checkouts of one cart (%s profile)', (profil
     try {
       const order = expectOnePlaced(await Promise.all(Array.from({ length: 5 }, () => checkout(user))));
       expect((await ordersOf(user)).map((o) => o.id)).toEqual([order.id]);
-      expect(await available(lamp.id)).toBe(9);
+      expect(await availableStock(app, lamp.id)).toBe(9);
       await expectChargedOnce(user, order.id);
     } finally {
       Object.assign(kv, { set, compareAndSet });
@@ -134,7 +129,7 @@ describe.each(profiles)('concurrent checkouts of one cart (%s profile)', (profil
   it('holds a lock left by a process that died for at most its expiry, and answers a retry of that checkout', async () => {
     const user = await registerUser(app);
     const lamp = await createProduct(app, admin, 10, 1999, 'Lamp');
-    await addToCart(user, lamp.id, 1);
+    await addToCart(app, user, lamp.id, 1);
     const key = randomUUID();
     const placed = await checkout(user, key);
     expect(placed.status, placed.text).toBe(202);
@@ -143,7 +138,7 @@ describe.each(profiles)('concurrent checkouts of one cart (%s profile)', (profil
     const lock = `orders:checkout-lock:${user.id}`;
     await app.infrastructure.kv.set(lock, 'a process that died', { ttlMs: checkoutLockTtlMs });
     await app.infrastructure.kv.del(`orders:checkout:${user.id}:${key}`);
-    await addToCart(user, lamp.id, 1);
+    await addToCart(app, user, lamp.id, 1);
     const blocked = await checkout(user);
     expect([blocked.status, blocked.body.code]).toEqual([409, 'checkout_in_progress']);
     expect(await app.infrastructure.kv.ttl(lock)).toBeLessThanOrEqual(checkoutLockTtlMs);

@@ -108,3 +108,14 @@ export async function createProduct(app: TestApp, admin: TestUser, stock: number
   if (res.status !== 201) throw new Error(`creating a product failed: ${res.status} ${res.text}`);
   return res.body as CreatedProduct;
 }
+
+/** Puts `quantity` of a product in the user's cart. */
+export async function addToCart(app: TestApp, user: TestUser, productId: string, quantity: number): Promise<void> {
+  const res = await call(app, 'POST', '/api/v1/cart/items', { token: user.accessToken, body: { productId, quantity } });
+  if (res.status !== 200) throw new Error(`adding to the cart failed: ${res.status} ${res.text}`);
+}
+
+/** The stock of a product that customers can still order, as the public API shows it. */
+export async function availableStock(app: TestApp, productId: string): Promise<number> {
+  return (await call(app, 'GET', `/api/v1/products/${productId}`)).body.stock.available as number;
+}

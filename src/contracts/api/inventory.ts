@@ -72,6 +72,17 @@ export const ReservationOutcome = Type.Object(
 );
 export type ReservationOutcome = Static<typeof ReservationOutcome>;
 
+/** Most order ids `unmatched` lists, and `match` takes, at once. */
+export const matchBatchSize = 200;
+
+export const UnmatchedQuery = Type.Object({ heldForMs: Type.Integer({ minimum: 0, maximum: 86_400_000 }) }, { additionalProperties: false });
+
+export const OrderIds = Type.Object(
+  { orderIds: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: matchBatchSize }) },
+  { additionalProperties: false },
+);
+export type OrderIds = Static<typeof OrderIds>;
+
 export interface InventoryApi {
   /**
    * Reserves every line or none, atomically under any concurrency. Repeating it for an order
@@ -82,4 +93,11 @@ export interface InventoryApi {
   commit(orderId: string): Promise<ReservationOutcome>;
   /** Gives held stock back. Idempotent; a committed reservation is left as it is. */
   release(orderId: string): Promise<ReservationOutcome>;
+  /**
+   * Orders whose stock has been held at least `heldForMs` (by the catalog's clock) and that were
+   * not matched yet: their orders may never have been written. At most `matchBatchSize`.
+   */
+  unmatched(heldForMs: number): Promise<string[]>;
+  /** These orders exist: `unmatched` never lists them again. Idempotent. */
+  match(orderIds: string[]): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KvStore } from './kv-store.js';
+import { renewWhileHeld } from './renew-while-held.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -174,6 +175,26 @@ export function kvStoreContract(name: string, factory: () => Promise<KvStore>): 
       const wins = await Promise.all(Array.from({ length: 50 }, (_, i) => kv.compareAndSet('race', 'start', `w${i}`)));
       expect(wins.filter(Boolean)).toHaveLength(1);
       expect(await kv.get('race')).toBe(`w${wins.indexOf(true)}`);
+    });
+
+    it('keeps a key renewed past its ttl while held (renewWhileHeld), and lets it lapse once stopped', async () => {
+      const failed: unknown[] = [];
+      await kv.set('lease', 'mine', { ttlMs: 300 });
+      const stop = renewWhileHeld(kv, 'lease', 'mine', 300, (err) => failed.push(err));
+      await sleep(1_000);
+      expect(await kv.get('lease')).toBe('mine');
+      stop();
+      await sleep(600);
+      expect(await kv.get('lease')).toBeNull();
+
+      // A key someone else holds now is never renewed for them.
+      await kv.set('taken', 'mine', { ttlMs: 300 });
+      const stopTaken = renewWhileHeld(kv, 'taken', 'mine', 300, (err) => failed.push(err));
+      await kv.set('taken', 'theirs', { ttlMs: 300 });
+      await sleep(600);
+      expect(await kv.get('taken')).toBeNull();
+      stopTaken();
+      expect(failed).toEqual([]);
     });
   });
 }

@@ -5,6 +5,7 @@ import { createCatalogCache } from './data/catalog-cache.js';
 import type { CatalogDb } from './data/catalog-db.js';
 import type { CatalogContext } from './domain/catalog-context.js';
 import { commitReservation } from './domain/commit-reservation.js';
+import { matchReservations, unmatchedReservations } from './domain/match-reservations.js';
 import { releaseExpiredReservations } from './domain/release-expired-reservations.js';
 import { releaseReservation } from './domain/release-reservation.js';
 import { reserveStock } from './domain/reserve-stock.js';
@@ -42,6 +43,8 @@ export function createCatalogService(deps: ServiceDeps): CatalogService {
     reserve: (orderId, lines) => reserveStock(ctx, orderId, lines),
     commit: (orderId) => commitReservation(ctx, orderId),
     release: (orderId) => releaseReservation(ctx, orderId),
+    unmatched: (heldForMs) => unmatchedReservations(ctx, heldForMs),
+    match: (orderIds) => matchReservations(ctx, orderIds),
   };
   const products: ProductReader = { productsByIds: (ids) => lookUpProducts(ctx, ids) };
   const http = { ctx, auth: deps.auth, publicCacheControl: publicCacheControl(config) };

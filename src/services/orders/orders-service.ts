@@ -5,6 +5,7 @@ import type { OrdersDb } from './data/orders-db.js';
 import { cancelStaleOrders } from './domain/cancel-stale-orders.js';
 import type { OrdersContext } from './domain/orders-context.js';
 import { purgeIdempotencyKeys } from './domain/purge-idempotency-keys.js';
+import { releaseAbandonedReservations } from './domain/release-abandoned-reservations.js';
 import { registerAdminOrderRoutes } from './http/admin-order-routes.js';
 import { registerCheckoutRoutes } from './http/checkout-routes.js';
 import { registerOrderRoutes } from './http/order-routes.js';
@@ -48,6 +49,15 @@ export function createOrdersService(deps: ServiceDeps, peers: { inventory: Inven
         run: async () => {
           const cancelled = await cancelStaleOrders(ctx);
           if (cancelled > 0) deps.logger.info({ cancelled }, 'orders not paid in time cancelled');
+        },
+      },
+      {
+        name: 'release-abandoned-reservations',
+        // A reservation whose order was never written goes back at most this long after `abandonedAfterMs`.
+        everyMs: 5_000,
+        run: async () => {
+          const released = await releaseAbandonedReservations(ctx);
+          if (released > 0) deps.logger.info({ released }, 'reservations of checkouts that never wrote their order released');
         },
       },
       {

@@ -62,6 +62,8 @@ export interface ReservationsTable {
   unit_price_amount: number;
   status: ReservationStatus;
   expires_at: Date;
+  /** Orders said the order exists (see `InventoryApi.unmatched`). */
+  matched: Generated<boolean>;
   created_at: ColumnType<Date, Date, never>;
   updated_at: ColumnType<Date, Date, Date>;
 }

@@ -175,4 +175,23 @@ export const catalogMigrations: Migrations = {
       await sql`drop function catalog.reserve_stock(text, jsonb, timestamptz, timestamptz)`.execute(db);
     },
   },
+  '0004_catalog_01_matched_reservations': {
+    // Orders reconciles held reservations with its orders (release-abandoned-reservations.ts):
+    // those whose order exists are marked, so that each is asked about once; the index holds
+    // only the held ones not marked yet, oldest first.
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('reservations').addColumn('matched', 'boolean', (c) => c.notNull().defaultTo(false)).execute();
+      await db.schema
+        .createIndex('reservations_unmatched_idx')
+        .on('reservations')
+        .column('created_at')
+        .where(sql.ref('status'), '=', 'held')
+        .where(sql.ref('matched'), '=', false)
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropIndex('reservations_unmatched_idx').execute();
+      await db.schema.alterTable('reservations').dropColumn('matched').execute();
+    },
+  },
 };

@@ -147,3 +147,24 @@ export async function setReservationStatus(
 ): Promise<void> {
   await moveStatus.execute(trx, { ids: orderIds, from, to, now });
 }
+
+/** Orders with lines held since `heldSince` or before that were not matched (`markMatched`), at most `limit`. */
+export async function unmatchedOrderIds(db: Kysely<CatalogDb>, heldSince: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('reservations')
+    .select('order_id')
+    .distinct()
+    // Literals, not parameters: a statement prepared with parameters could not use the partial index.
+    .where('status', '=', sql.lit('held'))
+    .where('matched', '=', sql.lit(false))
+    .where('created_at', '<=', heldSince)
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.order_id);
+}
+
+/** Marks the reservations of these orders as belonging to orders that exist. */
+export async function markMatched(db: Kysely<CatalogDb>, orderIds: string[]): Promise<void> {
+  if (orderIds.length === 0) return;
+  await db.updateTable('reservations').set({ matched: true }).where('order_id', 'in', orderIds).where('matched', '=', false).execute();
+}

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { ReservationOutcome, Reserved, ReserveRequest } from '../../../contracts/api/inventory.js';
+import { OrderIds, ReservationOutcome, Reserved, ReserveRequest, UnmatchedQuery } from '../../../contracts/api/inventory.js';
 import type { InventoryApi } from '../../../contracts/api/inventory.js';
 import type { HttpApp } from '../../../platform/http/build-http-app.js';
 import { AppError } from '../../../platform/http/errors.js';
@@ -31,5 +31,20 @@ export function registerInternalInventoryRoutes(app: HttpApp, inventory: Invento
     '/inventory/reservations/:orderId/release',
     { schema: { params: OrderParams, response: { 200: ReservationOutcome, ...problems(400) } } },
     async (request) => inventory.release(request.params.orderId),
+  );
+
+  app.get(
+    '/inventory/reservations/unmatched',
+    { schema: { querystring: UnmatchedQuery, response: { 200: OrderIds, ...problems(400) } } },
+    async (request) => ({ orderIds: await inventory.unmatched(request.query.heldForMs) }),
+  );
+
+  app.post(
+    '/inventory/reservations/matched',
+    { schema: { body: OrderIds, response: { 204: Type.Null(), ...problems(400) } } },
+    async (request, reply) => {
+      await inventory.match(request.body.orderIds);
+      return reply.code(204).send(null);
+    },
   );
 }

@@ -26,5 +26,15 @@ export function createHttpInventoryClient(baseUrl: string): InventoryApi {
     },
     commit: (orderId) => outcome(`/${encodeURIComponent(orderId)}/commit`),
     release: (orderId) => outcome(`/${encodeURIComponent(orderId)}/release`),
+    async unmatched(heldForMs) {
+      const res = await callInternal('catalog', url(`/unmatched?heldForMs=${heldForMs}`), { method: 'GET' });
+      const orderIds = (res.body as { orderIds?: unknown } | null)?.orderIds;
+      if (res.status !== 200 || !Array.isArray(orderIds)) throw unexpected(res);
+      return orderIds as string[];
+    },
+    async match(orderIds) {
+      const res = await callInternal('catalog', url('/matched'), { method: 'POST', body: { orderIds } });
+      if (res.status !== 204) throw unexpected(res);
+    },
   };
 }

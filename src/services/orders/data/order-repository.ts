@@ -154,6 +154,12 @@ export async function listOrderPage(db: Kysely<OrdersDb>, q: OrderPageQuery): Pr
   return rows.map(toSnapshot);
 }
 
+/** Which of these orders exist. */
+export async function existingOrderIds(db: Kysely<OrdersDb>, ids: string[]): Promise<Set<string>> {
+  const rows = await db.selectFrom('orders').select('id').where('id', 'in', ids).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
 /** Ids of orders still waiting for their payment that were placed before `placedBefore`, oldest first. */
 export async function stalePendingOrderIds(db: Kysely<OrdersDb>, placedBefore: Date, limit: number): Promise<string[]> {
   const rows = await db

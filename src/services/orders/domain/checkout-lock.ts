@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../platform/http/errors.js';
+import { renewWhileHeld } from '../../../platform/kv/renew-while-held.js';
 import type { OrdersContext } from './orders-context.js';
 
 /**
- * Far longer than a checkout takes, and as long as a checkout whose process died blocks the
- * user's next ones. A slower checkout than this cannot order a cart twice either: see below.
+ * How long the lock outlives the last renewal by its checkout: renewed while the checkout runs,
+ * however slow, it blocks the user's next checkouts for at most this long after its process died.
+ * An expired lock cannot let a cart be ordered twice either: see below.
  */
-export const checkoutLockTtlMs = 10_000;
+export const checkoutLockTtlMs = 5_000;
 
-/** The user's checkout, held until `release` or the lock's expiry. */
+/** The user's checkout, held until `release` or, once `leave` stops renewing it, the lock's expiry. */
 export interface CheckoutLock {
   release(): Promise<void>;
+  leave(): void;
 }
 
 /**
@@ -24,13 +27,15 @@ export async function lockCheckout(ctx: OrdersContext, userId: string): Promise<
   const key = `orders:checkout-lock:${userId}`;
   const holder = randomUUID();
   if (!(await ctx.kv.set(key, holder, { ifAbsent: true, ttlMs: checkoutLockTtlMs }))) return undefined;
+  const warn = (err: unknown) => ctx.logger.warn({ err }, 'renewing or releasing a checkout lock failed; it expires');
+  const stopRenewing = renewWhileHeld(ctx.kv, key, holder, checkoutLockTtlMs, warn);
   return {
     // Only our own lock: after its expiry another checkout may hold it.
-    release: () =>
-      ctx.kv.compareAndSet(key, holder, null).then(
-        () => undefined,
-        (err: unknown) => ctx.logger.warn({ err }, 'releasing a checkout lock failed; it expires'),
-      ),
+    release: () => {
+      stopRenewing();
+      return ctx.kv.compareAndSet(key, holder, null).then(() => undefined, warn);
+    },
+    leave: stopRenewing,
   };
 }
 

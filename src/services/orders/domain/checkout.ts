@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CheckoutAnswer, CheckoutRequest } from './checkout-outcome.js';
-import { markRunning } from './checkout-key-marker.js';
+import { markRunning, requestInProgress } from './checkout-key-marker.js';
 import type { OrdersContext } from './orders-context.js';
 import { placeOrder } from './place-order.js';
 import { storedCheckout } from './stored-checkout.js';
@@ -20,7 +20,9 @@ export interface CheckoutInput {
  * store forgot runs again, loses on that key, gives its reservation back and answers the stored one.
  *
  * - a replay while the first request runs: 409 idempotency_request_in_progress (422 if its body differs)
- * - a replay after it: the stored answer, or 422 idempotency_key_reused for another body
+ * - a replay after it, or after its process died: the stored answer once there is one, or 422
+ *   idempotency_key_reused for another body; with none, it runs again once the dead process's
+ *   marker lapsed (`runningMarkerTtlMs`)
  * - another key while the user's checkout runs, or for a cart read an order was placed from:
  *   409 checkout_in_progress (`placeOrder`)
  */
@@ -36,6 +38,8 @@ export async function checkout(ctx: OrdersContext, input: CheckoutInput): Promis
   const held = await markRunning(ctx, input.userId, idempotency);
   // Done by the marker but without a record: the database forgot the key (purged), so it is new again.
   if (held === 'done') return (await storedCheckout(ctx, input.userId, idempotency)) ?? place();
+  // Running, or its process died after recording the answer but before marking the key done.
+  if (held === 'running') return (await storedCheckout(ctx, input.userId, idempotency)) ?? Promise.reject(requestInProgress());
   // Marked done as soon as the answer is recorded, alongside what follows, rather than after it.
   let finished: Promise<void> | undefined;
   const finish = () => (finished ??= held.finish());

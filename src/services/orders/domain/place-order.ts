@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { CartLines } from '../../../contracts/api/cart-api.js';
 import type { Money } from '../../../contracts/money.js';
+import { AppError } from '../../../platform/http/errors.js';
 import { idempotencyRecordRows, insertIdempotencyRecord, type IdempotencyRecord } from '../data/idempotency-repository.js';
 import { cartVersionKey, orderRows } from '../data/order-repository.js';
 import type { OrdersDb } from '../data/orders-db.js';
@@ -12,6 +13,13 @@ import { toOrderView } from './order-view.js';
 import { maxOrderTotal, Order } from './order.js';
 import type { OrdersContext } from './orders-context.js';
 import { storedCheckout } from './stored-checkout.js';
+
+/**
+ * How long after asking the catalog for its reservation a checkout may still write its order.
+ * Past it, the reservation goes back and nothing is ordered: the reconciliation may take a
+ * reservation without an order for abandoned soon after (release-abandoned-reservations.ts).
+ */
+export const orderDeadlineMs = 15_000;
 
 export interface PlaceOrderInput {
   userId: string;
@@ -29,8 +37,8 @@ export interface PlaceOrderInput {
  * stock under a new order id at the catalog's prices, then in ONE statement (one transaction, one
  * round trip) write the idempotency record, the order and `order.placed`. Payment runs later. A
  * cart too large for one order is refused before reserving; a reservation whose order is refused
- * all the same (a price raised meanwhile) or could not be written is released at once (and would
- * expire anyway).
+ * all the same (a price raised meanwhile), could not be written or came too late to write
+ * (`orderDeadlineMs`) is released at once; should that fail too, the reconciliation releases it.
  */
 export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Promise<CheckoutAnswer> {
   const lock = await lockCheckout(ctx, input.userId);
@@ -43,11 +51,17 @@ export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Pr
     // Refused before reserving, so that the refusal writes nothing but its answer.
     if (cart.subtotal.amount > maxOrderTotal) return await refuse(ctx, input, tooLarge(cart.subtotal));
 
-    const orderId = newOrderId(ctx.clock.now());
+    const asked = ctx.clock.now();
+    const orderId = newOrderId(asked);
     const reservation = await ctx.inventory.reserve(orderId, cart.items);
     if (!reservation.ok) return await refuse(ctx, input, { result: 'insufficient_stock', shortages: reservation.shortages });
 
     const at = ctx.clock.now();
+    // Nothing is awaited between here and the order's write.
+    if (at.getTime() - asked.getTime() > orderDeadlineMs) {
+      await releaseReservation(ctx, orderId);
+      throw new AppError('bad_gateway', 'The catalog took too long to reserve the stock; nothing was ordered. Try again.');
+    }
     const { order, events } = Order.place({
       id: orderId,
       userId: input.userId,
@@ -68,8 +82,10 @@ export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Pr
         traceparent: input.traceparent ?? null,
       });
     } catch (err) {
-      await releaseReservation(ctx, orderId);
+      // Any other failure may have come after the commit (a connection lost): the reconciliation
+      // finds out whether the order exists before it gives the stock back.
       if (!isUniqueViolation(err)) throw err;
+      await releaseReservation(ctx, orderId);
       const stored = await storedCheckout(ctx, input.userId, input.idempotency);
       if (stored) return stored;
       // Another checkout placed its order from this very cart read: this one read the cart before that
@@ -83,6 +99,7 @@ export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Pr
   } finally {
     // Lines left in the cart stay locked until the lock expires: time for order.placed to take them out.
     if (cartTaken) await lock.release();
+    else lock.leave();
   }
 }
 
@@ -91,7 +108,7 @@ const tooLarge = (total: Money): CheckoutOutcome => ({ result: 'order_total_too_
 /** Compensation for `inventory.reserve`, next to it: the stock of an order that was not written goes back. */
 async function releaseReservation(ctx: OrdersContext, orderId: string): Promise<void> {
   await ctx.inventory.release(orderId).catch((err: unknown) => {
-    ctx.logger.warn({ err, orderId }, 'releasing the reservation of an order not placed failed; it will expire');
+    ctx.logger.warn({ err, orderId }, 'releasing the reservation of an order not placed failed; the reconciliation will');
   });
 }
 
