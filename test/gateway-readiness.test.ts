@@ -11,7 +11,7 @@ describe.each(profiles)('gateway readiness with services running apart (%s profi
     catalog = await createTestApp(profile, { services: ['catalog'], config: { port: 0, host: '127.0.0.1' } });
     const catalogUrl = await catalog.listen();
     // Nothing listens on port 1: a cart service that is down from the start.
-    gateway = await createTestApp(profile, { services: [], config: { catalogUrl, cartUrl: 'http://127.0.0.1:1' } });
+    gateway = await createTestApp(profile, { services: [], config: { catalogUrls: [catalogUrl], cartUrls: ['http://127.0.0.1:1'] } });
   });
   afterAll(async () => {
     await gateway?.close();

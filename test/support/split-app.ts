@@ -14,12 +14,12 @@ import type { TestApp, TestAppOptions } from './test-app.js';
 
 /** The setting that tells the gateway and the other services where each service runs. */
 const urlSetting = {
-  identity: 'identityUrl',
-  catalog: 'catalogUrl',
-  cart: 'cartUrl',
-  orders: 'ordersUrl',
-  payments: 'paymentsUrl',
-  notifications: 'notificationsUrl',
+  identity: 'identityUrls',
+  catalog: 'catalogUrls',
+  cart: 'cartUrls',
+  orders: 'ordersUrls',
+  payments: 'paymentsUrls',
+  notifications: 'notificationsUrls',
 } as const satisfies Record<RunnableService, keyof Config>;
 
 /**
@@ -65,7 +65,7 @@ export async function createSplitApp(options: TestAppOptions = {}): Promise<Test
     });
     processes.set(name, proc);
     const address = await proc.listen();
-    if (name !== 'gateway') addresses[urlSetting[name]] = address;
+    if (name !== 'gateway') addresses[urlSetting[name]] = [address];
     return { proc, address };
   };
 
