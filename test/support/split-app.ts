@@ -61,13 +61,16 @@ export async function createSplitApp(options: TestAppOptions = {}): Promise<Test
   const start = async (name: RunnableService | 'gateway', overrides: Partial<Config>): Promise<{ proc: EmporiumProcess; address: string }> => {
     const dataDir = mkdtempSync(join(tmpdir(), `emporium-${name}-`));
     dataDirs.push(dataDir);
-    const proc = await buildProcess({
+    const built = await buildProcess({
       config: loadConfig({}, { ...shared, ...addresses, dataDir, ...overrides }),
       services: name === 'gateway' ? [] : [name],
       gateway: name === 'gateway',
       ...(options.clock ? { clock: options.clock } : {}),
       announce: options.announce ?? (() => undefined),
     });
+    // Stopped once, whether a test stops it first (an instance going away) or `close` does.
+    let stopped: Promise<void> | undefined;
+    const proc: EmporiumProcess = { ...built, stop: () => (stopped ??= built.stop()) };
     processes.push({ name, proc });
     return { proc, address: await proc.listen() };
   };
