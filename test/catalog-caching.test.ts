@@ -19,13 +19,13 @@ describe.each(layouts)('catalog HTTP caching and preconditions (%s profile)', (p
     return res;
   };
 
-  /** The cart's lookups of product facts so far, as the catalog that caches and serves them counts them. */
+  /** The cart's lookups of product facts so far, as the catalog instances that cache and serve them count them. */
   const factLookups = async () => {
-    const text = await app.serving('catalog').metrics.registry.metrics();
-    const count = (result: string) => {
-      const line = text.split('\n').find((l) => l.startsWith('emporium_cache_lookups_total{') && l.includes('cache="product-facts"') && l.includes(`result="${result}"`));
-      return line ? Number(line.split(' ').pop()) : 0;
-    };
+    const texts = await Promise.all(app.instancesServing('catalog').map((catalog) => catalog.metrics.registry.metrics()));
+    const count = (result: string) =>
+      texts
+        .map((text) => text.split('\n').find((l) => l.startsWith('emporium_cache_lookups_total{') && l.includes('cache="product-facts"') && l.includes(`result="${result}"`)))
+        .reduce((sum, line) => sum + (line ? Number(line.split(' ').pop()) : 0), 0);
     return { hit: count('hit'), miss: count('miss') };
   };
 

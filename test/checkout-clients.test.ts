@@ -6,6 +6,7 @@ import { buildHttpApp, type HttpApp } from '../src/platform/http/build-http-app.
 import { AppError } from '../src/platform/http/errors.js';
 import { createHttpInventoryClient } from '../src/services/orders/clients/http-inventory-client.js';
 import { createHttpCartClient } from '../src/services/orders/clients/http-cart-client.js';
+import { ServicePool } from '../src/platform/http/service-pool.js';
 import { profiles } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { call, createAdmin, registerUser } from './support/http.js';
@@ -16,6 +17,12 @@ describe.each(profiles)('orders’ HTTP clients for catalog and cart (%s profile
   let app: TestApp;
   let internal: HttpApp;
   let baseUrl: string;
+  const pools: ServicePool[] = [];
+  const poolOf = (url: string) => {
+    const pool = new ServicePool([url]);
+    pools.push(pool);
+    return pool;
+  };
 
   beforeAll(async () => {
     app = await createTestApp(profile, { services: ['identity', 'catalog', 'cart'], background: false });
@@ -27,6 +34,7 @@ describe.each(profiles)('orders’ HTTP clients for catalog and cart (%s profile
     baseUrl = await internal.listen({ port: 0, host: '127.0.0.1' });
   });
   afterAll(async () => {
+    for (const pool of pools) await pool.destroy();
     await internal?.close();
     await app?.close();
   });
@@ -38,7 +46,7 @@ describe.each(profiles)('orders’ HTTP clients for catalog and cart (%s profile
       body: { sku: `CLI-${randomBytes(4).toString('hex')}`, name: 'Remote widget', description: '', price: { amount: 450 }, stock: 3 },
     });
     const product = created.body as { id: string; sku: string; name: string };
-    const inventory = createHttpInventoryClient(`${baseUrl}/`);
+    const inventory = createHttpInventoryClient(poolOf(baseUrl));
     const orderId = `ord_${randomBytes(16).toString('hex')}`;
 
     expect(await inventory.reserve(orderId, [{ productId: product.id, quantity: 2 }])).toEqual({
@@ -61,7 +69,7 @@ describe.each(profiles)('orders’ HTTP clients for catalog and cart (%s profile
       token: admin.accessToken,
       body: { sku: `CLI-${randomBytes(4).toString('hex')}`, name: 'Held widget', description: '', price: { amount: 450 }, stock: 3 },
     });
-    const inventory = createHttpInventoryClient(baseUrl);
+    const inventory = createHttpInventoryClient(poolOf(baseUrl));
     const [placed, abandoned] = [`ord_${randomBytes(16).toString('hex')}`, `ord_${randomBytes(16).toString('hex')}`];
     for (const orderId of [placed, abandoned]) expect((await inventory.reserve(orderId, [{ productId: created.body.id, quantity: 1 }])).ok).toBe(true);
 
@@ -84,7 +92,7 @@ describe.each(profiles)('orders’ HTTP clients for catalog and cart (%s profile
       body: { sku: `CLI-${randomBytes(4).toString('hex')}`, name: 'Remote mug', description: '', price: { amount: 900 }, stock: 9 },
     });
     await call(app, 'POST', '/api/v1/cart/items', { token: user.accessToken, body: { productId: created.body.id, quantity: 4 } });
-    const carts = createHttpCartClient(baseUrl);
+    const carts = createHttpCartClient(poolOf(baseUrl));
     const read = await carts.linesOf(user.id);
     expect(read).toEqual({ items: [{ productId: created.body.id, quantity: 4 }], version: expect.any(String), subtotal: { amount: 3600, currency: 'USD' } });
     expect((await carts.linesOf('usr_nobody')).items).toEqual([]);
@@ -98,7 +106,7 @@ describe.each(profiles)('orders’ HTTP clients for catalog and cart (%s profile
   });
 
   it('reports a service that does not answer as 502 bad_gateway', async () => {
-    const gone = createHttpInventoryClient('http://127.0.0.1:9');
+    const gone = createHttpInventoryClient(poolOf('http://127.0.0.1:9'));
     await expect(gone.release('ord_x')).rejects.toSatisfy((err) => err instanceof AppError && err.code === 'bad_gateway');
   });
 });

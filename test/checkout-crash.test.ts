@@ -63,16 +63,21 @@ describe.each(layouts)('checkouts whose process died (%s profile)', (profile) =>
     const kv = app.serving('orders').infrastructure.kv;
     const leases = { marker: `orders:checkout:${user.id}:${key}`, lock: `orders:checkout-lock:${user.id}` };
     const held = { marker: '', lock: '' };
-    const reserve = inventory.reserve;
-    inventory.reserve = async (orderId, lines) => {
-      held.marker ||= (await kv.get(leases.marker)) ?? '';
-      held.lock ||= (await kv.get(leases.lock)) ?? '';
-      const result = await reserve.call(inventory, orderId, lines);
-      await during(orderId);
-      return result;
-    };
+    // Every catalog instance: orders may reach any of them.
+    const inventories = app.instancesServing('catalog').map((proc) => (proc.services.get('catalog') as CatalogService).inventory);
+    const reserves = inventories.map((each) => each.reserve);
+    inventories.forEach((each, i) => {
+      const reserve = reserves[i] as InventoryApi['reserve'];
+      each.reserve = async (orderId, lines) => {
+        held.marker ||= (await kv.get(leases.marker)) ?? '';
+        held.lock ||= (await kv.get(leases.lock)) ?? '';
+        const result = await reserve.call(each, orderId, lines);
+        await during(orderId);
+        return result;
+      };
+    });
     return {
-      restore: () => void (inventory.reserve = reserve),
+      restore: () => inventories.forEach((each, i) => void (each.reserve = reserves[i] as InventoryApi['reserve'])),
       /** Puts the lock and the marker back as the process left them when it died. */
       leaveBehind: async () => {
         expect(held.marker && held.lock).toBeTruthy();

@@ -364,9 +364,9 @@ describe.each(layouts)('checkout (%s profile)', (profile) => {
     const product = await newProduct(5);
     await addToCart(user, product.id, 1);
     const statements: string[] = [];
-    const stop = app.serving('orders').infrastructure.db.observe((text) => statements.push(text));
+    const stops = app.instancesServing('orders').map((orders) => orders.infrastructure.db.observe((text) => statements.push(text)));
     const res = await checkout(user);
-    stop();
+    for (const stop of stops) stop();
     expect(res.status, res.text).toBe(202);
     const writes = statements.filter((s) => /\binsert into "orders"\./.test(s));
     expect(writes).toHaveLength(1);

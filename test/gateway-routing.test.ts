@@ -40,7 +40,7 @@ describe.each(profiles)('a gateway routing to a service that runs apart (%s prof
   let gatewayUrl: string;
   beforeAll(async () => {
     catalog = await startCatalogStandIn();
-    gateway = await createTestApp(profile, { services: [], config: { catalogUrl: catalog.url, host: '127.0.0.1', port: 0 } });
+    gateway = await createTestApp(profile, { services: [], config: { catalogUrls: [catalog.url], host: '127.0.0.1', port: 0 } });
     gatewayUrl = await gateway.listen();
   });
   afterAll(async () => {
@@ -94,7 +94,7 @@ describe.each(profiles)('a gateway routing to a service that runs apart (%s prof
   it('answers 502 for its API description while a service cannot give its own', async () => {
     const { server, url } = await startCatalogStandIn();
     await server.close();
-    const orphan = await createTestApp(profile, { services: [], config: { catalogUrl: url, host: '127.0.0.1', port: 0 } });
+    const orphan = await createTestApp(profile, { services: [], config: { catalogUrls: [url], host: '127.0.0.1', port: 0 } });
     try {
       const res = await call(orphan, 'GET', '/openapi.json');
       expect(res.status).toBe(502);

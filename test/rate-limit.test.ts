@@ -204,7 +204,7 @@ describe.each(profiles)('rate limiting in front of a service that runs apart (%s
     gateway = await createTestApp(profile, {
       services: ['catalog'],
       shareWith: identity,
-      config: { identityUrl: address, rateLimitPerHour: limit, trustedProxies: ['127.0.0.1'] },
+      config: { identityUrls: [address], rateLimitPerHour: limit, trustedProxies: ['127.0.0.1'] },
     });
   });
   afterAll(async () => {

@@ -23,6 +23,7 @@ import { upstreamHealth } from '../services/gateway/upstream-health.js';
 import { connectInfrastructure, type Infrastructure } from './infrastructure.js';
 import { createService, type RunnableService } from './service-catalogue.js';
 import { remoteServices } from './remote-services.js';
+import { peerPools } from './peer-pools.js';
 import { prepareSchemas, runsWholeShop } from './prepare-schemas.js';
 
 export interface ProcessOptions {
@@ -89,6 +90,7 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
     take: (envelopes) => relays.get(name)?.take(envelopes),
   });
 
+  const pools = peerPools(logger);
   const services = new Map<RunnableService, ServiceModule>();
   for (const name of options.services) {
     const outboxOn = (lane: Lane) => createOutbox({ db: db.forSchema(name, lane), publisher: publisherOf(name) });
@@ -96,10 +98,11 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
       config, logger: logger.child({ service: name }), metrics, clock: options.clock ?? systemClock,
       db, kv, auth, sessions, signingKeys, outbox: outboxOn('requests'), backgroundOutbox: outboxOn('background'), announce,
     };
-    services.set(name, createService(name, deps, services));
+    services.set(name, createService(name, deps, services, pools));
   }
   // What the caller handed in, the caller closes.
   const closeInfrastructure = async () => {
+    await pools.close();
     const given = options.infrastructure ?? {};
     if (!given.bus) await bus.close();
     if (!given.kv) await kv.close();
@@ -124,7 +127,7 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
   const role = config.processRole;
   let upstreams: Readiness['upstreams'];
   if (role !== 'background') {
-    const remotes: RemoteService[] = options.gateway ? remoteServices(config).filter((r) => !services.has(r.name as RunnableService)) : [];
+    const remotes: RemoteService[] = options.gateway ? remoteServices(config, pools).filter((r) => !services.has(r.name as RunnableService)) : [];
     await registerOpenApi(app, {
       title: 'Emporium API',
       version: '1.0.0',
@@ -134,7 +137,7 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
     });
     if (options.gateway) {
       await registerGateway(app, { config, kv, auth, remotes });
-      if (remotes.length > 0) upstreams = upstreamHealth(remotes.map((remote) => ({ name: remote.name, urls: [remote.url] })));
+      if (remotes.length > 0) upstreams = upstreamHealth(remotes.map((remote) => ({ name: remote.name, urls: remote.pool.origins })));
     }
     registerIdempotency(app, kv, auth, config.idempotencyTtlHours * 3_600_000);
     for (const service of services.values()) {

@@ -18,6 +18,7 @@ import { createHttpInventoryClient } from '../services/orders/clients/http-inven
 import { createHttpCartClient } from '../services/orders/clients/http-cart-client.js';
 import { createPaymentsService } from '../services/payments/payments-service.js';
 import { createNotificationsService } from '../services/notifications/notifications-service.js';
+import type { PeerPools } from './peer-pools.js';
 
 /** Every service this codebase can run, in the order they are built (peers before their users). */
 export const serviceNames = ['identity', 'catalog', 'cart', 'orders', 'payments', 'notifications'] as const satisfies readonly ServiceName[];
@@ -42,15 +43,14 @@ export function schemaMigrations(name: RunnableService): Migrations {
 /** Services already built in this process; a service whose peer runs elsewhere gets an HTTP client. */
 export type Peers = Map<RunnableService, ServiceModule>;
 
-const remote = (url: string | undefined, variable: string, service: string): string => {
-  if (!url) throw new ConfigError(`${variable} must be set: ${service} does not run in this process.`);
-  return url;
-};
-
-export function createService(name: RunnableService, deps: ServiceDeps, peers: Peers): ServiceModule {
+export function createService(name: RunnableService, deps: ServiceDeps, peers: Peers, pools: PeerPools): ServiceModule {
   const { config } = deps;
   const catalog = peers.get('catalog') as CatalogService | undefined;
   const cart = peers.get('cart') as CartService | undefined;
+  const remote = (service: 'catalog' | 'cart', urls: string[] | undefined, variable: string) => {
+    if (!urls) throw new ConfigError(`${variable} must be set: ${service} does not run in this process.`);
+    return pools.of(service, urls);
+  };
   switch (name) {
     case 'identity':
       return createIdentityService(deps);
@@ -58,12 +58,12 @@ export function createService(name: RunnableService, deps: ServiceDeps, peers: P
       return createCatalogService(deps);
     case 'cart':
       return createCartService(deps, {
-        products: catalog?.products ?? createHttpProductReader(remote(config.catalogUrl, 'CATALOG_URL', 'catalog')),
+        products: catalog?.products ?? createHttpProductReader(remote('catalog', config.catalogUrls, 'CATALOG_URL')),
       });
     case 'orders':
       return createOrdersService(deps, {
-        inventory: catalog?.inventory ?? createHttpInventoryClient(remote(config.catalogUrl, 'CATALOG_URL', 'catalog')),
-        carts: cart?.carts ?? createHttpCartClient(remote(config.cartUrl, 'CART_URL', 'cart')),
+        inventory: catalog?.inventory ?? createHttpInventoryClient(remote('catalog', config.catalogUrls, 'CATALOG_URL')),
+        carts: cart?.carts ?? createHttpCartClient(remote('cart', config.cartUrls, 'CART_URL')),
       });
     case 'payments':
       return createPaymentsService(deps);

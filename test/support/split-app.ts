@@ -14,34 +14,39 @@ import type { TestApp, TestAppOptions } from './test-app.js';
 
 /** The setting that tells the gateway and the other services where each service runs. */
 const urlSetting = {
-  identity: 'identityUrl',
-  catalog: 'catalogUrl',
-  cart: 'cartUrl',
-  orders: 'ordersUrl',
-  payments: 'paymentsUrl',
-  notifications: 'notificationsUrl',
+  identity: 'identityUrls',
+  catalog: 'catalogUrls',
+  cart: 'cartUrls',
+  orders: 'ordersUrls',
+  payments: 'paymentsUrls',
+  notifications: 'notificationsUrls',
 } as const satisfies Record<RunnableService, keyof Config>;
 
+/** Services run as two instances, so that every hop to them is balanced and none may count on one instance. */
+const instancesOf: Partial<Record<RunnableService, number>> = { catalog: 2, orders: 2 };
+
 /**
- * The distributed layout: every service in a process of its own and a gateway in front, each
- * configured as an operator would (its own DATA_DIR, only the public key of the token signer, the
- * others' addresses in *_URL) and listening on 127.0.0.1. They share nothing but PostgreSQL, Redis
- * and RabbitMQ, and reach each other over HTTP: requests go to the gateway over a socket, the
- * gateway forwards them, orders calls catalog and cart. The processes live in the test's Node
- * process only because that starts in a fraction of the time; nothing else is shared.
+ * The distributed layout: every service in a process of its own (catalog and orders in two) and a
+ * gateway in front, each configured as an operator would (its own DATA_DIR, only the public key of
+ * the token signer, the others' addresses in *_URL) and listening on 127.0.0.1. They share nothing
+ * but PostgreSQL, Redis and RabbitMQ, and reach each other over HTTP: requests go to the gateway
+ * over a socket, the gateway forwards them, orders calls catalog and cart, cart calls catalog, each
+ * spreading its calls over the instances. The processes live in the test's Node process only
+ * because that starts in a fraction of the time; nothing else is shared. One gateway: what
+ * balances several is the entry point in front (see nginx-entry-point.test.ts).
  */
 export async function createSplitApp(options: TestAppOptions = {}): Promise<TestApp> {
   if (options.shareWith) throw new Error('a split app shares its store through Redis, not with another app');
   const id = runId('split');
   const database = await createTestDatabase();
   const dataDirs: string[] = [];
-  const processes = new Map<RunnableService | 'gateway', EmporiumProcess>();
+  const processes: { name: RunnableService | 'gateway'; proc: EmporiumProcess }[] = [];
   const signingKeys = generateSigningKeys();
   const pem = { jwtPublicKey: signingKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString() };
   const shared: Partial<Config> = {
     ...testConfig,
     databaseUrl: database.url,
-    // Seven pools on one PostgreSQL that other test files use at the same time.
+    // Nine pools on one PostgreSQL that other test files use at the same time.
     databasePoolSize: 4,
     redisUrl: realInfra.redisUrl,
     redisKeyPrefix: `${id}:`,
@@ -56,21 +61,22 @@ export async function createSplitApp(options: TestAppOptions = {}): Promise<Test
   const start = async (name: RunnableService | 'gateway', overrides: Partial<Config>): Promise<{ proc: EmporiumProcess; address: string }> => {
     const dataDir = mkdtempSync(join(tmpdir(), `emporium-${name}-`));
     dataDirs.push(dataDir);
-    const proc = await buildProcess({
+    const built = await buildProcess({
       config: loadConfig({}, { ...shared, ...addresses, dataDir, ...overrides }),
       services: name === 'gateway' ? [] : [name],
       gateway: name === 'gateway',
       ...(options.clock ? { clock: options.clock } : {}),
       announce: options.announce ?? (() => undefined),
     });
-    processes.set(name, proc);
-    const address = await proc.listen();
-    if (name !== 'gateway') addresses[urlSetting[name]] = address;
-    return { proc, address };
+    // Stopped once, whether a test stops it first (an instance going away) or `close` does.
+    let stopped: Promise<void> | undefined;
+    const proc: EmporiumProcess = { ...built, stop: () => (stopped ??= built.stop()) };
+    processes.push({ name, proc });
+    return { proc, address: await proc.listen() };
   };
 
   const close = async () => {
-    for (const proc of [...processes.values()].reverse()) await proc.stop();
+    for (const { proc } of [...processes].reverse()) await proc.stop();
     await deleteRabbitTopology(realInfra.amqpUrl, id, serviceNames);
     await deleteRedisKeys(realInfra.redisUrl, `${id}:`);
     await database.drop();
@@ -82,16 +88,21 @@ export async function createSplitApp(options: TestAppOptions = {}): Promise<Test
     // In the catalogue's order, so that each service's peers listen before it is configured.
     for (const name of serviceNames.filter((n) => chosen.includes(n))) {
       const keys = name === 'identity' ? { jwtPrivateKey: signingKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() } : pem;
-      // The gateway says who the client is in X-Forwarded-For; a service believes only the gateway.
-      await start(name, { ...keys, trustedProxies: ['127.0.0.1'] });
+      const started: string[] = [];
+      for (let i = 0; i < (instancesOf[name] ?? 1); i += 1) {
+        // The gateway says who the client is in X-Forwarded-For; a service believes only the gateway.
+        started.push((await start(name, { ...keys, trustedProxies: ['127.0.0.1'] })).address);
+      }
+      addresses[urlSetting[name]] = started;
     }
     const { proc: gateway, address: baseUrl } = await start('gateway', pem);
     const startBackground = async () => {
-      for (const proc of processes.values()) await proc.startBackground();
+      for (const { proc } of processes) await proc.startBackground();
     };
     if (options.background !== false) await startBackground();
     const services = new Map<RunnableService, ServiceModule>();
-    for (const proc of processes.values()) for (const [name, service] of proc.services) services.set(name, service);
+    for (const { proc } of processes) for (const [name, service] of proc.services) if (!services.has(name)) services.set(name, service);
+    const instances = (service: RunnableService) => processes.filter((p) => p.name === service).map((p) => p.proc);
     return {
       ...gateway,
       profile: 'split',
@@ -99,10 +110,11 @@ export async function createSplitApp(options: TestAppOptions = {}): Promise<Test
       baseUrl,
       services,
       serving: (service) => {
-        const proc = processes.get(service);
+        const [proc] = instances(service);
         if (!proc) throw new Error(`${service} is not part of this app`);
         return proc;
       },
+      instancesServing: (service) => instances(service),
       startBackground,
       stop: close,
       close,

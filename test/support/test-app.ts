@@ -21,8 +21,10 @@ export interface TestApp extends EmporiumProcess {
   signingKeys: SigningKeys;
   /** Where the gateway listens when requests must reach it over a socket; unset: injected. */
   baseUrl?: string;
-  /** The process that runs `service`, for tests that look inside it (its database handle, its data directory). */
+  /** A process that runs `service`, for tests that look inside it (its database handle, its data directory). */
   serving(service: RunnableService): EmporiumProcess;
+  /** Every process that runs `service` (the split layout runs some services twice), for tests that watch all its instances. */
+  instancesServing(service: RunnableService): EmporiumProcess[];
   /** Closes the process and removes what the run created (database, keys, queues). */
   close(): Promise<void>;
 }
@@ -90,6 +92,7 @@ export async function createTestApp(profile: ProfileName, options: TestAppOption
     profile,
     signingKeys,
     serving: () => proc,
+    instancesServing: () => [proc],
     close: async () => {
       await proc.stop();
       for (const cleanup of cleanups.reverse()) await cleanup();

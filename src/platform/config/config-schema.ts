@@ -47,6 +47,21 @@ export const url =
       : fail(`must be a URL with scheme ${protocols.join(' or ')}`);
   };
 
+/**
+ * The addresses of a service's instances, comma-separated, each a scheme, host and port with no
+ * path; requests are spread over them (platform/http/service-pool.ts).
+ */
+export const addresses =
+  (...protocols: string[]): Parser<string[]> =>
+  (raw) =>
+    raw.split(',').map((entry) => {
+      const address = entry.trim();
+      const parsed = URL.canParse(address) ? new URL(address) : undefined;
+      return parsed && protocols.includes(parsed.protocol.replace(/:$/, '')) && parsed.href === `${parsed.origin}/`
+        ? parsed.origin
+        : fail(`must list addresses such as http://10.0.0.5:3001, separated by commas, with no path: "${address}" is not one`);
+    });
+
 export const list = (): Parser<string[]> => (raw) =>
   raw
     .split(',')
@@ -138,12 +153,12 @@ export const configSchema = {
     default: true,
     parse: bool(),
   }),
-  identityUrl: setting({ env: 'IDENTITY_URL', doc: 'Base URL of a separately running identity service (gateway routes to it). Unset: in-process.', default: undefined, parse: url('http', 'https') }),
-  catalogUrl: setting({ env: 'CATALOG_URL', doc: 'Base URL of a separately running catalog service. Unset: in-process.', default: undefined, parse: url('http', 'https') }),
-  cartUrl: setting({ env: 'CART_URL', doc: 'Base URL of a separately running cart service. Unset: in-process.', default: undefined, parse: url('http', 'https') }),
-  ordersUrl: setting({ env: 'ORDERS_URL', doc: 'Base URL of a separately running orders service. Unset: in-process.', default: undefined, parse: url('http', 'https') }),
-  paymentsUrl: setting({ env: 'PAYMENTS_URL', doc: 'Base URL of a separately running payments service. Unset: in-process.', default: undefined, parse: url('http', 'https') }),
-  notificationsUrl: setting({ env: 'NOTIFICATIONS_URL', doc: 'Base URL of a separately running notifications service. Unset: in-process.', default: undefined, parse: url('http', 'https') }),
+  identityUrls: setting({ env: 'IDENTITY_URL', doc: 'Addresses of the identity service\'s instances when it runs apart, comma-separated (`http://10.0.0.5:3001,http://10.0.0.6:3001`); the gateway spreads requests over them. Unset: in-process.', default: undefined, parse: addresses('http', 'https') }),
+  catalogUrls: setting({ env: 'CATALOG_URL', doc: 'Addresses of the catalog service\'s instances when it runs apart, comma-separated; the gateway, cart and orders spread requests over them. Unset: in-process.', default: undefined, parse: addresses('http', 'https') }),
+  cartUrls: setting({ env: 'CART_URL', doc: 'Addresses of the cart service\'s instances when it runs apart, comma-separated; the gateway and orders spread requests over them. Unset: in-process.', default: undefined, parse: addresses('http', 'https') }),
+  ordersUrls: setting({ env: 'ORDERS_URL', doc: 'Addresses of the orders service\'s instances when it runs apart, comma-separated; the gateway spreads requests over them. Unset: in-process.', default: undefined, parse: addresses('http', 'https') }),
+  paymentsUrls: setting({ env: 'PAYMENTS_URL', doc: 'Addresses of the payments service\'s instances when it runs apart, comma-separated; the gateway spreads requests over them. Unset: in-process.', default: undefined, parse: addresses('http', 'https') }),
+  notificationsUrls: setting({ env: 'NOTIFICATIONS_URL', doc: 'Addresses of the notifications service\'s instances when it runs apart, comma-separated; the gateway spreads requests over them. Unset: in-process.', default: undefined, parse: addresses('http', 'https') }),
 };
 
 export type ConfigSchema = typeof configSchema;

@@ -5,13 +5,19 @@ export type DependencyCheck = () => Promise<void>;
 
 export type UpstreamState = 'up' | 'down';
 
+/** The services a gateway routes to: each one's state, and how many of its instances answer. */
+export interface UpstreamReport {
+  upstreams: Record<string, UpstreamState>;
+  instances: Record<string, { up: number; down: number }>;
+}
+
 export interface Readiness {
   /** Dependencies this process cannot serve without: one down fails readiness. */
   checks: Record<string, DependencyCheck>;
   /** True while the process drains for shutdown: readiness fails at once, before any check. */
   draining: () => boolean;
   /** Services a gateway routes to, reported in the body; they never fail its readiness. */
-  upstreams?: () => Promise<Record<string, UpstreamState>>;
+  upstreams?: () => Promise<UpstreamReport>;
 }
 
 const within = (ms: number, check: DependencyCheck): Promise<void> =>
@@ -41,7 +47,7 @@ export function registerHealthRoutes(app: HttpApp, readiness: Readiness): void {
       }),
     );
     const checks = Object.fromEntries(results);
-    const reported = upstreams && { upstreams: await upstreams };
+    const reported = await upstreams;
     const down = results.filter(([, state]) => state === 'down').map(([name]) => name);
     if (down.length > 0) return sendProblem(reply, 'service_unavailable', `Not ready: ${down.join(', ')} down.`, { down, checks, ...reported });
     return { status: 'ready', checks, ...reported };

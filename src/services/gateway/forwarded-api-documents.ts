@@ -8,13 +8,15 @@ import type { RemoteService } from './gateway.js';
  * follows the services as they are upgraded one by one.
  */
 export async function fetchForwardedDocuments(remotes: RemoteService[]): Promise<OpenApiDocument[]> {
-  const bases = [...new Set(remotes.map((r) => r.url.replace(/\/+$/, '')))];
   return Promise.all(
-    bases.map(async (base) => {
+    remotes.map(async ({ name, pool }) => {
       try {
-        const response = await fetch(`${base}/openapi.json`, { signal: AbortSignal.timeout(3_000) });
-        if (response.status !== 200) throw new Error(`GET ${base}/openapi.json answered ${response.status}`);
-        return (await response.json()) as OpenApiDocument;
+        const response = await pool.request({ method: 'GET', path: '/openapi.json', headers: { accept: 'application/json' }, signal: AbortSignal.timeout(3_000) });
+        if (response.statusCode !== 200) {
+          await response.body.dump();
+          throw new Error(`GET /openapi.json of ${name} (${pool.origins.join(', ')}) answered ${response.statusCode}`);
+        }
+        return (await response.body.json()) as OpenApiDocument;
       } catch (err) {
         // A document missing a service's operations would mislead; the address stays in the logs.
         throw Object.assign(new AppError('bad_gateway', 'A service did not describe its operations; try again shortly.'), { cause: err });

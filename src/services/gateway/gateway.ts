@@ -1,15 +1,18 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import proxy from '@fastify/http-proxy';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Config } from '../../platform/config/config-schema.js';
 import type { KvStore } from '../../platform/kv/kv-store.js';
 import type { AuthGuards } from '../../platform/auth/auth-guards.js';
 import type { HttpApp } from '../../platform/http/build-http-app.js';
+import type { ServicePool } from '../../platform/http/service-pool.js';
 import { createRateLimiter } from './rate-limit.js';
 import { forwardedHeaders } from './forwarded-headers.js';
 
 export interface RemoteService {
   name: string;
-  url: string;
+  /** Its instances; every path of the service shares their connections. */
+  pool: ServicePool;
   paths: string[];
 }
 
@@ -32,6 +35,9 @@ const limitedRoute = /^\/(?:api|media)(?:\/|$)/;
  */
 const limited = (route: string | undefined) => route === undefined || limitedRoute.test(route);
 
+/** The proxy names the first instance in Host; undici names the instance the request goes to instead. */
+const withoutHost = ({ host: _, ...headers }: IncomingHttpHeaders): IncomingHttpHeaders => headers;
+
 /** The public entry point: rate limits, API docs and routing to services that run apart. */
 export async function registerGateway(app: HttpApp, { config, kv, auth, remotes }: GatewayOptions): Promise<void> {
   const rateLimit = createRateLimiter(kv, auth, config.rateLimitPerHour);
@@ -42,14 +48,16 @@ export async function registerGateway(app: HttpApp, { config, kv, auth, remotes 
   for (const remote of remotes) {
     for (const path of remote.paths) {
       await app.register(proxy, {
-        upstream: remote.url,
+        // The proxy builds each target from one address; the pool sends it to an instance of its choice.
+        upstream: remote.pool.origins[0] as string,
+        undici: remote.pool,
         prefix: path,
         rewritePrefix: path,
         http2: false,
         // The body of a forwarded request is the request stream, and the service behind keeps its
         // own idempotency records: this process's Idempotency-Key check stays out of the way.
         config: { idempotency: 'own' },
-        replyOptions: { rewriteRequestHeaders: forwardedHeaders },
+        replyOptions: { rewriteRequestHeaders: (request, headers) => forwardedHeaders(request, withoutHost(headers)) },
       });
     }
   }
