@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { machineCpu, perUnit, readMeters, type CpuMeter } from './cpu.js';
 import { runForJson } from './processes.js';
 
 /**
@@ -19,8 +19,10 @@ export interface CheckoutFigures {
   checkoutP99: number;
   toConfirmedP50: number;
   toConfirmedP99: number;
-  /** CPU time the server's processes spent per accepted checkout during the load (ms), when known. */
-  serverCpuMsPerCheckout: number | null;
+  /** CPU time spent per accepted checkout during the load (ms), per meter, when known. */
+  cpuMsPerCheckout: Record<string, number | null>;
+  /** PostgreSQL transactions that wrote, per accepted checkout during the load, when known. */
+  writesPerCheckout: number | null;
   /** Share of the machine's CPU time in use during the load (all processes), when known. */
   machineBusy: number | null;
 }
@@ -61,12 +63,14 @@ export interface CheckoutScenario {
   /** How many products they buy from, each time one at random. */
   products: number;
   seconds: number;
-  /** The server's processes, to measure their CPU time. */
-  serverPids: number[];
+  /** What to measure the CPU time of: the server's processes, the shared servers. */
+  meters: Record<string, CpuMeter>;
+  /** Write transactions PostgreSQL has committed so far (its transaction id), on the real profile. */
+  writeTransactions?: () => Promise<number>;
 }
 
 export async function runCheckoutScenario(base: string, admin: { email: string; password: string }, scenario: CheckoutScenario): Promise<CheckoutFigures> {
-  const { customers, products, seconds, serverPids } = scenario;
+  const { customers, products, seconds, meters, writeTransactions } = scenario;
   const { accessToken: adminToken } = await json<{ accessToken: string }>(`${base}/api/v1/auth/login`, { method: 'POST', body: JSON.stringify(admin) });
   const auth = { authorization: `Bearer ${adminToken}` };
   const productIds = await inBatches(products, 10, async (i) => {
@@ -78,9 +82,9 @@ export async function runCheckoutScenario(base: string, admin: { email: string; 
     return (await json<{ accessToken: string }>(`${base}/api/v1/auth/register`, { method: 'POST', body: JSON.stringify(body) })).accessToken;
   });
 
-  const before = { server: processCpuMs(serverPids), machine: machineCpu() };
+  const before = { cpu: readMeters(meters), machine: machineCpu(), writes: await writeTransactions?.() };
   const load = await runForJson<LoadOutput>('bench/checkout-load.ts', [JSON.stringify({ url: base, tokens, productIds, durationSeconds: seconds })]);
-  const after = { server: processCpuMs(serverPids), machine: machineCpu() };
+  const after = { cpu: readMeters(meters), machine: machineCpu(), writes: await writeTransactions?.() };
   const placed = new Set(load.orders);
   const orders = await waitForOutcomes(base, auth, placed);
   const confirmed = orders.filter((o) => o.status === 'confirmed');
@@ -102,48 +106,10 @@ export async function runCheckoutScenario(base: string, admin: { email: string; 
     checkoutP99: load.p99,
     toConfirmedP50: percentile(toConfirmed, 50),
     toConfirmedP99: percentile(toConfirmed, 99),
-    serverCpuMsPerCheckout: before.server !== null && after.server !== null && placed.size > 0 ? (after.server - before.server) / placed.size : null,
+    cpuMsPerCheckout: perUnit(before.cpu, after.cpu, placed.size),
+    writesPerCheckout: before.writes !== undefined && after.writes !== undefined && placed.size > 0 ? (after.writes - before.writes) / placed.size : null,
     machineBusy: before.machine && after.machine ? (after.machine.busy - before.machine.busy) / (after.machine.total - before.machine.total) : null,
   };
-}
-
-// Linux's /proc, read where it exists; elsewhere these figures are left out.
-const ticksPerSecond = 100;
-
-/** User + system CPU time so far of processes and every process under them, e.g. cluster workers (ms). */
-function processCpuMs(pids: number[]): number | null {
-  if (pids.length === 0 || !pids.every((pid) => existsSync(`/proc/${pid}/stat`))) return null;
-  const stats = readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .flatMap((name) => {
-      try {
-        // Fields after the command name: state, ppid, ... utime (12th), stime (13th).
-        const fields = readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-        return [{ pid: Number(name), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) }];
-      } catch {
-        return []; // gone meanwhile
-      }
-    });
-  const tree = new Set(pids);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const s of stats) {
-      if (tree.has(s.pid) || !tree.has(s.ppid)) continue;
-      tree.add(s.pid);
-      grew = true;
-    }
-  }
-  const ticks = stats.filter((s) => tree.has(s.pid)).reduce((sum, s) => sum + s.ticks, 0);
-  return (ticks * 1000) / ticksPerSecond;
-}
-
-/** The machine's CPU time so far, all of it and the part not idle (in ticks). */
-function machineCpu(): { busy: number; total: number } | null {
-  if (!existsSync('/proc/stat')) return null;
-  const ticks = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').split(/\s+/).slice(1).map(Number).filter((n) => !Number.isNaN(n));
-  const total = ticks.reduce((a, b) => a + b, 0);
-  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
-  return { busy: total - idle, total };
 }
 
 /** Reads every order of the run once none of them is still waiting for its payment (60 s at most). */

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import pg from 'pg';
 
 const run = promisify(execFile);
 
@@ -24,4 +25,21 @@ export async function measureDbCeiling(adminUrl: string, seconds: number): Promi
   } finally {
     await run('dropdb', [...base, '--if-exists', '--force', name]);
   }
+}
+
+/**
+ * Transactions that wrote, committed so far by the whole server: its last transaction id (each
+ * transaction that writes takes one; the probe itself takes one, negligible beside a load).
+ */
+export function writeTransactionCounter(databaseUrl: string): () => Promise<number> {
+  return async () => {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ id: string }>('select pg_current_xact_id()::text as id');
+      return Number(rows[0]?.id);
+    } finally {
+      await client.end();
+    }
+  };
 }

@@ -6,25 +6,24 @@ import pg from 'pg';
 import { serviceNames } from '../src/apps/service-catalogue.js';
 import { deleteRedisKeys } from '../src/platform/kv/redis-testing.js';
 import { deleteRabbitTopology } from '../src/platform/messaging/rabbitmq-testing.js';
-import { freePort, runForJson, startNode, stop, waitForHttp } from './processes.js';
+import { freePort, startNode, stop, waitForHttp } from './processes.js';
+import { printCapacityModel } from './capacity.js';
 import { runCheckoutScenario, type CheckoutFigures } from './checkout-scenario.js';
-import { measureDbCeiling } from './db-ceiling.js';
+import { processTreeCpu, serverMeters } from './cpu.js';
+import { measureDbCeiling, writeTransactionCounter } from './db-ceiling.js';
+import { benchDistributed, layoutName } from './distributed.js';
+import { load, readScenarios, type LoadResult } from './read-scenarios.js';
 import { printTable } from './table.js';
 
 /**
- * `npm run bench [-- embedded|real|both [checkout]]`: starts Emporium and a bare Fastify baseline, loads
- * each from separate processes and prints per scenario requests/s, p50, p99 and errors with the
- * ratio to the baseline; then the checkout scenario for each count of customers, compared with
- * PostgreSQL's own ceiling for a six-commit checkout. The real profile uses DATABASE_URL's server
- * (a fresh database), REDIS_URL and AMQP_URL, defaulting to the local servers.
+ * `npm run bench [-- embedded|real|both|distributed [checkout]]`: starts Emporium and a bare Fastify
+ * baseline, loads each from separate processes and prints per scenario requests/s, p50, p99 and
+ * errors with the ratio to the baseline; then the checkout scenario for each count of customers,
+ * compared with PostgreSQL's own ceiling for a six-commit checkout. The real profile uses
+ * DATABASE_URL's server (a fresh database), REDIS_URL and AMQP_URL, defaulting to the local
+ * servers. `distributed` runs the real profile's one process and the distributed layout (every
+ * service a process of its own, nginx in front) side by side, then prints the capacity model.
  */
-interface LoadResult {
-  requestsPerSecond: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
-}
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const durationSeconds = Number(process.env.BENCH_DURATION_SECONDS ?? 10);
@@ -41,10 +40,9 @@ const checkoutSeconds = Number(process.env.BENCH_CHECKOUT_SECONDS ?? 15);
 const postgresUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const choice = process.argv[2] ?? 'embedded';
 const onlyCheckout = process.argv[3] === 'checkout';
-const profiles = choice === 'both' ? ['embedded', 'real'] : [choice];
-
-const load = (url: string, paths: string[]) =>
-  runForJson<LoadResult>('bench/load.ts', [JSON.stringify({ url, paths, connections, durationSeconds })]);
+if (!['embedded', 'real', 'both', 'distributed'].includes(choice)) throw new Error('npm run bench -- embedded|real|both|distributed [checkout]');
+const profiles = choice === 'both' ? ['embedded', 'real'] : choice === 'distributed' ? [] : [choice];
+const read = { connections, durationSeconds };
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -117,19 +115,11 @@ async function benchProfile(profile: string, baselineUrl: string, customers: num
       await waitForHttp(`http://127.0.0.1:${backgroundPort}/health/ready`, 60_000);
     }
     const serverPids = servers.flatMap((s) => (s.pid === undefined ? [] : [s.pid]));
-    const list = (await (await fetch(`${base}/api/v1/products?limit=20`)).json()) as { items: { id: string; categories: string[] }[] };
-    const product = list.items[0];
-    if (!product) throw new Error('the demo catalog is empty');
-    const category = product.categories[0] ?? '';
-    const rows: [string, LoadResult][] = [];
-    const checkout = () => runCheckoutScenario(base, admin, { customers, products, seconds: checkoutSeconds, serverPids });
-    if (checkoutOnly) return { rows, checkout: await checkout(), mailIn };
-    rows.push(['baseline: bare Fastify JSON', await load(baselineUrl, ['/'])]);
-    rows.push(['GET /api/v1/products/{id} (cache hit)', await load(base, [`/api/v1/products/${product.id}`])]);
-    rows.push(['GET /api/v1/products (search, filters)', await load(base, [
-      '/api/v1/products?q=steel', `/api/v1/products?category=${category}`, '/api/v1/products?q=wireless&sort=price_asc',
-      `/api/v1/products?category=${category}&minPrice=1000&maxPrice=20000&inStock=true`,
-    ])]);
+    const meters = { Emporium: processTreeCpu(serverPids), ...(database ? serverMeters() : {}) };
+    const checkout = () =>
+      runCheckoutScenario(base, admin, { customers, products, seconds: checkoutSeconds, meters, ...(database ? { writeTransactions: writeTransactionCounter(database.url) } : {}) });
+    if (checkoutOnly) return { rows: [], checkout: await checkout(), mailIn };
+    const rows: [string, LoadResult][] = [['baseline: bare Fastify JSON', await load(baselineUrl, ['/'], read)], ...(await readScenarios(base, read))];
     return { rows, checkout: await checkout(), mailIn };
   } finally {
     for (const server of servers) await stop(server);
@@ -143,45 +133,89 @@ async function benchProfile(profile: string, baselineUrl: string, customers: num
   }
 }
 
+const measureCeiling = () =>
+  measureDbCeiling(postgresUrl, 15).catch((err: unknown) => {
+    process.stdout.write(`(database ceiling not measured: ${(err as Error).message.split('\n')[0]})\n`);
+    return undefined;
+  });
+
+function printReads(columns: string[], runs: [string, LoadResult][][], baselineRps: number): void {
+  const names = [...new Set(runs.flatMap((rows) => rows.map(([name]) => name)))];
+  const cell = (r: LoadResult | undefined) =>
+    r ? `${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50} / p99 ${r.p99} ms, ${r.errors + r.non2xx} failed, ${((r.requestsPerSecond / baselineRps) * 100).toFixed(1)}% of baseline` : '—';
+  printTable(['scenario', ...columns], names.map((name) => [name, ...runs.map((rows) => cell(rows.find(([n]) => n === name)?.[1]))]));
+}
+
+function printCheckouts(columns: string[], checkouts: CheckoutFigures[], ceiling: number | undefined, mailIn: string[]): void {
+  process.stdout.write(`\nCheckout: ${products} products, ${checkoutSeconds} s per run (add to cart + checkout with tok_visa)\n\n`);
+  const figure = (name: string, value: (c: CheckoutFigures) => string) => [name, ...checkouts.map(value)];
+  const meterNames = [...new Set(checkouts.flatMap((c) => Object.keys(c.cpuMsPerCheckout)))];
+  printTable(
+    ['figure', ...columns],
+    [
+      figure('checkouts accepted', (c) => `${c.accepted} (${c.rejected} refused, ${c.errors} errors${c.errors ? `: ${JSON.stringify(c.errorKinds)}` : ''})`),
+      figure('accepted / s', (c) => c.acceptedPerSecond.toFixed(1)),
+      figure('confirmed', (c) => String(c.confirmed)),
+      figure('confirmed / s', (c) => c.confirmedPerSecond.toFixed(1)),
+      figure('POST /checkout p50 / p99 ms', (c) => `${c.checkoutP50.toFixed(1)} / ${c.checkoutP99.toFixed(1)}`),
+      figure('checkout → confirmed p50 / p99 ms', (c) => `${c.toConfirmedP50.toFixed(0)} / ${c.toConfirmedP99.toFixed(0)}`),
+      ...meterNames.map((name) => figure(`CPU ms per accepted checkout: ${name}`, (c) => c.cpuMsPerCheckout[name]?.toFixed(2) ?? '—')),
+      figure('PostgreSQL writing transactions per checkout', (c) => c.writesPerCheckout?.toFixed(1) ?? 'n/a'),
+      figure('machine CPU busy during the load', (c) => (c.machineBusy === null ? 'n/a' : `${(c.machineBusy * 100).toFixed(0)}%`)),
+      ['emails (.eml files) written to', ...mailIn],
+      figure('PostgreSQL ceiling (naive six-commit checkout) / s', () => (ceiling === undefined ? 'n/a' : ceiling.toFixed(1))),
+      figure('confirmed / s vs ceiling', (c) => (ceiling ? `${((c.confirmedPerSecond / ceiling) * 100).toFixed(0)}%` : 'n/a')),
+    ],
+  );
+}
+
+/** The real profile's one process and the distributed layout, one after the other for each count of customers. */
+async function compareLayouts(baselineUrl: string): Promise<void> {
+  process.stdout.write(`\n## one process against the distributed layout (${layoutName}), real profile: ${connections} connections, ${durationSeconds} s per read scenario\n\n`);
+  let baselineRps = 1;
+  let mailIn = '';
+  const columns: string[] = [];
+  const reads: [string, LoadResult][][] = [];
+  const checkouts: CheckoutFigures[] = [];
+  let model: Awaited<ReturnType<typeof benchDistributed>> | undefined;
+  for (const [i, customers] of customerCounts.entries()) {
+    const checkoutOnly = onlyCheckout || i > 0;
+    const single = await benchProfile('real', baselineUrl, customers, checkoutOnly);
+    const distributed = await benchDistributed({ customers, products, checkoutSeconds, read, checkoutOnly });
+    if (!checkoutOnly) {
+      baselineRps = single.rows[0]?.[1].requestsPerSecond ?? 1;
+      reads.push(single.rows.slice(1), distributed.rows);
+    }
+    model ??= distributed;
+    mailIn = single.mailIn;
+    columns.push(`one process, ${customers} customers`, `distributed, ${customers} customers`);
+    checkouts.push(single.checkout, distributed.checkout);
+  }
+  if (reads.length > 0) printReads(['one process', 'distributed'], reads, baselineRps);
+  const ceiling = await measureCeiling();
+  printCheckouts(columns, checkouts, ceiling, checkouts.map((_, i) => (i % 2 === 0 ? mailIn : 'disk (the DATA_DIR of notifications)')));
+  if (model) printCapacityModel(model.checkout, model.cpuMsPerRead, ceiling);
+}
+
 async function main(): Promise<void> {
   const baselinePort = await freePort();
   const baseline = startNode('bench/baseline-server.ts', [], { PORT: String(baselinePort) });
   const baselineUrl = `http://127.0.0.1:${baselinePort}`;
   try {
     await waitForHttp(`${baselineUrl}/`, 20_000);
+    if (choice === 'distributed') return await compareLayouts(baselineUrl);
     for (const profile of profiles) {
       process.stdout.write(`\n## ${profile} profile: ${connections} connections, ${durationSeconds} s per read scenario\n\n`);
       const runs = [];
       for (const [i, customers] of customerCounts.entries()) runs.push(await benchProfile(profile, baselineUrl, customers, onlyCheckout || i > 0));
       const { rows, mailIn } = runs[0] ?? { rows: [], mailIn: '' };
-      const checkouts = runs.map((r) => r.checkout);
       const baselineRps = rows[0]?.[1].requestsPerSecond ?? 1;
       if (rows.length > 0) printTable(
         ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'vs baseline'],
         rows.map(([name, r]) => [name, r.requestsPerSecond.toFixed(0), String(r.p50), String(r.p99), String(r.errors), String(r.non2xx), `${((r.requestsPerSecond / baselineRps) * 100).toFixed(1)}%`]),
       );
-      const ceiling = await measureDbCeiling(postgresUrl, 15).catch((err: unknown) => {
-        process.stdout.write(`(database ceiling not measured: ${(err as Error).message.split('\n')[0]})\n`);
-        return undefined;
-      });
-      process.stdout.write(`\nCheckout: ${products} products, ${checkoutSeconds} s per run (add to cart + checkout with tok_visa)\n\n`);
-      const figure = (name: string, value: (c: CheckoutFigures) => string) => [name, ...checkouts.map(value)];
-      printTable(
-        ['figure', ...checkouts.map((c) => `${c.customers} customers`)],
-        [
-          figure('checkouts accepted', (c) => `${c.accepted} (${c.rejected} refused, ${c.errors} errors${c.errors ? `: ${JSON.stringify(c.errorKinds)}` : ''})`),
-          figure('accepted / s', (c) => c.acceptedPerSecond.toFixed(1)),
-          figure('confirmed', (c) => String(c.confirmed)),
-          figure('confirmed / s', (c) => c.confirmedPerSecond.toFixed(1)),
-          figure('POST /checkout p50 / p99 ms', (c) => `${c.checkoutP50.toFixed(1)} / ${c.checkoutP99.toFixed(1)}`),
-          figure('checkout → confirmed p50 / p99 ms', (c) => `${c.toConfirmedP50.toFixed(0)} / ${c.toConfirmedP99.toFixed(0)}`),
-          figure('server CPU per accepted checkout ms', (c) => (c.serverCpuMsPerCheckout === null ? 'n/a' : c.serverCpuMsPerCheckout.toFixed(1))),
-          figure('machine CPU busy during the load', (c) => (c.machineBusy === null ? 'n/a' : `${(c.machineBusy * 100).toFixed(0)}%`)),
-          figure('emails (.eml files) written to', () => mailIn),
-          figure('PostgreSQL ceiling (naive six-commit checkout) / s', () => (ceiling === undefined ? 'n/a' : ceiling.toFixed(1))),
-          figure('confirmed / s vs ceiling', (c) => (ceiling ? `${((c.confirmedPerSecond / ceiling) * 100).toFixed(0)}%` : 'n/a')),
-        ],
-      );
+      const checkouts = runs.map((r) => r.checkout);
+      printCheckouts(checkouts.map((c) => `${c.customers} customers`), checkouts, await measureCeiling(), checkouts.map(() => mailIn));
     }
   } finally {
     await stop(baseline);

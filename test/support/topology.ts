@@ -30,6 +30,8 @@ export interface Instance {
   url: string;
   /** Whether its process runs (it may still be starting). */
   readonly running: boolean;
+  /** Its process, while it runs. */
+  readonly pid: number | undefined;
 }
 
 export interface Exit {
@@ -208,6 +210,9 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
         log: '',
         get running() {
           return this.run !== undefined && this.run.child.exitCode === null && this.run.child.signalCode === null;
+        },
+        get pid() {
+          return this.running ? this.run?.child.pid : undefined;
         },
       };
       members.push(member);

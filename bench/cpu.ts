@@ -1,0 +1,105 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * CPU time read from Linux's /proc, where it exists; elsewhere these figures are left out (null).
+ * A meter returns the CPU time (ms) spent so far by what it watches; the bench reads every meter
+ * before and after a load and divides the difference by the work done.
+ */
+export type CpuMeter = () => number | null;
+
+const ticksPerSecond = 100;
+
+interface ProcStat {
+  pid: number;
+  ppid: number;
+  comm: string;
+  /** User + system time of the process itself. */
+  ticks: number;
+  /** User + system time of its children that exited and were waited for. */
+  childTicks: number;
+}
+
+function procStats(): ProcStat[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .flatMap((name) => {
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+        const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        // Fields after the command name: state, ppid, ... utime (12th), stime, cutime, cstime.
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const at = (i: number) => Number(fields[i]);
+        return [{ pid: Number(name), ppid: at(1), comm, ticks: at(11) + at(12), childTicks: at(13) + at(14) }];
+      } catch {
+        return []; // gone meanwhile
+      }
+    });
+}
+
+const toMs = (ticks: number) => (ticks * 1000) / ticksPerSecond;
+
+/** Processes and every process under them, e.g. cluster workers. Null once one of them is gone. */
+export const processTreeCpu =
+  (pids: number[]): CpuMeter =>
+  () => {
+    if (pids.length === 0 || !pids.every((pid) => existsSync(`/proc/${pid}/stat`))) return null;
+    const stats = procStats();
+    const tree = new Set(pids);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const s of stats) {
+        if (tree.has(s.pid) || !tree.has(s.ppid)) continue;
+        tree.add(s.pid);
+        grew = true;
+      }
+    }
+    return toMs(stats.filter((s) => tree.has(s.pid)).reduce((sum, s) => sum + s.ticks, 0));
+  };
+
+/**
+ * Every process of a program by its command name (`postgres`, `beam.smp`, `redis-server`,
+ * `nginx`), with the children its top processes reaped: PostgreSQL's backends that ended and its
+ * autovacuum workers count too. Servers shared with other work on the machine count that work as
+ * well, so the bench runs alone.
+ */
+export const programCpu =
+  (comm: string): CpuMeter =>
+  () => {
+    if (!existsSync('/proc/stat')) return null;
+    const stats = procStats();
+    const mine = stats.filter((s) => s.comm === comm);
+    if (mine.length === 0) return null;
+    const pids = new Set(mine.map((s) => s.pid));
+    const reaped = mine.filter((s) => !pids.has(s.ppid)).reduce((sum, s) => sum + s.childTicks, 0);
+    return toMs(mine.reduce((sum, s) => sum + s.ticks, 0) + reaped);
+  };
+
+/** The machine's CPU time so far, all of it and the part not idle (in ticks). */
+export function machineCpu(): { busy: number; total: number } | null {
+  if (!existsSync('/proc/stat')) return null;
+  const ticks = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').split(/\s+/).slice(1).map(Number).filter((n) => !Number.isNaN(n));
+  const total = ticks.reduce((a, b) => a + b, 0);
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
+/** What each meter reads now. */
+export const readMeters = (meters: Record<string, CpuMeter>): Record<string, number | null> =>
+  Object.fromEntries(Object.entries(meters).map(([name, meter]) => [name, meter()]));
+
+/** CPU ms per unit of work between two readings of the same meters. */
+export function perUnit(before: Record<string, number | null>, after: Record<string, number | null>, units: number): Record<string, number | null> {
+  return Object.fromEntries(
+    Object.keys(before).map((name) => {
+      const [b, a] = [before[name], after[name]];
+      return [name, b == null || a == null || units <= 0 ? null : (a - b) / units];
+    }),
+  );
+}
+
+/** The shared servers of the real profile. */
+export const serverMeters = (): Record<string, CpuMeter> => ({
+  PostgreSQL: programCpu('postgres'),
+  RabbitMQ: programCpu('beam.smp'),
+  Redis: programCpu('redis-server'),
+});
