@@ -14,7 +14,7 @@
  *   one another until the time is up.
  * TOPOLOGY_SEED: the seed of the customers' choices (products, quantities, cards); fixed in CI,
  *   random and printed otherwise.
- * TOPOLOGY_INSTANCES: how many catalog and orders instances run (default 1).
+ * TOPOLOGY_INSTANCES: how many catalog and orders instances run (default 2).
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -26,7 +26,7 @@ import { startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
 import { startTopology, type Role, type Topology } from './support/topology.js';
 
 const flowSeconds = Number(process.env.TOPOLOGY_SECONDS ?? 20);
-const instances = Number(process.env.TOPOLOGY_INSTANCES ?? 1);
+const instances = Number(process.env.TOPOLOGY_INSTANCES ?? 2);
 const seed = Number(process.env.TOPOLOGY_SEED ?? (process.env.CI === 'true' ? 1 : Math.floor(Math.random() * 2 ** 31)));
 const customers = 4;
 const size = { gateways: 2, catalog: instances, orders: instances };
@@ -207,6 +207,7 @@ describe('the distributed layout behind nginx, while instances die and restart',
     expect(audit.refundsWrong, 'orders whose refunds are not their cancellation after a charge').toEqual([]);
     expect(audit.paymentsWithoutOrder).toBe(0);
     expect(audit.stock.filter((s) => s.drift !== 0), 'products whose stock drifted').toEqual([]);
+    expect(audit.stock.filter((s) => s.orphaned > 0), 'products with units held for orders never written').toEqual([]);
     expect(audit.emailsWrong, 'orders whose emails are not one per event').toEqual([]);
     expect(audit.welcomes).toEqual(shoppers.length);
     expect(audit.failures.sigterm, 'failed requests during the rolling restart').toEqual([]);
