@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { profiles } from './support/infra.js';
+import { layouts } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { addToCart, availableStock, call, createAdmin, createProduct, registerUser, type CallResult, type TestUser } from './support/http.js';
 import { eventually, settle } from './support/eventually.js';
@@ -10,7 +10,7 @@ import { checkoutLockTtlMs } from '../src/services/orders/domain/checkout-lock.j
 const address = { name: 'Ada Lovelace', line1: '12 St James’s Square', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' };
 
 /** A double click or several tabs: one cart, checked out at once with a new key each. */
-describe.each(profiles)('concurrent checkouts of one cart (%s profile)', (profile) => {
+describe.each(layouts)('concurrent checkouts of one cart (%s profile)', (profile) => {
   let app: TestApp;
   let admin: TestUser;
 
@@ -107,22 +107,25 @@ describe.each(profiles)('concurrent checkouts of one cart (%s profile)', (profil
     const user = await registerUser(app);
     const lamp = await createProduct(app, admin, 10, 1999, 'Lamp');
     await addToCart(app, user, lamp.id, 1);
-    const kv = app.infrastructure.kv;
-    const { set, compareAndSet } = kv;
+    // The stores of every process that runs orders or cart: one in one process, several apart.
+    const stores = [...new Set([...app.instancesServing('orders'), ...app.instancesServing('cart')].map((proc) => proc.infrastructure.kv))];
+    const originals = stores.map((kv) => ({ kv, set: kv.set, compareAndSet: kv.compareAndSet }));
     // Each checkout finds the lock free, as if the one before had held it past its expiry, and the
     // cart is slow to take the order out: every checkout reads the full cart.
-    kv.set = (key, value, options) => set.call(kv, key, value, key.startsWith('orders:checkout-lock:') ? { ...options, ifAbsent: false } : options);
-    kv.compareAndSet = async (key, ...rest) => {
-      if (key.startsWith('cart:')) await new Promise((r) => setTimeout(r, 300));
-      return compareAndSet.call(kv, key, ...rest);
-    };
+    for (const { kv, set, compareAndSet } of originals) {
+      kv.set = (key, value, options) => set.call(kv, key, value, key.startsWith('orders:checkout-lock:') ? { ...options, ifAbsent: false } : options);
+      kv.compareAndSet = async (key, ...rest) => {
+        if (key.startsWith('cart:')) await new Promise((r) => setTimeout(r, 300));
+        return compareAndSet.call(kv, key, ...rest);
+      };
+    }
     try {
       const order = expectOnePlaced(await Promise.all(Array.from({ length: 5 }, () => checkout(user))));
       expect((await ordersOf(user)).map((o) => o.id)).toEqual([order.id]);
       expect(await availableStock(app, lamp.id)).toBe(9);
       await expectChargedOnce(user, order.id);
     } finally {
-      Object.assign(kv, { set, compareAndSet });
+      for (const { kv, set, compareAndSet } of originals) Object.assign(kv, { set, compareAndSet });
     }
   });
 
