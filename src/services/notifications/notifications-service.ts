@@ -30,7 +30,7 @@ export function createNotificationsService(deps: ServiceDeps, peers: { mailer: M
   return {
     name: 'notifications',
     routes: (app) => registerNotificationRoutes(app, ctx, deps.auth),
-    subscriptions: [onUserRegistered, onOrderConfirmed, onOrderCancelled, onOrderShipped].map((on) => on(deps.clock, ctx.work)),
+    subscriptions: [onUserRegistered, onOrderConfirmed, onOrderCancelled, onOrderShipped].map((on) => on(ctx)),
     jobs: [
       {
         name: 'send-notifications',

@@ -34,7 +34,7 @@ export function createPaymentsService(deps: ServiceDeps, options: PaymentsOption
 
   return {
     name: 'payments',
-    subscriptions: [onOrderPlaced(deps.clock, ctx.work), onOrderCancelled(deps.clock, ctx.work)],
+    subscriptions: [onOrderPlaced(ctx), onOrderCancelled(ctx)],
     jobs: [
       {
         name: 'charge-and-refund-payments',

@@ -1,9 +1,14 @@
 import type { Kysely } from 'kysely';
-import type { EventEnvelope } from '../../../contracts/events/envelope.js';
 import { insertNotifications } from '../data/notification-repository.js';
 import type { NotificationsDb } from '../data/notifications-db.js';
 import { subjectOf, type TemplateName } from '../templates/templates.js';
 import { newNotificationId } from './notification.js';
+
+/** An event that deserves an email to the user it names: its id, and the data the template shows. */
+export interface EmailCause {
+  eventId: string;
+  data: { userId: string };
+}
 
 /**
  * Events that deserve an email: queue one each, in the handler's transaction (one statement).
@@ -11,19 +16,19 @@ import { newNotificationId } from './notification.js';
  */
 export async function queueNotifications(
   trx: Kysely<NotificationsDb>,
-  events: EventEnvelope<string, { userId: string }>[],
+  causes: EmailCause[],
   template: TemplateName,
   now: Date,
 ): Promise<void> {
   await insertNotifications(
     trx,
-    events.map((event) => ({
+    causes.map(({ eventId, data }) => ({
       id: newNotificationId(now),
-      eventId: event.id,
+      eventId,
       template,
-      userId: event.data.userId,
-      subject: subjectOf(template, event.data),
-      data: event.data,
+      userId: data.userId,
+      subject: subjectOf(template, data),
+      data,
     })),
     now,
   );

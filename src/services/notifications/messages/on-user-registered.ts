@@ -1,14 +1,17 @@
-import { userRegisteredType, type UserRegistered } from '../../../contracts/events/identity-events.js';
-import type { Clock } from '../../../platform/clock.js';
+import { UserRegisteredData, userRegisteredType } from '../../../contracts/events/identity-events.js';
 import type { Subscription } from '../../../platform/messaging/consumer.js';
+import { payloadOf } from '../../../platform/messaging/event-payload.js';
 import type { NotificationsDb } from '../data/notifications-db.js';
-import type { WorkSignal } from '../../../platform/runtime/work-signal.js';
+import type { NotificationsContext } from '../domain/notifications-context.js';
 import { welcomeUser } from '../domain/welcome-user.js';
 
-export const onUserRegistered = (clock: Clock, work: WorkSignal): Subscription<NotificationsDb> => ({
-  event: userRegisteredType,
-  handle: async (event, trx) => {
-    await welcomeUser(trx, event as UserRegistered, clock.now());
-    work.expect();
-  },
-});
+/** A new account: its address is kept for later emails, and the welcome email is queued. */
+export function onUserRegistered(ctx: NotificationsContext): Subscription<NotificationsDb> {
+  return {
+    event: userRegisteredType,
+    async handle(event, trx) {
+      await welcomeUser(trx, { eventId: event.id, data: payloadOf(UserRegisteredData, event) }, ctx.clock.now());
+      ctx.work.expect();
+    },
+  };
+}

@@ -1,15 +1,18 @@
-import { orderCancelledType, type OrderCancelledData } from '../../../contracts/events/order-events.js';
-import type { Clock } from '../../../platform/clock.js';
+import { OrderCancelledData, orderCancelledType } from '../../../contracts/events/order-events.js';
 import type { Subscription } from '../../../platform/messaging/consumer.js';
+import { payloadOf } from '../../../platform/messaging/event-payload.js';
 import type { PaymentsDb } from '../data/payments-db.js';
 import { cancelOrderPayment } from '../domain/cancel-order-payment.js';
-import type { WorkSignal } from '../../../platform/runtime/work-signal.js';
+import type { PaymentsContext } from '../domain/payments-context.js';
 
-export const onOrderCancelled = (clock: Clock, work: WorkSignal): Subscription<PaymentsDb> => ({
-  event: orderCancelledType,
-  handle: async (event, trx) => {
-    await cancelOrderPayment(trx, event.data as OrderCancelledData, clock.now());
-    // A refund may now be due.
-    work.expect();
-  },
-});
+/** The order was cancelled: a payment not yet charged never will be, a captured one is refunded. */
+export function onOrderCancelled(ctx: PaymentsContext): Subscription<PaymentsDb> {
+  return {
+    event: orderCancelledType,
+    async handle(event, trx) {
+      await cancelOrderPayment(trx, payloadOf(OrderCancelledData, event), ctx.clock.now());
+      // A refund may now be due.
+      ctx.work.expect();
+    },
+  };
+}

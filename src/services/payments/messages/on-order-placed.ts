@@ -1,14 +1,18 @@
-import { orderPlacedType, type OrderPlacedData } from '../../../contracts/events/order-events.js';
-import type { Clock } from '../../../platform/clock.js';
+import { OrderPlacedData, orderPlacedType } from '../../../contracts/events/order-events.js';
 import type { Subscription } from '../../../platform/messaging/consumer.js';
+import { payloadOf } from '../../../platform/messaging/event-payload.js';
 import type { PaymentsDb } from '../data/payments-db.js';
+import type { PaymentsContext } from '../domain/payments-context.js';
 import { startPayments } from '../domain/start-payment.js';
-import type { WorkSignal } from '../../../platform/runtime/work-signal.js';
 
-export const onOrderPlaced = (clock: Clock, work: WorkSignal): Subscription<PaymentsDb> => ({
-  event: orderPlacedType,
-  handleBatch: async (events, trx) => {
-    await startPayments(trx, events.map((event) => event.data as OrderPlacedData), clock.now());
-    work.expect();
-  },
-});
+/** A new order to charge: its payment is recorded here, and the worker charges it outside the consumer. */
+export function onOrderPlaced(ctx: PaymentsContext): Subscription<PaymentsDb> {
+  return {
+    event: orderPlacedType,
+    async handleBatch(events, trx) {
+      const orders = events.map((event) => payloadOf(OrderPlacedData, event));
+      await startPayments(trx, orders, ctx.clock.now());
+      ctx.work.expect();
+    },
+  };
+}
