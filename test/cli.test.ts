@@ -8,6 +8,7 @@ import { deleteRedisKeys } from '../src/platform/kv/redis-testing.js';
 import { deleteRabbitTopology } from '../src/platform/messaging/rabbitmq-testing.js';
 import { serviceNames } from '../src/apps/service-catalogue.js';
 import { emporium, readyAt, stopped, type Running } from './support/cli.js';
+import { eventually } from './support/eventually.js';
 
 /** Where the process said it serves its metrics. */
 function metricsAt(run: Running): string {
@@ -30,7 +31,8 @@ function childrenOf(pid: number): number[] {
     .map(Number);
 }
 
-describe.each(profiles)('emporium start (%s profile)', (profile) => {
+// Every start may take as long as readyAt waits for it, and some tests start several.
+describe.each(profiles)('emporium start (%s profile)', { timeout: 120_000 }, (profile) => {
   let env: NodeJS.ProcessEnv;
   const cleanups: (() => Promise<void>)[] = [];
   beforeAll(async () => {
@@ -49,7 +51,7 @@ describe.each(profiles)('emporium start (%s profile)', (profile) => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   });
 
-  it('seeds a demo shop on first start, keeps it across restarts, and stops cleanly on SIGTERM', async () => {
+  it('seeds a demo shop on first start, mails new customers, keeps it across restarts, and stops cleanly on SIGTERM', async () => {
     const first = emporium(['start'], env);
     const url = await readyAt(first);
     const password = /password: (\S+)/.exec(first.output())?.[1];
@@ -64,6 +66,20 @@ describe.each(profiles)('emporium start (%s profile)', (profile) => {
       body: JSON.stringify({ email: 'admin@emporium.localhost', password }),
     });
     expect(login.status).toBe(200);
+    // Emails are written to files by a thread of their own, which must find its module in the build.
+    const email = `welcome-${Date.now()}@example.com`;
+    const registered = await fetch(`${url}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: 'a long password', name: 'Welcome' }),
+    });
+    expect(registered.status).toBe(201);
+    const mailDir = join(env.DATA_DIR ?? '', 'mail');
+    const welcome = await eventually(() => {
+      const files = existsSync(mailDir) ? readdirSync(mailDir).filter((name) => name.endsWith('.eml')) : [];
+      return files.map((name) => readFileSync(join(mailDir, name), 'utf8')).find((text) => text.includes(email));
+    }, 20_000, 'the welcome email');
+    expect(welcome).toMatch(/^Subject: Welcome to Emporium\r?$/m);
     expect(await stopped(first)).toBe(0);
 
     const second = emporium(['start'], env);
