@@ -51,7 +51,7 @@ describe.each(profiles)('emporium start (%s profile)', { timeout: 120_000 }, (pr
     for (const cleanup of cleanups.reverse()) await cleanup();
   });
 
-  it('seeds a demo shop on first start, mails new customers, keeps it across restarts, and stops cleanly on SIGTERM', async () => {
+  it('seeds a demo shop on first start, mails new customers, keeps it across restarts, refuses a second process on embedded data, and stops cleanly on SIGTERM', async () => {
     const first = emporium(['start'], env);
     const url = await readyAt(first);
     const password = /password: (\S+)/.exec(first.output())?.[1];
@@ -85,6 +85,12 @@ describe.each(profiles)('emporium start (%s profile)', { timeout: 120_000 }, (pr
     const second = emporium(['start'], env);
     const again = await readyAt(second);
     expect(second.output()).not.toMatch(/password:/);
+    // The data-directory lock guards embedded PGlite; PostgreSQL guards itself.
+    if (profile === 'embedded') {
+      const intruder = emporium(['start'], env);
+      expect(await intruder.exited).toBe(1);
+      expect(intruder.output()).toMatch(/in use by another Emporium process \(pid \d+\)/);
+    }
     const relogin = await fetch(`${again}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -96,17 +102,8 @@ describe.each(profiles)('emporium start (%s profile)', { timeout: 120_000 }, (pr
     expect(await stopped(second)).toBe(0);
   });
 
-  // The data-directory lock guards embedded PGlite; PostgreSQL guards itself.
-  if (profile === 'embedded') it('refuses a second process on the same data directory', async () => {
-    const owner = emporium(['start'], env);
-    await readyAt(owner);
-    const intruder = emporium(['start'], env);
-    expect(await intruder.exited).toBe(1);
-    expect(intruder.output()).toMatch(/in use by another Emporium process \(pid \d+\)/);
-    expect(await stopped(owner)).toBe(0);
-  });
-
-  it('stops at once with one line naming a bad setting', async () => {
+  // Settings are checked before any store is opened: what the profile would change comes later.
+  if (profile === 'embedded') it('stops at once with one line naming a bad setting', async () => {
     const run = emporium(['start'], { ...env, PORT: 'eighty' });
     expect(await run.exited).toBe(1);
     expect(run.output().trim()).toBe('emporium: PORT must be a whole number from 0 to 65535 (got "eighty")');
