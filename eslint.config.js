@@ -26,7 +26,7 @@ const boundaries = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'coverage/**', 'dist/**', '.test-build/**'] },
   ...tseslint.configs.recommended,
   {
     plugins: { emporium: { rules: { 'service-boundaries': boundaries } } },

@@ -1,3 +1,7 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from '../scripts/build.js';
 import { startTopology, type Role, type Topology } from '../test/support/topology.js';
 import { runCheckoutScenario, type CheckoutFigures } from './checkout-scenario.js';
 import { processTreeCpu, programCpu, serverMeters, type CpuMeter } from './cpu.js';
@@ -27,9 +31,16 @@ function meters(topology: Topology): Record<string, CpuMeter> {
  * operator starts it (test/support/topology.ts), with the CPU each role and server spends.
  */
 export async function benchDistributed(options: { customers: number; products: number; checkoutSeconds: number; read: ReadSettings; checkoutOnly: boolean }): Promise<DistributedRun> {
+  // The processes run the production build, as deployed; inside the project, where Node finds node_modules.
+  const buildDir = fileURLToPath(new URL(`../.test-build/bench-${process.pid}`, import.meta.url));
+  build(buildDir);
   const topology = await startTopology({
     ...layout,
+    cli: { command: process.execPath, args: [join(buildDir, 'apps', 'cli.js')] },
     env: { SEED_DEMO_DATA: 'true', RATE_LIMIT_PER_HOUR: '1000000000', DATABASE_POOL_SIZE: '6' },
+  }).catch((err: unknown) => {
+    rmSync(buildDir, { recursive: true, force: true });
+    throw err;
   });
   try {
     const measured = meters(topology);
@@ -55,5 +66,6 @@ export async function benchDistributed(options: { customers: number; products: n
     return { rows, checkout, cpuMsPerRead };
   } finally {
     await topology.stop();
+    rmSync(buildDir, { recursive: true, force: true });
   }
 }

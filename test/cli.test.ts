@@ -8,6 +8,7 @@ import { deleteRedisKeys } from '../src/platform/kv/redis-testing.js';
 import { deleteRabbitTopology } from '../src/platform/messaging/rabbitmq-testing.js';
 import { serviceNames } from '../src/apps/service-catalogue.js';
 import { emporium, readyAt, stopped, type Running } from './support/cli.js';
+import { eventually } from './support/eventually.js';
 
 /** Where the process said it serves its metrics. */
 function metricsAt(run: Running): string {
@@ -30,7 +31,8 @@ function childrenOf(pid: number): number[] {
     .map(Number);
 }
 
-describe.each(profiles)('emporium start (%s profile)', (profile) => {
+// Every start may take as long as readyAt waits for it, and some tests start several.
+describe.each(profiles)('emporium start (%s profile)', { timeout: 120_000 }, (profile) => {
   let env: NodeJS.ProcessEnv;
   const cleanups: (() => Promise<void>)[] = [];
   beforeAll(async () => {
@@ -49,7 +51,7 @@ describe.each(profiles)('emporium start (%s profile)', (profile) => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   });
 
-  it('seeds a demo shop on first start, keeps it across restarts, and stops cleanly on SIGTERM', async () => {
+  it('seeds a demo shop on first start, mails new customers, keeps it across restarts, refuses a second process on embedded data, and stops cleanly on SIGTERM', async () => {
     const first = emporium(['start'], env);
     const url = await readyAt(first);
     const password = /password: (\S+)/.exec(first.output())?.[1];
@@ -64,11 +66,31 @@ describe.each(profiles)('emporium start (%s profile)', (profile) => {
       body: JSON.stringify({ email: 'admin@emporium.localhost', password }),
     });
     expect(login.status).toBe(200);
+    // Emails are written to files by a thread of their own, which must find its module in the build.
+    const email = `welcome-${Date.now()}@example.com`;
+    const registered = await fetch(`${url}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: 'a long password', name: 'Welcome' }),
+    });
+    expect(registered.status).toBe(201);
+    const mailDir = join(env.DATA_DIR ?? '', 'mail');
+    const welcome = await eventually(() => {
+      const files = existsSync(mailDir) ? readdirSync(mailDir).filter((name) => name.endsWith('.eml')) : [];
+      return files.map((name) => readFileSync(join(mailDir, name), 'utf8')).find((text) => text.includes(email));
+    }, 20_000, 'the welcome email');
+    expect(welcome).toMatch(/^Subject: Welcome to Emporium\r?$/m);
     expect(await stopped(first)).toBe(0);
 
     const second = emporium(['start'], env);
     const again = await readyAt(second);
     expect(second.output()).not.toMatch(/password:/);
+    // The data-directory lock guards embedded PGlite; PostgreSQL guards itself.
+    if (profile === 'embedded') {
+      const intruder = emporium(['start'], env);
+      expect(await intruder.exited).toBe(1);
+      expect(intruder.output()).toMatch(/in use by another Emporium process \(pid \d+\)/);
+    }
     const relogin = await fetch(`${again}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -80,17 +102,8 @@ describe.each(profiles)('emporium start (%s profile)', (profile) => {
     expect(await stopped(second)).toBe(0);
   });
 
-  // The data-directory lock guards embedded PGlite; PostgreSQL guards itself.
-  if (profile === 'embedded') it('refuses a second process on the same data directory', async () => {
-    const owner = emporium(['start'], env);
-    await readyAt(owner);
-    const intruder = emporium(['start'], env);
-    expect(await intruder.exited).toBe(1);
-    expect(intruder.output()).toMatch(/in use by another Emporium process \(pid \d+\)/);
-    expect(await stopped(owner)).toBe(0);
-  });
-
-  it('stops at once with one line naming a bad setting', async () => {
+  // Settings are checked before any store is opened: what the profile would change comes later.
+  if (profile === 'embedded') it('stops at once with one line naming a bad setting', async () => {
     const run = emporium(['start'], { ...env, PORT: 'eighty' });
     expect(await run.exited).toBe(1);
     expect(run.output().trim()).toBe('emporium: PORT must be a whole number from 0 to 65535 (got "eighty")');

@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inject } from 'vitest';
+import { build } from '../../scripts/build.js';
 import { deleteRedisKeys } from '../../src/platform/kv/redis-testing.js';
 import { deleteRabbitTopology } from '../../src/platform/messaging/rabbitmq-testing.js';
 import { serviceNames } from '../../src/apps/service-catalogue.js';
@@ -13,9 +16,35 @@ export interface Running {
   exited: Promise<number | null>;
 }
 
+/**
+ * The production build of this test run, made by the first test that asks for it: test files
+ * run side by side, so each builds aside and moves its build into place, and one that finds a
+ * build there already uses that one.
+ */
+function builtCli(): string {
+  const dir = inject('cliBuildDir');
+  const cli = join(dir, 'apps', 'cli.js');
+  if (existsSync(cli)) return cli;
+  const aside = `${dir}-${randomBytes(4).toString('hex')}`;
+  build(aside);
+  try {
+    renameSync(aside, dir);
+  } catch (err) {
+    rmSync(aside, { recursive: true, force: true });
+    if (!existsSync(cli)) throw err;
+  }
+  return cli;
+}
+
+/** The command that runs `emporium` as it ships (`npm run build`): append the CLI's arguments. */
+export function emporiumCommand(): { command: string; args: string[] } {
+  return { command: process.execPath, args: [builtCli()] };
+}
+
 /** `emporium <args>` as an operator runs it, in its own process. */
 export function emporium(args: string[], env: NodeJS.ProcessEnv): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/apps/cli.ts', ...args], {
+  const { command, args: cli } = emporiumCommand();
+  const child = spawn(command, [...cli, ...args], {
     env: { ...process.env, LOG_LEVEL: 'warn', LOG_FORMAT: 'json', PORT: '0', HOST: '127.0.0.1', METRICS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,21 @@ import type { TestProject } from 'vitest/node';
 declare module 'vitest' {
   export interface ProvidedContext {
     pgliteTemplate: string;
+    cliBuildDir: string;
   }
+}
+
+/**
+ * Where the tests that run `emporium` in processes of its own find the production build, made
+ * by the first of them (test/support/cli.ts): inside the project, where Node finds node_modules,
+ * and apart from dist/, which is the operator's. A rerun in watch mode builds the sources again.
+ */
+function provideCliBuild(project: TestProject): () => void {
+  const dir = join(project.config.root, '.test-build', `${process.pid}-${randomBytes(4).toString('hex')}`);
+  project.provide('cliBuildDir', dir);
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  project.onTestsRerun(remove);
+  return remove;
 }
 
 /**
@@ -22,5 +37,9 @@ export default async function setup(project: TestProject): Promise<() => void> {
   const file = join(dir, 'template.tar');
   writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
   project.provide('pgliteTemplate', file);
-  return () => rmSync(dir, { recursive: true, force: true });
+  const removeCliBuild = provideCliBuild(project);
+  return () => {
+    rmSync(dir, { recursive: true, force: true });
+    removeCliBuild();
+  };
 }

@@ -7,7 +7,7 @@ import { generateSigningKeys } from '../../src/platform/auth/signing-keys.js';
 import { deleteRedisKeys } from '../../src/platform/kv/redis-testing.js';
 import { deleteRabbitTopology } from '../../src/platform/messaging/rabbitmq-testing.js';
 import { serviceNames, type RunnableService } from '../../src/apps/service-catalogue.js';
-import { readyAt, type Running } from './cli.js';
+import { emporiumCommand, readyAt, type Running } from './cli.js';
 import { freePort } from './free-port.js';
 import { createTestDatabase, realInfra, runId } from './infra.js';
 import { startNginx } from './nginx.js';
@@ -21,6 +21,8 @@ export type TopologySize = { gateways?: number } & Partial<Record<RunnableServic
 export interface TopologyOptions extends TopologySize {
   /** Settings for every process (SMTP_URL, retry delays, ...), over the topology's own. */
   env?: NodeJS.ProcessEnv;
+  /** The command that runs `emporium` (its arguments are appended): the test run's production build unless said. */
+  cli?: { command: string; args: string[] };
 }
 
 export interface Instance {
@@ -61,13 +63,6 @@ export interface Topology {
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
-/**
- * `npm run emporium -- <args>` without npm in between, so that the process signalled is Emporium's.
- */
-function emporiumProcess(args: string[]): { command: string; args: string[] } {
-  return { command: process.execPath, args: ['--max-semi-space-size=64', '--import', 'tsx', 'src/apps/cli.ts', ...args] };
-}
-
 const urlVariable: Record<RunnableService, string> = {
   identity: 'IDENTITY_URL',
   catalog: 'CATALOG_URL',
@@ -97,6 +92,9 @@ interface Member extends Instance {
  */
 export async function startTopology(options: TopologyOptions = {}): Promise<Topology> {
   const id = runId('topology');
+  const cli = options.cli ?? emporiumCommand();
+  // Without npm in between, so that the process signalled is Emporium's; with the young generation `npm start` gives.
+  const emporiumProcess = (args: string[]) => ({ command: cli.command, args: ['--max-semi-space-size=64', ...cli.args, ...args] });
   const cleanups: (() => Promise<void>)[] = [];
   const members: Member[] = [];
   let nginx: Awaited<ReturnType<typeof startNginx>> | undefined;

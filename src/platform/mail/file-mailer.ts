@@ -13,10 +13,13 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
-// Emporium runs from its TypeScript sources: the writer thread registers tsx's loader before
-// loading its module, whether the main thread got it from `--import tsx` or from a test runner.
-const writerUrl = new URL('./file-mail-writer.ts', import.meta.url);
+// The writer's module sits beside this one: JavaScript in the build (`npm run build`), which the
+// thread loads as it is. From the TypeScript sources the thread registers tsx's loader first,
+// whether the main thread got it from `--import tsx` or from a test runner.
+const fromSources = import.meta.url.endsWith('.ts');
+const writerUrl = new URL(`./file-mail-writer.${fromSources ? 'ts' : 'js'}`, import.meta.url);
 const startWriter = () => {
+  if (!fromSources) return new Worker(writerUrl);
   const tsx = import.meta.resolve('tsx/esm/api');
   return new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(writerUrl.href)}); });`, { eval: true });
 };
