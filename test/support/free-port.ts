@@ -1,12 +1,39 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 
-/** A TCP port on 127.0.0.1 that nothing listens on now: listened on with port 0, then closed. */
-export const freePort = () =>
+const listenOn = (port: number) =>
   new Promise<number>((done, fail) => {
     const server = createServer();
     server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => done(port));
+    server.listen(port, '127.0.0.1', () => {
+      const { port: bound } = server.address() as AddressInfo;
+      server.close(() => done(bound));
     });
   });
+
+/**
+ * A TCP port on 127.0.0.1 that nothing listens on now, below the range the kernel hands out for
+ * outgoing connections and port 0. A port chosen up front is listened on only later (a process
+ * starting, or restarting at the address its peers know): an ephemeral one would meanwhile be
+ * taken by any connection on a busy machine.
+ */
+export async function freePort(): Promise<number> {
+  const [ephemeralLow] = (() => {
+    try {
+      return readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    } catch {
+      return [32768];
+    }
+  })();
+  const high = Math.min(ephemeralLow ?? 32768, 65536);
+  const low = Math.max(1024, high - 12_000);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    try {
+      return await listenOn(port);
+    } catch {
+      // Taken: try another.
+    }
+  }
+  return listenOn(0);
+}
