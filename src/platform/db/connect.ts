@@ -7,8 +7,9 @@ import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import type { Database, Lane } from './database.js';
 import { lockDataDir } from './data-dir-lock.js';
 
-// int8 (counts, sums) as numbers: amounts are minor units well inside 2^53.
-pg.types.setTypeParser(20, (v) => Number(v));
+/** How every pool of this process parses columns: int8 (counts, sums) as numbers, as amounts are minor units well inside 2^53. */
+const types = new pg.TypeOverrides();
+types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
 function wrap(kind: Database['kind'], pools: { requests: pg.Pool; background?: pg.Pool }, onClose: () => Promise<void>): Database {
   const listeners = new Set<(sql: string) => void>();
@@ -87,7 +88,7 @@ export interface ConnectOptions {
 export async function connectDatabase(options: ConnectOptions): Promise<Database> {
   if (options.databaseUrl) {
     const pool = (max: number) => {
-      const created = new pg.Pool({ connectionString: options.databaseUrl, max });
+      const created = new pg.Pool({ connectionString: options.databaseUrl, max, types });
       created.on('error', () => undefined);
       prepareRepeatedStatements(created);
       return created;
@@ -96,7 +97,7 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
     return wrap('postgres', { requests: pool(options.poolSize ?? 10), background }, async () => undefined);
   }
   if (options.pglite) {
-    const pool = new pg.Pool({ ...createPgConfig(options.pglite), max: 1 });
+    const pool = new pg.Pool({ ...createPgConfig(options.pglite), max: 1, types });
     return wrap('pglite', { requests: pool }, async () => undefined);
   }
   const dir = options.dataDir ?? 'data';
@@ -105,7 +106,7 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
     const pgDir = join(dir, 'pglite');
     if (!existsSync(join(pgDir, 'PG_VERSION'))) options.onProgress?.(`Creating the embedded database in ${pgDir} (first start only)...`);
     const pglite = await PGlite.create(pgDir);
-    const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
+    const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1, types });
     return wrap('pglite', { requests: pool }, async () => {
       await pglite.close();
       unlock();
