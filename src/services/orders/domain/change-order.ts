@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { NewEvent } from '../../../contracts/events/envelope.js';
 import type { OutboxEvent } from '../../../platform/messaging/outbox.js';
-import { lockOrders, saveOrders } from '../data/order-repository.js';
+import { loadOrdersForUpdate, saveOrders } from '../data/order-repository.js';
 import type { OrdersDb } from '../data/orders-db.js';
 import type { Order, OrderSnapshot } from './order.js';
 
@@ -26,7 +26,7 @@ export type ChangeResult = { order: OrderSnapshot; events: NewEvent[] } | undefi
  * when there is no such order.
  */
 export async function changeOrders(trx: Kysely<OrdersDb>, emit: EmitEvents, changes: OrderChange[]): Promise<ChangeResult[]> {
-  const loaded = new Map((await lockOrders(trx, [...new Set(changes.map((c) => c.orderId))])).map((o) => [o.id, o]));
+  const loaded = new Map((await loadOrdersForUpdate(trx, [...new Set(changes.map((c) => c.orderId))])).map((o) => [o.id, o]));
   const raised: OutboxEvent[] = [];
   const results = changes.map((change): ChangeResult => {
     const order = loaded.get(change.orderId);
