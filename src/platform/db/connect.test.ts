@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase, realProfileEnabled } from '../../../test/support/infra.js';
 import { connectDatabase } from './connect.js';
@@ -35,6 +36,14 @@ describe.each(databases)('database connection (%s)', (kind) => {
       const prepared = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(db.root);
       // Only connections to a PostgreSQL server name their statements.
       expect(prepared.rows.map((r) => r.statement)).toEqual(kind === 'postgres' ? ['select $1::int + 1 as n'] : []);
+    });
+  });
+
+  it('reads int8 (counts, sums) as numbers, leaving other clients of the process alone', async () => {
+    await withDatabase(kind, async (db) => {
+      const counted = await sql<{ n: unknown }>`select count(*) as n from (values (1), (2)) as v(x)`.execute(db.root);
+      expect(counted.rows).toEqual([{ n: 2 }]);
+      expect(pg.types.getTypeParser(pg.types.builtins.INT8)('2')).toBe('2');
     });
   });
 

@@ -1,18 +1,19 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import type { Database, Lane } from './database.js';
 import { lockDataDir } from './data-dir-lock.js';
 
-// int8 (counts, sums) as numbers: amounts are minor units well inside 2^53.
-pg.types.setTypeParser(20, (v) => Number(v));
+/** How every pool of this process parses columns: int8 (counts, sums) as numbers, as amounts are minor units well inside 2^53. */
+const types = new pg.TypeOverrides();
+types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
-function wrap(kind: Database['kind'], pools: { requests: pg.Pool; background?: pg.Pool }, onClose: () => Promise<void>): Database {
+function wrap(kind: Database['kind'], pools: { requests: PostgresPool; background?: PostgresPool }, onClose: () => Promise<void>): Database {
   const listeners = new Set<(sql: string) => void>();
-  const kysely = (pool: pg.Pool) =>
+  const kysely = (pool: PostgresPool) =>
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     new Kysely<any>({
       dialect: new PostgresDialect({ pool }),
@@ -43,34 +44,45 @@ function wrap(kind: Database['kind'], pools: { requests: pg.Pool; background?: p
 const preparedTexts = 500;
 
 /**
- * Runs each SQL text with parameters as a named statement, so PostgreSQL parses and plans it once
- * per connection instead of at every call (a fifth of its time in a checkout). Texts past
- * `preparedTexts` stay unnamed, so no connection holds an unbounded number of statements.
- * Statements without parameters (BEGIN, COMMIT, migrations) keep the simple protocol.
+ * The pool as Kysely draws from it, running each SQL text with parameters as a named statement, so
+ * PostgreSQL parses and plans it once per connection instead of at every call (a fifth of its time
+ * in a checkout). Texts past `preparedTexts` stay unnamed, so no connection holds an unbounded
+ * number of statements. Statements without parameters (BEGIN, COMMIT, migrations) keep the simple
+ * protocol.
  */
-function prepareRepeatedStatements(pool: pg.Pool): void {
+function preparingStatements(pool: pg.Pool): PostgresPool {
   const names = new Map<string, string>();
-  pool.on('connect', (client) => {
-    const query = client.query.bind(client) as (text: unknown, values?: unknown) => Promise<unknown>;
-    client.query = ((text: unknown, values?: unknown) => {
-      if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0) return query(text, values);
-      let name = names.get(text);
-      if (name === undefined && names.size < preparedTexts) names.set(text, (name = `emporium_${names.size}`));
-      if (name === undefined) return query(text, values);
-      return query({ name, text, values }).catch((err: unknown) => {
+  const nameOf = (text: string): string | undefined => {
+    let name = names.get(text);
+    if (name === undefined && names.size < preparedTexts) names.set(text, (name = `emporium_${names.size}`));
+    return name;
+  };
+  // One adapter per connection, so that Kysely, which keys its own state by client, sees each connection once.
+  const adapters = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const adapt = (client: pg.PoolClient): PostgresPoolClient => {
+    let statementsStale = false;
+    const query = async (text: string, values: unknown[]) => {
+      const name = values.length > 0 ? nameOf(text) : undefined;
+      if (name === undefined) return client.query(text, values);
+      return client.query({ name, text, values }).catch((err: unknown) => {
         // A table changed under its prepared statements (a migration by a newer process): this
-        // call fails, and the connection forgets them all so that the next calls prepare afresh.
-        if ((err as { code?: string }).code === '0A000') forgetStatements(client, query);
+        // call fails, and the connection is closed on release so that the next calls prepare afresh.
+        if ((err as { code?: string }).code === '0A000') statementsStale = true;
         throw err;
       });
-    }) as typeof client.query;
-  });
-}
-
-function forgetStatements(client: pg.PoolClient, query: (text: string) => Promise<unknown>): void {
-  (client as unknown as { connection: { parsedStatements: Record<string, string> } }).connection.parsedStatements = {};
-  // Queued on this connection ahead of any later statement.
-  void query('deallocate all').catch(() => undefined);
+    };
+    // The dialect has no cursor configured, so Kysely never calls the cursor form of `query`.
+    return { query: query as unknown as PostgresPoolClient['query'], release: (destroy) => client.release(destroy === true || statementsStale) };
+  };
+  return {
+    connect: async () => {
+      const client = await pool.connect();
+      let adapter = adapters.get(client);
+      if (adapter === undefined) adapters.set(client, (adapter = adapt(client)));
+      return adapter;
+    },
+    end: () => pool.end(),
+  };
 }
 
 export interface ConnectOptions {
@@ -87,16 +99,15 @@ export interface ConnectOptions {
 export async function connectDatabase(options: ConnectOptions): Promise<Database> {
   if (options.databaseUrl) {
     const pool = (max: number) => {
-      const created = new pg.Pool({ connectionString: options.databaseUrl, max });
+      const created = new pg.Pool({ connectionString: options.databaseUrl, max, types });
       created.on('error', () => undefined);
-      prepareRepeatedStatements(created);
-      return created;
+      return preparingStatements(created);
     };
     const background = options.backgroundPoolSize ? pool(options.backgroundPoolSize) : undefined;
     return wrap('postgres', { requests: pool(options.poolSize ?? 10), background }, async () => undefined);
   }
   if (options.pglite) {
-    const pool = new pg.Pool({ ...createPgConfig(options.pglite), max: 1 });
+    const pool = new pg.Pool({ ...createPgConfig(options.pglite), max: 1, types });
     return wrap('pglite', { requests: pool }, async () => undefined);
   }
   const dir = options.dataDir ?? 'data';
@@ -105,7 +116,7 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
     const pgDir = join(dir, 'pglite');
     if (!existsSync(join(pgDir, 'PG_VERSION'))) options.onProgress?.(`Creating the embedded database in ${pgDir} (first start only)...`);
     const pglite = await PGlite.create(pgDir);
-    const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
+    const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1, types });
     return wrap('pglite', { requests: pool }, async () => {
       await pglite.close();
       unlock();

@@ -3,7 +3,6 @@ import type { ProductReader } from '../../contracts/api/catalog-api.js';
 import type { ServiceDeps, ServiceModule } from '../../platform/runtime/service-module.js';
 import { createCartStore } from './data/cart-store.js';
 import { cartLines } from './domain/cart-lines.js';
-import { CheckoutReads } from './domain/checkout-reads.js';
 import { emptyOrderedCart } from './domain/empty-ordered-cart.js';
 import type { CartContext } from './domain/cart-context.js';
 import { registerCartRoutes } from './http/cart-routes.js';
@@ -27,10 +26,9 @@ export function createCartService(deps: ServiceDeps, peers: { products: ProductR
     logger: deps.logger,
     currency: deps.config.storeCurrency,
   };
-  const checkoutReads = new CheckoutReads();
   const carts: CartApi = {
-    linesOf: (userId) => cartLines(ctx, userId, checkoutReads),
-    takeOrder: (order) => emptyOrderedCart(ctx, order, checkoutReads.take(order.userId)),
+    linesOf: (userId) => cartLines(ctx, userId),
+    takeOrder: (order) => emptyOrderedCart(ctx, order),
   };
 
   return {

@@ -8,8 +8,8 @@ import { createPasswords } from './domain/passwords.js';
 import { sessionTokens } from './domain/session-tokens.js';
 import { createAdmin, type CreatedAdmin } from './domain/create-admin.js';
 import { seedAdmin } from './domain/seed-admin.js';
-import { authRoutes } from './http/auth-routes.js';
-import { meRoutes } from './http/me-routes.js';
+import { registerAuthRoutes } from './http/auth-routes.js';
+import { registerMeRoutes } from './http/me-routes.js';
 
 /** The identity module plus what operators call directly (the admin command, test harness). */
 export interface IdentityService extends ServiceModule {
@@ -40,8 +40,8 @@ export function createIdentityService(deps: ServiceDeps): IdentityService {
   return {
     name: 'identity',
     routes: (app) => {
-      authRoutes(app, ctx, deps.auth);
-      meRoutes(app, ctx, deps.auth);
+      registerAuthRoutes(app, ctx, deps.auth);
+      registerMeRoutes(app, ctx, deps.auth);
     },
     start: () => seedAdmin(ctx, config, deps.announce),
     createAdmin: (input) => createAdmin(ctx, input),

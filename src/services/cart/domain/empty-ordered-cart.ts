@@ -1,15 +1,13 @@
 import type { CartContext } from './cart-context.js';
-import { afterOrderPlaced, type StoredCart } from './cart.js';
+import { afterOrderPlaced } from './cart.js';
 
 /**
  * An order took lines of the cart: their quantities come out. Lines added since stay, whenever
- * the event arrives, and taking the same order out twice changes nothing. `known` is the cart as
- * last read, tried before reading it again.
+ * the event arrives, and taking the same order out twice changes nothing.
  */
 export async function emptyOrderedCart(
   ctx: CartContext,
   order: { orderId: string; userId: string; items: { productId: string; quantity: number }[] },
-  known?: StoredCart,
 ): Promise<void> {
-  await ctx.store.update(order.userId, (cart) => afterOrderPlaced(cart, order.orderId, order.items, ctx.clock.now()), known);
+  await ctx.store.update(order.userId, (cart) => afterOrderPlaced(cart, order.orderId, order.items, ctx.clock.now()));
 }

@@ -9,12 +9,12 @@ export const orderLockPrefix = 'catalog.reservation:';
  * Serialises every reserve, commit and release of one order until the transaction ends, so a
  * retried call waits for the first and then sees what it did.
  */
-export async function lockOrder(trx: Kysely<CatalogDb>, orderId: string): Promise<void> {
+export async function takeOrderAdvisoryLock(trx: Kysely<CatalogDb>, orderId: string): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtextextended(${`${orderLockPrefix}${orderId}`}, 0))`.execute(trx);
 }
 
-/** `lockOrder` for many orders in one statement, taken in the order given. */
-export async function lockOrders(trx: Kysely<CatalogDb>, orderIds: string[]): Promise<void> {
+/** `takeOrderAdvisoryLock` for many orders in one statement, taken in the order given. */
+export async function takeOrderAdvisoryLocks(trx: Kysely<CatalogDb>, orderIds: string[]): Promise<void> {
   await sql`
     select pg_advisory_xact_lock(hashtextextended(${orderLockPrefix} || id, 0))
     from (select id from unnest(${orderIds}::text[]) with ordinality as given(id, n) order by n) as ordered`.execute(trx);
@@ -77,7 +77,7 @@ const lockStockOf = queryTemplate<CatalogDb, { ids: string[] }>(['ids'], (db, p)
 export async function lockOrdersAndStock(trx: Kysely<CatalogDb>, orderIds: string[]): Promise<void> {
   const sorted = [...new Set(orderIds)].sort();
   if (sorted.length === 0) return;
-  await lockOrders(trx, sorted);
+  await takeOrderAdvisoryLocks(trx, sorted);
   await lockStockOf.execute(trx, { ids: sorted });
 }
 

@@ -1,5 +1,5 @@
 import { AppError } from '../../../platform/http/errors.js';
-import { isUniqueViolation } from '../data/pg-errors.js';
+import { isUniqueViolation } from '../../../platform/db/unique-violation.js';
 import type { CategoryWithCount } from '../data/category-repository.js';
 import type { CatalogContext } from './catalog-context.js';
 

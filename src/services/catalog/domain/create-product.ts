@@ -1,6 +1,6 @@
 import { catalogEvent } from '../../../contracts/events/catalog-events.js';
 import { AppError } from '../../../platform/http/errors.js';
-import { isUniqueViolation } from '../data/pg-errors.js';
+import { isUniqueViolation } from '../../../platform/db/unique-violation.js';
 import { loadProduct, setProductCategories } from '../data/product-repository.js';
 import type { CatalogContext } from './catalog-context.js';
 import { newProductId, type Product } from './product.js';

@@ -1,6 +1,6 @@
 import type { ReservationOutcome } from '../../../contracts/api/inventory.js';
 import { catalogEvent } from '../../../contracts/events/catalog-events.js';
-import { lockOrder, reservationRows, returnHeldStock, setReservationStatus } from '../data/reservation-repository.js';
+import { takeOrderAdvisoryLock, reservationRows, returnHeldStock, setReservationStatus } from '../data/reservation-repository.js';
 import type { CatalogContext } from './catalog-context.js';
 import type { StepResult, StockStep } from './stock-step.js';
 
@@ -20,7 +20,7 @@ export async function releaseReservationIn(
   options: ReleaseOptions = { reason: 'requested' },
 ): Promise<StepResult<ReservationOutcome['status']>> {
   const { trx } = step;
-  await lockOrder(trx, orderId);
+  await takeOrderAdvisoryLock(trx, orderId);
   const rows = await reservationRows(trx, orderId);
   const held = rows.filter((r) => r.status === 'held');
   const due = !options.expiredBy || held.every((r) => r.expiresAt <= (options.expiredBy as Date));

@@ -1,5 +1,5 @@
 import { catalogEvent } from '../../../contracts/events/catalog-events.js';
-import { lockOrder, reservationRows, restockCommitted, setReservationStatus } from '../data/reservation-repository.js';
+import { takeOrderAdvisoryLock, reservationRows, restockCommitted, setReservationStatus } from '../data/reservation-repository.js';
 import { releaseReservationIn } from './release-reservation.js';
 import type { StepResult, StockStep } from './stock-step.js';
 
@@ -12,7 +12,7 @@ export type ReturnedStock = 'released' | 'restocked' | 'nothing';
  */
 export async function returnOrderStock(step: StockStep, orderId: string): Promise<StepResult<ReturnedStock>> {
   const { trx } = step;
-  await lockOrder(trx, orderId);
+  await takeOrderAdvisoryLock(trx, orderId);
   const rows = await reservationRows(trx, orderId);
   if (rows.some((r) => r.status === 'held')) {
     const released = await releaseReservationIn(step, orderId, { reason: 'requested' });

@@ -18,7 +18,7 @@ const described = <T extends object>(schema: T, description: string) => ({ ...sc
 const tokenRoute = { idempotency: 'never' } as const;
 const idempotencyIgnored = ' An `Idempotency-Key` header is ignored: every request runs, and its tokens are never stored for replay.';
 
-export function authRoutes(app: HttpApp, ctx: IdentityContext, auth: AuthGuards): void {
+export function registerAuthRoutes(app: HttpApp, ctx: IdentityContext, auth: AuthGuards): void {
   app.post(
     '/auth/register',
     {

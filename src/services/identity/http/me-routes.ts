@@ -5,7 +5,7 @@ import { User } from '../../../contracts/api/identity-api.js';
 import type { IdentityContext } from '../domain/identity-context.js';
 import { getProfile } from '../domain/get-profile.js';
 
-export function meRoutes(app: HttpApp, ctx: IdentityContext, auth: AuthGuards): void {
+export function registerMeRoutes(app: HttpApp, ctx: IdentityContext, auth: AuthGuards): void {
   app.get(
     '/me',
     {

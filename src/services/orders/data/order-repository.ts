@@ -124,7 +124,7 @@ const lockIds = queryTemplate<OrdersDb, { ids: string[] }, OrderRow>(['ids'], (d
 );
 
 /** Loads and locks the orders for the rest of the transaction `trx`, in id order (as every locker does). */
-export async function lockOrders(trx: Kysely<OrdersDb>, ids: string[]): Promise<Order[]> {
+export async function loadOrdersForUpdate(trx: Kysely<OrdersDb>, ids: string[]): Promise<Order[]> {
   if (ids.length === 0) return [];
   return (await lockIds.execute(trx, { ids })).rows.map((row) => Order.restore(toSnapshot(row)));
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { NewEvent } from '../../../contracts/events/envelope.js';
 import type { OutboxEvent } from '../../../platform/messaging/outbox.js';
-import { lockOrders, saveOrders } from '../data/order-repository.js';
+import { loadOrdersForUpdate, saveOrders } from '../data/order-repository.js';
 import type { OrdersDb } from '../data/orders-db.js';
 import type { Order, OrderSnapshot } from './order.js';
 
@@ -21,7 +21,7 @@ export async function changeOrder(
   target: { orderId: string; userId?: string },
   decide: (order: Order) => NewEvent[],
 ): Promise<ChangeResult> {
-  const [order] = await lockOrders(trx, [target.orderId]);
+  const [order] = await loadOrdersForUpdate(trx, [target.orderId]);
   if (!order || (target.userId !== undefined && order.userId !== target.userId)) return undefined;
   const events = decide(order);
   if (order.changed) await saveOrders(trx, [order]);

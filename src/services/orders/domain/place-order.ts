@@ -5,7 +5,7 @@ import { AppError } from '../../../platform/http/errors.js';
 import { idempotencyRecordRows, insertIdempotencyRecord, type IdempotencyRecord } from '../data/idempotency-repository.js';
 import { cartVersionKey, orderRows } from '../data/order-repository.js';
 import type { OrdersDb } from '../data/orders-db.js';
-import { isUniqueViolation } from '../data/pg-errors.js';
+import { isUniqueViolation } from '../../../platform/db/unique-violation.js';
 import { checkoutInProgress, lockCheckout } from './checkout-lock.js';
 import type { CheckoutAnswer, CheckoutOutcome, CheckoutRequest } from './checkout-outcome.js';
 import { newOrderId } from './order-ids.js';

@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { EventEnvelope, NewEvent } from '../../../contracts/events/envelope.js';
 import type { Emit, OutboxEvent } from '../../../platform/messaging/outbox.js';
-import { lockOrders, saveOrders } from '../data/order-repository.js';
+import { loadOrdersForUpdate, saveOrders } from '../data/order-repository.js';
 import type { OrdersDb } from '../data/orders-db.js';
 import type { Order } from './order.js';
 import type { OrdersContext } from './orders-context.js';
@@ -23,7 +23,7 @@ export interface PaymentFact {
  */
 export async function recordPayments(ctx: OrdersContext, trx: Transaction<OrdersDb>, emit: Emit, facts: PaymentFact[]): Promise<void> {
   const at = ctx.clock.now();
-  const orders = new Map((await lockOrders(trx, [...new Set(facts.map((f) => f.orderId))])).map((o) => [o.id, o]));
+  const orders = new Map((await loadOrdersForUpdate(trx, [...new Set(facts.map((f) => f.orderId))])).map((o) => [o.id, o]));
   const raised: OutboxEvent[] = [];
   for (const { event, orderId, apply } of facts) {
     const order = orders.get(orderId);
