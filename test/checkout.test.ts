@@ -358,22 +358,4 @@ describe.each(layouts)('checkout (%s profile)', (profile) => {
     expect(await stockRow(product.id)).toEqual({ on_hand: 10, reserved: 10 });
     expect(lowest).toBeGreaterThanOrEqual(0);
   });
-
-  it('writes the order, its key and order.placed in one statement and nothing more: no "in progress" row, no read of the key', async () => {
-    const user = await registerUser(app);
-    const product = await newProduct(5);
-    await addToCart(user, product.id, 1);
-    const statements: string[] = [];
-    const stops = app.instancesServing('orders').map((orders) => orders.infrastructure.db.observe((text) => statements.push(text)));
-    const res = await checkout(user);
-    for (const stop of stops) stop();
-    expect(res.status, res.text).toBe(202);
-    const writes = statements.filter((s) => /\binsert into "orders"\./.test(s));
-    expect(writes).toHaveLength(1);
-    const tables = [...(writes[0] ?? '').matchAll(/insert into "orders"\."(\w+)"/g)].map((m) => m[1]);
-    expect(tables.sort()).toEqual(['idempotency_keys', 'orders', 'outbox']);
-    expect(statements.filter((s) => /^(update|delete from) "orders"\."(orders|idempotency_keys)"/.test(s))).toEqual([]);
-    // A first attempt of a key: the key-value store alone says that no earlier one ran.
-    expect(statements.filter((s) => /^select .* from "orders"\."idempotency_keys"/.test(s))).toEqual([]);
-  });
 });
