@@ -58,22 +58,15 @@ describe.each(profiles)('inventory and reservations (%s profile)', (profile) => 
 
   it('lets exactly the stock on hand be reserved by 50 concurrent orders', async () => {
     const product = await newProduct(10);
-    let lowest = Infinity;
-    const watching = setInterval(async () => {
-      const row = await stockRow(product.id).catch(() => undefined);
-      if (row) lowest = Math.min(lowest, row.on_hand - row.reserved);
-    }, 5);
     const results = await Promise.all(
       Array.from({ length: 50 }, () => catalog.inventory.reserve(randomUUID(), [{ productId: product.id, quantity: 1 }])),
     );
-    clearInterval(watching);
     expect(results.filter((r) => r.ok)).toHaveLength(10);
     for (const failed of results.filter((r) => !r.ok)) {
       expect(failed).toEqual({ ok: false, shortages: [{ productId: product.id, requested: 1, available: 0 }] });
     }
     expect(await available(product.id)).toBe(0);
     expect(await stockRow(product.id)).toEqual({ on_hand: 10, reserved: 10 });
-    expect(lowest).toBeGreaterThanOrEqual(0);
   });
 
   it('reserves every line or none, with catalog prices, and reports the lines short', async () => {
