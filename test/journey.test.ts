@@ -163,28 +163,6 @@ describe.each(layouts)('shopping journeys (%s profile)', (profile) => {
     expect(refunded.cancellationReason).toBe('customer_request');
   });
 
-  it('forty customers racing for ten units: ten orders, thirty refusals, stock never negative', async () => {
-    const drone = await newProduct(shop, 10, 59900);
-    const users = await Promise.all(Array.from({ length: 40 }, (_, i) => registerUser(shop.app, `race${i}`)));
-    for (const user of users) {
-      await call(shop.app, 'POST', '/api/v1/cart/items', { token: user.accessToken, body: { productId: drone, quantity: 1 } });
-    }
-    const results = await Promise.all(
-      users.map((user) =>
-        call(shop.app, 'POST', '/api/v1/checkout', {
-          token: user.accessToken,
-          headers: { 'idempotency-key': randomUUID() },
-          body: { shippingAddress: address, payment: { token: 'tok_visa' } },
-        }),
-      ),
-    );
-    const statuses = results.map((r) => r.status);
-    expect(statuses.filter((s) => s === 202)).toHaveLength(10);
-    expect(statuses.filter((s) => s === 409)).toHaveLength(30);
-    expect(results.find((r) => r.status === 409)?.body.code).toBe('insufficient_stock');
-    expect(await available(shop, drone)).toBe(0);
-  });
-
   it('keeps users apart: another user sees 404 for an order and nothing of its owner', async () => {
     const owner = await registerUser(shop.app, 'owner');
     const other = await registerUser(shop.app, 'other');

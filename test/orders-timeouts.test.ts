@@ -1,20 +1,23 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { CatalogService } from '../src/services/catalog/catalog-service.js';
 import { profiles } from './support/infra.js';
+import { createFakeClock } from './support/fake-clock.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { call, createAdmin, registerUser, type TestUser, createProduct } from './support/http.js';
 
 const address = { name: 'Alan Turing', line1: 'Bletchley Park', city: 'Milton Keynes', postalCode: 'MK3 6EB', country: 'GB' };
 
-// Short timeouts, and no background work: the tests run the jobs themselves, as the timers would.
+// A clock the tests move, and no background work: the tests run the jobs themselves, as the timers would.
 describe.each(profiles)('order timeouts and the crash window (%s profile)', (profile) => {
   let app: TestApp;
   let admin: TestUser;
+  const clock = createFakeClock();
+  const paymentTimeoutSeconds = 900;
+  const reservationTtlSeconds = 1_200;
 
-  const newProduct = (stock: number) => createProduct(app, admin, stock, 4200, 'Clock');
+  const newProduct = (stock: number) => createProduct(app, admin, stock, 4200, 'Kettle');
   const placeOrder = async (user: TestUser, productId: string) => {
     await call(app, 'POST', '/api/v1/cart/items', { token: user.accessToken, body: { productId, quantity: 1 } });
     const res = await call(app, 'POST', '/api/v1/checkout', {
@@ -37,7 +40,8 @@ describe.each(profiles)('order timeouts and the crash window (%s profile)', (pro
   beforeAll(async () => {
     app = await createTestApp(profile, {
       services: ['identity', 'catalog', 'cart', 'orders'],
-      config: { paymentTimeoutSeconds: 1, reservationTtlSeconds: 1 },
+      config: { paymentTimeoutSeconds, reservationTtlSeconds },
+      clock,
       background: false,
     });
     admin = await createAdmin(app);
@@ -46,10 +50,10 @@ describe.each(profiles)('order timeouts and the crash window (%s profile)', (pro
 
   it('cancels an order left waiting for its payment past the timeout (payment_timeout), and only such orders', async () => {
     const user = await registerUser(app);
-    const clock = await newProduct(5);
-    const stale = await placeOrder(user, clock.id);
-    await sleep(1_100);
-    const fresh = await placeOrder(user, clock.id);
+    const kettle = await newProduct(5);
+    const stale = await placeOrder(user, kettle.id);
+    clock.advance(paymentTimeoutSeconds * 1000 + 1);
+    const fresh = await placeOrder(user, kettle.id);
 
     await runJob('orders', 'cancel-unpaid-orders');
     const cancelled = await call(app, 'GET', `/api/v1/orders/${stale.id}`, { token: user.accessToken });
@@ -69,30 +73,32 @@ describe.each(profiles)('order timeouts and the crash window (%s profile)', (pro
   });
 
   it('releases a reservation whose order was never written (a crash between the two steps)', async () => {
-    const clock = await newProduct(3);
+    const kettle = await newProduct(3);
     const catalog = app.services.get('catalog') as CatalogService;
     const orphan = `ord_${randomBytes(16).toString('hex')}`;
-    const reserved = await catalog.inventory.reserve(orphan, [{ productId: clock.id, quantity: 2 }]);
+    const reserved = await catalog.inventory.reserve(orphan, [{ productId: kettle.id, quantity: 2 }]);
     expect(reserved.ok).toBe(true);
-    expect(await available(clock.id)).toBe(1);
+    expect(await available(kettle.id)).toBe(1);
 
-    await sleep(1_100);
     await runJob('catalog', 'release-expired-reservations');
-    expect(await available(clock.id)).toBe(3);
+    expect(await available(kettle.id)).toBe(1);
+    clock.advance(reservationTtlSeconds * 1000);
+    await runJob('catalog', 'release-expired-reservations');
+    expect(await available(kettle.id)).toBe(3);
     const orders = await sql<{ n: number }>`select count(*)::int as n from orders.orders where id = ${orphan}`.execute(app.infrastructure.db.root);
     expect(orders.rows[0]?.n).toBe(0);
   });
 
   it('forgets checkout idempotency keys only after their retention', async () => {
     const user = await registerUser(app);
-    const clock = await newProduct(2);
-    await placeOrder(user, clock.id);
+    const kettle = await newProduct(2);
+    await placeOrder(user, kettle.id);
     const keys = async () =>
       (await sql<{ n: number }>`select count(*)::int as n from orders.idempotency_keys where user_id = ${user.id}`.execute(app.infrastructure.db.root)).rows[0]?.n;
     expect(await keys()).toBe(1);
     await runJob('orders', 'purge-idempotency-keys');
     expect(await keys()).toBe(1);
-    await sql`update orders.idempotency_keys set created_at = now() - interval '25 hours' where user_id = ${user.id}`.execute(app.infrastructure.db.root);
+    clock.advance(25 * 3600 * 1000);
     await runJob('orders', 'purge-idempotency-keys');
     expect(await keys()).toBe(0);
   });

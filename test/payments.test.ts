@@ -71,6 +71,13 @@ describe.each(layouts)('Payments (%s profile)', (profile) => {
     expect(metrics).toMatch(/emporium_business_events_total\{event="payment_succeeded"\} [1-9]/);
   });
 
+  it('charges every order of a burst once', async () => {
+    const orderIds = Array.from({ length: 10 }, () => `ord_${randomUUID()}`);
+    await writeOutboxEvents(ordersOutbox(app), orderIds.map((orderId) => orderPlaced({ orderId, userId: 'usr_test', items, total, payment: { token: 'tok_visa' } })));
+    for (const orderId of orderIds) await firstEvent(app, orderId, 'payment.succeeded');
+    for (const orderId of orderIds) expect(await ledger(app, (await paymentOf(app, orderId)).id)).toMatchObject([{ kind: 'charge', outcome: 'succeeded' }]);
+  });
+
   it.each([
     ['tok_chargeDeclined', 'card_declined'],
     ['tok_chargeDeclinedInsufficientFunds', 'insufficient_funds'],

@@ -1,10 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAccessTokenVerifier, signAccessToken, type Principal } from './access-tokens.js';
 import { generateSigningKeys } from './signing-keys.js';
 
 const principal: Principal = { userId: 'usr_1', role: 'customer', sessionId: 'ses_1' };
 
 describe('access tokens', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('accepts its own tokens, again and again, and nothing else', async () => {
     const keys = generateSigningKeys();
     const verify = createAccessTokenVerifier(keys.publicKey);
@@ -24,9 +28,11 @@ describe('access tokens', () => {
   it('stops accepting a token it accepted before once the token expires', async () => {
     const keys = generateSigningKeys();
     const verify = createAccessTokenVerifier(keys.publicKey);
-    const token = await signAccessToken(keys.privateKey, principal, 1);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const token = await signAccessToken(keys.privateKey, principal, 60);
+    vi.advanceTimersByTime(59_000);
     expect(await verify(token)).toEqual(principal);
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    vi.advanceTimersByTime(2_000);
     expect(await verify(token)).toBeNull();
   });
 

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { eventually } from '../../../test/support/eventually.js';
 import { realInfra, realProfileEnabled, runId } from '../../../test/support/infra.js';
 import { createKvStore } from '../kv/create-kv-store.js';
 import type { KvStore } from '../kv/kv-store.js';
@@ -7,7 +8,6 @@ import { MemoryKvStore } from '../kv/memory-kv-store.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { createJsonCache } from './json-cache.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const redisPrefix = `emporium-test:${runId('cache')}:`;
 
 const stores: [string, () => Promise<KvStore>][] = [['memory', async () => new MemoryKvStore()]];
@@ -59,7 +59,7 @@ describe.each(stores)('JsonCache on %s', (_name, factory) => {
     const cache = createJsonCache({ kv, name: 'products', ttlMs: 60 });
     const load = vi.fn(async () => 'v');
     await cache.getOrLoad('k', load);
-    await sleep(120);
+    await eventually(async () => ((await kv.get('cache:products:v:k')) === null ? true : undefined), 1_000, 'the entry expired');
     await cache.getOrLoad('k', load);
     expect(load).toHaveBeenCalledTimes(2);
   });
