@@ -1,5 +1,5 @@
 import type { Logger } from '../platform/logging/logger.js';
-import { ServicePool } from '../platform/http/service-pool.js';
+import { defaultEjectMs, ServicePool } from '../platform/http/service-pool.js';
 
 export interface PeerPools {
   /** The one pool of `service`'s instances in this process, shared by the gateway's routes and the services' clients. */
@@ -15,7 +15,7 @@ export function peerPools(logger: Logger): PeerPools {
       let pool = pools.get(service);
       if (!pool) {
         pool = new ServicePool(urls, {
-          onEject: (origin, err) => logger.warn({ service, origin, err: err.message }, `${service} instance left out for 10 s after failing`),
+          onEject: (origin, err) => logger.warn({ service, origin, err: err.message }, `${service} instance left out for ${defaultEjectMs / 1000} s after failing`),
         });
         pools.set(service, pool);
       }

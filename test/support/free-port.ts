@@ -18,14 +18,7 @@ const listenOn = (port: number) =>
  * taken by any connection on a busy machine.
  */
 export async function freePort(): Promise<number> {
-  const [ephemeralLow] = (() => {
-    try {
-      return readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
-    } catch {
-      return [32768];
-    }
-  })();
-  const high = Math.min(ephemeralLow ?? 32768, 65536);
+  const high = ephemeralPortsStart();
   const low = Math.max(1024, high - 12_000);
   for (let attempt = 0; attempt < 50; attempt++) {
     const port = low + Math.floor(Math.random() * (high - low));
@@ -36,4 +29,13 @@ export async function freePort(): Promise<number> {
     }
   }
   return listenOn(0);
+}
+
+/** Where the kernel's range for outgoing connections and port 0 begins (Linux's default elsewhere). */
+function ephemeralPortsStart(): number {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || 32768;
+  } catch {
+    return 32768;
+  }
 }

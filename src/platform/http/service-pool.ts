@@ -27,6 +27,9 @@ type Headers = Record<string, string | string[] | undefined>;
 const noAnswer = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT']);
 const idempotentMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** How long a failed instance is left out unless said otherwise, like nginx's default fail_timeout. */
+export const defaultEjectMs = 10_000;
+
 const codeOf = (err: Error): string => String((err as { code?: unknown }).code ?? '');
 
 /** A body that can go again as it is: none, or bytes held in memory (not a stream read once). */
@@ -102,7 +105,7 @@ export class ServicePool extends Dispatcher {
     const connect = { timeout: options.connectTimeoutMs ?? 2_000 };
     this.instances = this.origins.map((origin) => ({ origin, pool: new Pool(origin, { connections: 128, connect }), ejectedUntil: 0, fails: 0 }));
     this.rotation = new Rotation(this.instances, {
-      ejectMs: options.ejectMs ?? 10_000,
+      ejectMs: options.ejectMs ?? defaultEjectMs,
       maxFails: options.maxFails ?? 3,
       onEject: options.onEject ?? (() => undefined),
       now: options.now ?? Date.now,
