@@ -196,6 +196,9 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
         DATABASE_POOL_SIZE: '4',
         // nginx and the gateways all speak from 127.0.0.1.
         TRUSTED_PROXIES: '127.0.0.1',
+        // As deployed: longer than nginx's and the service pools' idle keep-alive (4 s), so no
+        // connection is closed by a stopping process under a request just sent on it.
+        SHUTDOWN_DRAIN_DELAY_MS: '5000',
         ...signing,
         ...options.env,
       };

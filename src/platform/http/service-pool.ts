@@ -30,6 +30,13 @@ const idempotentMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** How long a failed instance is left out unless said otherwise, like nginx's default fail_timeout. */
 export const defaultEjectMs = 10_000;
 
+/**
+ * How long a connection stays open unused, whatever the server's keep-alive hint: shorter than a
+ * stopping instance's drain delay (5 s as deployed), so the pool closes it first and a request is
+ * never written to a connection the instance is closing.
+ */
+const idleConnectionMs = 4_000;
+
 const codeOf = (err: Error): string => String((err as { code?: unknown }).code ?? '');
 
 /** A body that can go again as it is: none, or bytes held in memory (not a stream read once). */
@@ -103,7 +110,7 @@ export class ServicePool extends Dispatcher {
     if (urls.length === 0) throw new Error('a service pool needs at least one address');
     this.origins = urls.map((url) => new URL(url).origin);
     const connect = { timeout: options.connectTimeoutMs ?? 2_000 };
-    this.instances = this.origins.map((origin) => ({ origin, pool: new Pool(origin, { connections: 128, connect }), ejectedUntil: 0, fails: 0 }));
+    this.instances = this.origins.map((origin) => ({ origin, pool: new Pool(origin, { connections: 128, connect, keepAliveMaxTimeout: idleConnectionMs }), ejectedUntil: 0, fails: 0 }));
     this.rotation = new Rotation(this.instances, {
       ejectMs: options.ejectMs ?? defaultEjectMs,
       maxFails: options.maxFails ?? 3,
