@@ -1,6 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { recordsetOfJson } from '../../../platform/db/json-recordset.js';
-import { queryTemplate } from '../../../platform/db/query-template.js';
 import type { TableRows } from '../../../platform/messaging/outbox.js';
 import { Order, type OrderSnapshot, type OrderStatus } from '../domain/order.js';
 import type { OrdersDb, OrdersTable } from './orders-db.js';
@@ -81,11 +80,13 @@ export function orderRows(order: Order, cartVersion: string): TableRows {
   };
 }
 
-// Every payment fact saves the orders it changed: built once, run with the rows as one JSON parameter.
-const saveChanged = queryTemplate<OrdersDb, { rows: string }>(['rows'], (db, p) =>
-  db
+/** Writes what the changes of these orders touched, in one statement whatever their number. */
+export async function saveOrders(db: Kysely<OrdersDb>, orders: Order[]): Promise<void> {
+  if (orders.length === 0) return;
+  const rows = orders.map((order) => ({ id: order.id, ...changeableColumns(order.snapshot) }));
+  await db
     .updateTable('orders')
-    .from(recordsetOfJson('changed', { id: 'text', ...changeableColumnTypes }, p.rows))
+    .from(recordsetOfJson('changed', { id: 'text', ...changeableColumnTypes }, JSON.stringify(rows)))
     .set({
       status: sql`changed.status`,
       payment_status: sql`changed.payment_status`,
@@ -95,17 +96,8 @@ const saveChanged = queryTemplate<OrdersDb, { rows: string }>(['rows'], (db, p) 
       history: sql`changed.history`,
       updated_at: sql`changed.updated_at`,
     })
-    .whereRef('orders.id', '=', sql.ref('changed.id')),
-);
-
-/** Writes what the changes of these orders touched, in one statement. */
-export async function saveOrders(db: Kysely<OrdersDb>, orders: Order[]): Promise<void> {
-  if (orders.length === 0) return;
-  const rows = orders.map((order) => {
-    const s = order.snapshot;
-    return { id: s.id, ...changeableColumns(s) };
-  });
-  await saveChanged.execute(db, { rows: JSON.stringify(rows) });
+    .whereRef('orders.id', '=', sql.ref('changed.id'))
+    .execute();
 }
 
 /** The order, optionally only when it belongs to `userId`. */
@@ -119,14 +111,11 @@ export async function findOrder(db: Kysely<OrdersDb>, id: string, userId?: strin
   return row && toSnapshot(row);
 }
 
-const lockIds = queryTemplate<OrdersDb, { ids: string[] }, OrderRow>(['ids'], (db, p) =>
-  db.selectFrom('orders').selectAll().where('id', '=', sql<string>`any(${p.ids}::text[])`).orderBy('id').forUpdate(),
-);
-
 /** Loads and locks the orders for the rest of the transaction `trx`, in id order (as every locker does). */
 export async function loadOrdersForUpdate(trx: Kysely<OrdersDb>, ids: string[]): Promise<Order[]> {
   if (ids.length === 0) return [];
-  return (await lockIds.execute(trx, { ids })).rows.map((row) => Order.restore(toSnapshot(row)));
+  const rows = await trx.selectFrom('orders').selectAll().where('id', 'in', ids).orderBy('id').forUpdate().execute();
+  return rows.map((row) => Order.restore(toSnapshot(row)));
 }
 
 export interface OrderPageQuery {
