@@ -5,7 +5,8 @@ import { layouts } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { addToCart, availableStock, call, createAdmin, createProduct, registerUser, type CallResult, type TestUser } from './support/http.js';
 import { eventually, settle } from './support/eventually.js';
-import { checkoutLockTtlMs } from '../src/services/orders/domain/checkout-lock.js';
+import { markerKey } from '../src/platform/http/idempotency.js';
+import { checkoutLockTtlMs } from '../src/services/orders/domain/checkout.js';
 
 const address = { name: 'Ada Lovelace', line1: '12 St James’s Square', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' };
 
@@ -140,7 +141,7 @@ describe.each(layouts)('concurrent checkouts of one cart (%s profile)', (profile
     // The lock of a checkout whose process died, and the marker of its key expired.
     const lock = `orders:checkout-lock:${user.id}`;
     await app.infrastructure.kv.set(lock, 'a process that died', { ttlMs: checkoutLockTtlMs });
-    await app.infrastructure.kv.del(`orders:checkout:${user.id}:${key}`);
+    await app.infrastructure.kv.del(markerKey({ userId: user.id }, key));
     await addToCart(app, user, lamp.id, 1);
     const blocked = await checkout(user);
     expect([blocked.status, blocked.body.code]).toEqual([409, 'checkout_in_progress']);

@@ -3,9 +3,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InventoryApi } from '../src/contracts/api/inventory.js';
 import type { CatalogService } from '../src/services/catalog/catalog-service.js';
-import { runningMarkerTtlMs } from '../src/services/orders/domain/checkout-key-marker.js';
-import { checkoutLockTtlMs } from '../src/services/orders/domain/checkout-lock.js';
-import { orderDeadlineMs } from '../src/services/orders/domain/place-order.js';
+import { idempotencyLeaseMs, markerKey } from '../src/platform/http/idempotency.js';
+import { checkoutLockTtlMs, orderDeadlineMs } from '../src/services/orders/domain/checkout.js';
 import { abandonedAfterMs } from '../src/services/orders/domain/release-abandoned-reservations.js';
 import { layouts } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
@@ -61,7 +60,7 @@ describe.each(layouts)('checkouts whose process died (%s profile)', (profile) =>
    */
   const duringReservation = (user: TestUser, key: string, during: (orderId: string) => Promise<void> = async () => undefined) => {
     const kv = app.serving('orders').infrastructure.kv;
-    const leases = { marker: `orders:checkout:${user.id}:${key}`, lock: `orders:checkout-lock:${user.id}` };
+    const leases = { marker: markerKey({ userId: user.id }, key), lock: `orders:checkout-lock:${user.id}` };
     const held = { marker: '', lock: '' };
     // Every catalog instance: orders may reach any of them.
     const inventories = app.instancesServing('catalog').map((proc) => (proc.services.get('catalog') as CatalogService).inventory);
@@ -81,7 +80,7 @@ describe.each(layouts)('checkouts whose process died (%s profile)', (profile) =>
       /** Puts the lock and the marker back as the process left them when it died. */
       leaveBehind: async () => {
         expect(held.marker && held.lock).toBeTruthy();
-        await kv.set(leases.marker, held.marker, { ttlMs: runningMarkerTtlMs });
+        await kv.set(leases.marker, held.marker, { ttlMs: idempotencyLeaseMs });
         await kv.set(leases.lock, held.lock, { ttlMs: checkoutLockTtlMs });
       },
     };
@@ -149,7 +148,7 @@ describe.each(layouts)('checkouts whose process died (%s profile)', (profile) =>
 
     const waiting = await checkout(user, key);
     expect([waiting.status, waiting.body.code]).toEqual([409, 'idempotency_request_in_progress']);
-    const placed = await retryUntilPlaced(() => checkout(user, key), Math.max(runningMarkerTtlMs, checkoutLockTtlMs) + 2_000);
+    const placed = await retryUntilPlaced(() => checkout(user, key), Math.max(idempotencyLeaseMs, checkoutLockTtlMs) + 2_000);
     expect(placed.headers['idempotent-replayed']).toBeUndefined();
     const order = placed.body.order as { id: string };
     expect(await availableStock(app, lamp.id)).toBe(0);

@@ -5,6 +5,7 @@ import { layouts } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { call, createAdmin, registerUser, type TestUser, createProduct } from './support/http.js';
 import { eventually } from './support/eventually.js';
+import { markerKey } from '../src/platform/http/idempotency.js';
 
 const usd = (amount: number) => ({ amount, currency: 'USD' });
 const isoTime = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
@@ -275,7 +276,7 @@ describe.each(layouts)('checkout (%s profile)', (profile) => {
   describe('when the key-value store lost the key (Redis flushed, memory store restarted)', () => {
     /** Forgets the key's marker, sends the same request again, and expects the first answer, marked as a replay. */
     const replayForgotten = async (user: TestUser, key: string, first: Awaited<ReturnType<typeof checkout>>) => {
-      expect(await app.serving('orders').infrastructure.kv.del(`orders:checkout:${user.id}:${key}`)).toBe(1);
+      expect(await app.serving('orders').infrastructure.kv.del(markerKey({ userId: user.id }, key))).toBe(1);
       const again = await checkout(user, key);
       expect(again.status, again.text).toBe(first.status);
       expect(again.headers['idempotent-replayed']).toBe('true');

@@ -45,7 +45,7 @@ export function buildHttpApp({ config, logger, metrics }: HttpAppOptions): HttpA
 
   // Declared up front so every request object keeps one shape (V8 deoptimises added properties).
   app.decorateRequest('principal', undefined);
-  app.decorateRequest('idempotencyRecordKey', undefined);
+  app.decorateRequest('idempotency', undefined);
   app.setValidatorCompiler(createValidatorCompiler());
   app.addSchema(Problem);
   installProblemHandler(app);

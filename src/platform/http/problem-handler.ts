@@ -29,19 +29,22 @@ function upstreamFailure(err: FastifyError): 'service_unavailable' | 'bad_gatewa
   return undefined;
 }
 
+/** The problem+json body for `code`; `instance` is the URL of the request it answers. */
+export function problemBody(code: ErrorCode, detail: string, extra: Record<string, unknown>, instance: string): Record<string, unknown> {
+  const { status, title } = errorCatalog[code];
+  return { type: problemType(code), title, status, detail, code, instance, ...extra };
+}
+
 export function sendProblem(
   reply: FastifyReply,
   code: ErrorCode,
   detail: string,
   extra: Record<string, unknown> = {},
 ): FastifyReply {
-  const { status, title } = errorCatalog[code];
+  const { status } = errorCatalog[code];
   // Every 503 is passing (overload, an upstream away, a shutdown): say when to try again.
   if (status === 503 && !reply.hasHeader('retry-after')) reply.header('Retry-After', '1');
-  return reply
-    .status(status)
-    .type('application/problem+json; charset=utf-8')
-    .send({ type: problemType(code), title, status, detail, code, instance: reply.request.url, ...extra });
+  return reply.status(status).type('application/problem+json; charset=utf-8').send(problemBody(code, detail, extra, reply.request.url));
 }
 
 const listed = (values: unknown[]) => `must be one of: ${values.map(String).join(', ')}`;

@@ -1,59 +1,35 @@
 import type { Kysely } from 'kysely';
+import type { KeptAnswer, RecordedAnswer } from '../../../platform/http/idempotency.js';
 import type { OrdersDb } from './orders-db.js';
-import type { TableRows } from '../../../platform/messaging/outbox.js';
 
-export interface IdempotencyRecord<Outcome> {
+/** A checkout's answer, kept with its user's Idempotency-Key. */
+export interface IdempotencyRecord {
   userId: string;
   key: string;
   fingerprint: string;
+  /** The order placed; null for a refusal. */
   orderId: string | null;
-  outcome: Outcome;
+  answer: KeptAnswer;
   createdAt: Date;
 }
 
-export async function findIdempotencyRecord<Outcome>(db: Kysely<OrdersDb>, userId: string, key: string): Promise<IdempotencyRecord<Outcome> | undefined> {
-  const row = await db
-    .selectFrom('idempotency_keys')
-    .selectAll()
-    .where('user_id', '=', userId)
-    .where('key', '=', key)
-    .executeTakeFirst();
-  return (
-    row && {
-      userId: row.user_id,
-      key: row.key,
-      fingerprint: row.fingerprint,
-      orderId: row.order_id,
-      outcome: row.outcome as Outcome,
-      createdAt: row.created_at,
-    }
-  );
+export async function findRecordedAnswer(db: Kysely<OrdersDb>, userId: string, key: string): Promise<RecordedAnswer | undefined> {
+  return db.selectFrom('idempotency_keys').select(['fingerprint', 'answer']).where('user_id', '=', userId).where('key', '=', key).executeTakeFirst();
 }
-
-const rowOf = <Outcome>(record: IdempotencyRecord<Outcome>) => ({
-  user_id: record.userId,
-  key: record.key,
-  fingerprint: record.fingerprint,
-  order_id: record.orderId,
-  outcome: record.outcome,
-  created_at: record.createdAt,
-});
 
 /** Fails with a unique violation of `idempotency_keys_pk` when the key is already taken. */
-export async function insertIdempotencyRecord<Outcome>(db: Kysely<OrdersDb>, record: IdempotencyRecord<Outcome>): Promise<void> {
+export async function insertIdempotencyRecord(db: Kysely<OrdersDb>, record: IdempotencyRecord): Promise<void> {
   await db
     .insertInto('idempotency_keys')
-    .values({ ...rowOf(record), outcome: JSON.stringify(record.outcome) })
+    .values({
+      user_id: record.userId,
+      key: record.key,
+      fingerprint: record.fingerprint,
+      order_id: record.orderId,
+      answer: JSON.stringify(record.answer),
+      created_at: record.createdAt,
+    })
     .execute();
-}
-
-/** A record's row, to write with the order's events (`Outbox.insertWith`; the same unique violation). */
-export function idempotencyRecordRows<Outcome>(record: IdempotencyRecord<Outcome>): TableRows {
-  return {
-    into: 'idempotency_keys',
-    columns: { user_id: 'text', key: 'text', fingerprint: 'text', order_id: 'text', outcome: 'jsonb', created_at: 'timestamptz' },
-    rows: [rowOf(record)],
-  };
 }
 
 export async function deleteIdempotencyRecordsBefore(db: Kysely<OrdersDb>, before: Date): Promise<number> {

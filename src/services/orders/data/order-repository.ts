@@ -1,7 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { recordsetOfJson } from '../../../platform/db/json-recordset.js';
-import { queryTemplate } from '../../../platform/db/query-template.js';
-import type { TableRows } from '../../../platform/messaging/outbox.js';
 import { Order, type OrderSnapshot, type OrderStatus } from '../domain/order.js';
 import type { OrdersDb, OrdersTable } from './orders-db.js';
 
@@ -22,7 +20,7 @@ const toSnapshot = (row: OrderRow): OrderSnapshot => ({
   updatedAt: row.updated_at,
 });
 
-/** The columns a change of an order touches (jsonb as plain objects), and their SQL types. */
+/** The columns a change of an order touches, jsonb ones as plain objects. */
 const changeableColumns = (s: OrderSnapshot) => ({
   status: s.status,
   payment_status: s.payment.status,
@@ -33,59 +31,54 @@ const changeableColumns = (s: OrderSnapshot) => ({
   updated_at: s.updatedAt,
 });
 
-const changeableColumnTypes = {
-  status: 'text',
-  payment_status: 'text',
-  payment_attempts: 'integer',
-  cancellation_reason: 'text',
-  shipment: 'jsonb',
-  history: 'jsonb',
-  updated_at: 'timestamptz',
-};
-
 /** The unique index a second order from one cart read violates. */
 export const cartVersionKey = 'orders_user_cart_version_key';
 
 /**
- * A new order's row, to write with its events (`Outbox.insertWith`), with the version of the cart
- * it was placed from: a unique violation of `cartVersionKey` when an order from it exists.
+ * Writes a new order with the version of the cart it was placed from: a unique violation of
+ * `cartVersionKey` when an order from that cart read exists.
  */
-export function orderRows(order: Order, cartVersion: string): TableRows {
+export async function insertOrder(db: Kysely<OrdersDb>, order: Order, cartVersion: string): Promise<void> {
   const s = order.snapshot;
-  return {
-    into: 'orders',
-    columns: {
-      id: 'text',
-      user_id: 'text',
-      items: 'jsonb',
-      total_amount: 'integer',
-      currency: 'text',
-      shipping_address: 'jsonb',
-      created_at: 'timestamptz',
-      cart_version: 'text',
-      ...changeableColumnTypes,
-    },
-    rows: [
-      {
-        id: s.id,
-        user_id: s.userId,
-        items: s.items,
-        total_amount: s.total.amount,
-        currency: s.total.currency,
-        shipping_address: s.shippingAddress,
-        created_at: s.createdAt,
-        cart_version: cartVersion,
-        ...changeableColumns(s),
-      },
-    ],
-  };
+  await db
+    .insertInto('orders')
+    .values({
+      id: s.id,
+      user_id: s.userId,
+      status: s.status,
+      items: JSON.stringify(s.items),
+      total_amount: s.total.amount,
+      currency: s.total.currency,
+      shipping_address: JSON.stringify(s.shippingAddress),
+      payment_status: s.payment.status,
+      payment_attempts: s.payment.attempts,
+      cancellation_reason: s.cancellationReason,
+      shipment: s.shipment && JSON.stringify(s.shipment),
+      history: JSON.stringify(s.history),
+      cart_version: cartVersion,
+      created_at: s.createdAt,
+      updated_at: s.updatedAt,
+    })
+    .execute();
 }
 
-// Every payment fact saves the orders it changed: built once, run with the rows as one JSON parameter.
-const saveChanged = queryTemplate<OrdersDb, { rows: string }>(['rows'], (db, p) =>
-  db
+/** Writes what the changes of these orders touched, in one statement whatever their number. */
+export async function saveOrders(db: Kysely<OrdersDb>, orders: Order[]): Promise<void> {
+  if (orders.length === 0) return;
+  const rows = orders.map((order) => ({ id: order.id, ...changeableColumns(order.snapshot) }));
+  const columnTypes = {
+    id: 'text',
+    status: 'text',
+    payment_status: 'text',
+    payment_attempts: 'integer',
+    cancellation_reason: 'text',
+    shipment: 'jsonb',
+    history: 'jsonb',
+    updated_at: 'timestamptz',
+  };
+  await db
     .updateTable('orders')
-    .from(recordsetOfJson('changed', { id: 'text', ...changeableColumnTypes }, p.rows))
+    .from(recordsetOfJson('changed', columnTypes, JSON.stringify(rows)))
     .set({
       status: sql`changed.status`,
       payment_status: sql`changed.payment_status`,
@@ -95,17 +88,8 @@ const saveChanged = queryTemplate<OrdersDb, { rows: string }>(['rows'], (db, p) 
       history: sql`changed.history`,
       updated_at: sql`changed.updated_at`,
     })
-    .whereRef('orders.id', '=', sql.ref('changed.id')),
-);
-
-/** Writes what the changes of these orders touched, in one statement. */
-export async function saveOrders(db: Kysely<OrdersDb>, orders: Order[]): Promise<void> {
-  if (orders.length === 0) return;
-  const rows = orders.map((order) => {
-    const s = order.snapshot;
-    return { id: s.id, ...changeableColumns(s) };
-  });
-  await saveChanged.execute(db, { rows: JSON.stringify(rows) });
+    .whereRef('orders.id', '=', sql.ref('changed.id'))
+    .execute();
 }
 
 /** The order, optionally only when it belongs to `userId`. */
@@ -119,14 +103,11 @@ export async function findOrder(db: Kysely<OrdersDb>, id: string, userId?: strin
   return row && toSnapshot(row);
 }
 
-const lockIds = queryTemplate<OrdersDb, { ids: string[] }, OrderRow>(['ids'], (db, p) =>
-  db.selectFrom('orders').selectAll().where('id', '=', sql<string>`any(${p.ids}::text[])`).orderBy('id').forUpdate(),
-);
-
 /** Loads and locks the orders for the rest of the transaction `trx`, in id order (as every locker does). */
 export async function loadOrdersForUpdate(trx: Kysely<OrdersDb>, ids: string[]): Promise<Order[]> {
   if (ids.length === 0) return [];
-  return (await lockIds.execute(trx, { ids })).rows.map((row) => Order.restore(toSnapshot(row)));
+  const rows = await trx.selectFrom('orders').selectAll().where('id', 'in', ids).orderBy('id').forUpdate().execute();
+  return rows.map((row) => Order.restore(toSnapshot(row)));
 }
 
 export interface OrderPageQuery {

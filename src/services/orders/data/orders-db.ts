@@ -1,4 +1,5 @@
 import type { ColumnType } from 'kysely';
+import type { KeptAnswer } from '../../../platform/http/idempotency.js';
 import type { CancellationReason, HistoryEntry, OrderLine, OrderStatus, PaymentStatus, Shipment, ShippingAddress } from '../domain/order.js';
 
 /** The orders service's own tables (its outbox, inbox and dead letters sit beside them in `orders`). */
@@ -39,6 +40,6 @@ export interface IdempotencyKeysTable {
   /** The order the checkout placed; null when it was refused (cart empty, stock short). */
   order_id: string | null;
   /** What the first request answered, replayed as it was. */
-  outcome: Json<unknown>;
+  answer: Json<KeptAnswer>;
   created_at: ColumnType<Date, Date, never>;
 }

@@ -64,4 +64,20 @@ export const ordersMigrations: Migrations = {
       await db.schema.alterTable('orders').dropColumn('cart_version').execute();
     },
   },
+  '0003_orders_01_idempotency_answers': {
+    // The answer as sent (status, headers, body) replaces the checkout's outcome, which only the
+    // checkout route could render. Records of earlier releases keep an empty answer: their
+    // fingerprints, of another format, never match a request now, so a replay with their key is
+    // refused as a reused key (never run twice) until they are purged. `outcome` stays, nullable,
+    // while an earlier release may still write it during a rolling deploy.
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('idempotency_keys').addColumn('answer', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`)).execute();
+      await db.schema.alterTable('idempotency_keys').alterColumn('outcome', (c) => c.dropNotNull()).execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.deleteFrom('idempotency_keys').where('outcome', 'is', null).execute();
+      await db.schema.alterTable('idempotency_keys').alterColumn('outcome', (c) => c.setNotNull()).execute();
+      await db.schema.alterTable('idempotency_keys').dropColumn('answer').execute();
+    },
+  },
 };

@@ -1,64 +1,161 @@
-import { createHash } from 'node:crypto';
-import type { CheckoutAnswer, CheckoutRequest } from './checkout-outcome.js';
-import { markRunning, requestInProgress } from './checkout-key-marker.js';
+import type { CartLineRef } from '../../../contracts/api/cart-api.js';
+import { isUniqueViolation } from '../../../platform/db/unique-violation.js';
+import { AppError } from '../../../platform/http/errors.js';
+import { answerFor, type IdempotencyKey, type KeptAnswer } from '../../../platform/http/idempotency.js';
+import { acquireLease } from '../../../platform/kv/lease.js';
+import { findRecordedAnswer, insertIdempotencyRecord } from '../data/idempotency-repository.js';
+import { cartVersionKey, insertOrder } from '../data/order-repository.js';
+import { accepted, cartEmpty, checkoutInProgress, insufficientStock, refusal, totalTooLarge } from './checkout-answers.js';
+import { newOrderId } from './order-ids.js';
+import { toOrderView } from './order-view.js';
+import { maxOrderTotal, Order, type ShippingAddress } from './order.js';
 import type { OrdersContext } from './orders-context.js';
-import { placeOrder } from './place-order.js';
-import { storedCheckout } from './stored-checkout.js';
+
+/**
+ * How long the user's checkout lock outlives its last renewal: renewed while the checkout runs,
+ * however slow, it blocks the user's next checkouts for at most this long after its process died.
+ */
+export const checkoutLockTtlMs = 5_000;
+
+/**
+ * How long after asking the catalog for its reservation a checkout may still write its order.
+ * Past it, the reservation goes back and nothing is ordered: the reconciliation may take a
+ * reservation without an order for abandoned soon after (release-abandoned-reservations.ts).
+ */
+export const orderDeadlineMs = 15_000;
 
 export interface CheckoutInput {
   userId: string;
-  idempotencyKey: string;
-  request: CheckoutRequest;
-  traceparent?: string | null;
+  /** Held by this request (platform/http/idempotency.ts); its answer is recorded under it. */
+  idempotency: IdempotencyKey;
+  request: { shippingAddress: ShippingAddress; payment: { token: string } };
+  traceparent: string | null;
+  /** The request's URL, which refusals name as their problem's instance. */
+  url: string;
+}
+
+/** The answer to send; `replayed` when it is an earlier request's with this key. */
+export interface CheckoutAnswer {
+  answer: KeptAnswer;
+  replayed: boolean;
 }
 
 /**
- * `POST /checkout` with its Idempotency-Key. No database write marks a request as running (that
- * would cost a commit per checkout) and the first attempt of a key reads nothing from the database
- * either: a marker in the key-value store says whether the key is running or done. The primary key
- * (user, key) of the idempotency record, written with the order, is the last guard: a replay the
- * store forgot runs again, loses on that key, gives its reservation back and answers the stored one.
+ * `POST /checkout`, the saga's first step: read the cart, reserve its stock under a new order id at
+ * the catalog's prices, then in ONE transaction record the answer with the key, the order and
+ * `order.placed`. Payment runs later. Every answer, refusals included, is recorded with the key.
  *
- * - a replay while the first request runs: 409 idempotency_request_in_progress (422 if its body differs)
- * - a replay after it, or after its process died: the stored answer once there is one, or 422
- *   idempotency_key_reused for another body; with none, it runs again once the dead process's
- *   marker lapsed (`runningMarkerTtlMs`)
- * - another key while the user's checkout runs, or for a cart read an order was placed from:
- *   409 checkout_in_progress (`placeOrder`)
+ * One checkout per user at a time (a lock in the key-value store every instance shares): a second
+ * checkout of the cart (a double click, another tab) gets 409 checkout_in_progress at once instead
+ * of reserving again. Only the quick answer: an order records the cart version it was placed from,
+ * unique per user, so a lock that expired or was lost never lets one cart be ordered twice. And the
+ * key of the answer's record is the last guard against a second order for one Idempotency-Key.
  */
 export async function checkout(ctx: OrdersContext, input: CheckoutInput): Promise<CheckoutAnswer> {
-  const idempotency = { key: input.idempotencyKey, fingerprint: fingerprintOf(input.request) };
-  // The cart is read while the key is marked, one round trip instead of two in a row; a key that
-  // turns out to be running or done wastes that read. Read before the checkout lock is taken, it
-  // may predate another checkout's order: the cart version the order records catches that.
-  const cart = ctx.carts.linesOf(input.userId);
-  cart.catch(() => undefined);
-  const place = (afterRecorded?: () => Promise<void>) =>
-    placeOrder(ctx, { userId: input.userId, request: input.request, idempotency, traceparent: input.traceparent ?? null, cart, afterRecorded });
-  const held = await markRunning(ctx, input.userId, idempotency);
-  // Done by the marker but without a record: the database forgot the key (purged), so it is new again.
-  if (held === 'done') return (await storedCheckout(ctx, input.userId, idempotency)) ?? place();
-  // Running, or its process died after recording the answer but before marking the key done.
-  if (held === 'running') return (await storedCheckout(ctx, input.userId, idempotency)) ?? Promise.reject(requestInProgress());
-  // Marked done as soon as the answer is recorded, alongside what follows, rather than after it.
-  let finished: Promise<void> | undefined;
-  const finish = () => (finished ??= held.finish());
-  const answer = await place(finish).catch(async (err: unknown) => {
-    if (!finished) await held.release();
-    throw err;
-  });
-  await finish();
-  return answer;
+  const warn = (err: unknown) => ctx.logger.warn({ err }, 'renewing or releasing a checkout lock failed; it expires');
+  const lock = await acquireLease(ctx.kv, `orders:checkout-lock:${input.userId}`, checkoutLockTtlMs, warn);
+  // A retry of a checkout whose process died holding the lock gets that checkout's answer.
+  if (!lock) return recordedAnswerOr(ctx, input, checkoutInProgress());
+  let cartTaken = true;
+  try {
+    const cart = await ctx.carts.linesOf(input.userId);
+    if (cart.items.length === 0) return await refuse(ctx, input, cartEmpty());
+    // Refused before reserving, so that the refusal writes nothing but its answer.
+    if (cart.subtotal.amount > maxOrderTotal) return await refuse(ctx, input, totalTooLarge(cart.subtotal));
+
+    const asked = ctx.clock.now();
+    const orderId = newOrderId(asked);
+    const reservation = await ctx.inventory.reserve(orderId, cart.items);
+    if (!reservation.ok) return await refuse(ctx, input, insufficientStock(reservation.shortages));
+
+    const at = ctx.clock.now();
+    // Nothing is awaited between here and the order's write.
+    if (at.getTime() - asked.getTime() > orderDeadlineMs) {
+      await releaseReservation(ctx, orderId);
+      throw new AppError('bad_gateway', 'The catalog took too long to reserve the stock; nothing was ordered. Try again.');
+    }
+    const { shippingAddress, payment } = input.request;
+    const { order, events } = Order.place({
+      id: orderId,
+      userId: input.userId,
+      lines: reservation.lines,
+      shippingAddress,
+      paymentToken: payment.token,
+      at,
+    });
+    // The reserved prices are the ones charged: one raised since the cart was read gives the stock back.
+    if (order.total.amount > maxOrderTotal) {
+      await releaseReservation(ctx, orderId);
+      return await refuse(ctx, input, totalTooLarge(order.total));
+    }
+
+    const answer = accepted(toOrderView(order.snapshot));
+    try {
+      await ctx.outbox.transaction(async (trx, emit) => {
+        await insertIdempotencyRecord(trx, { userId: input.userId, ...input.idempotency, orderId, answer, createdAt: at });
+        await insertOrder(trx, order, cart.version);
+        await emit(events, { traceparent: input.traceparent });
+      });
+    } catch (err) {
+      // Any other failure may have come after the commit (a connection lost): the reconciliation
+      // finds out whether the order exists before it gives the stock back.
+      if (!isUniqueViolation(err)) throw err;
+      await releaseReservation(ctx, orderId);
+      // Another checkout placed its order from this very cart read: this one read the cart before
+      // that order's lines came out, or that checkout outlived its lock.
+      return await recordedAnswerOr(ctx, input, isUniqueViolation(err, cartVersionKey) ? checkoutInProgress() : err);
+    }
+    ctx.metrics.business.inc({ event: 'order_placed' });
+    cartTaken = await takeOrderFromCart(ctx, orderId, input.userId, cart.items);
+    return { answer, replayed: false };
+  } finally {
+    // Lines left in the cart stay locked until the lock expires: time for order.placed to take them out.
+    if (cartTaken) await lock.end();
+    else lock.leave();
+  }
 }
 
-/** The request body in a canonical form (keys sorted), hashed: field order does not matter. */
-export function fingerprintOf(request: CheckoutRequest): string {
-  const canonical = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(canonical);
-    if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, canonical(v)]));
-    }
-    return value;
-  };
-  return createHash('sha256').update(JSON.stringify(canonical(request))).digest('base64url');
+/** Keeps a refusal with the key (one small commit), so that a retry is answered the same way. */
+async function refuse(ctx: OrdersContext, input: CheckoutInput, error: AppError): Promise<CheckoutAnswer> {
+  ctx.metrics.business.inc({ event: `checkout_${error.code}` });
+  const answer = refusal(error, input.url);
+  try {
+    await insertIdempotencyRecord(ctx.db, { userId: input.userId, ...input.idempotency, orderId: null, answer, createdAt: ctx.clock.now() });
+  } catch (err) {
+    if (isUniqueViolation(err)) return recordedAnswerOr(ctx, input, err);
+    throw err;
+  }
+  return { answer, replayed: false };
+}
+
+/**
+ * The answer recorded for this key by an earlier attempt that the key-value store forgot (or
+ * whose process died), or `failure` when there is none. 422 when it answered another request.
+ */
+async function recordedAnswerOr(ctx: OrdersContext, input: CheckoutInput, failure: unknown): Promise<CheckoutAnswer> {
+  const recorded = await findRecordedAnswer(ctx.db, input.userId, input.idempotency.key);
+  if (!recorded) throw failure;
+  return { answer: answerFor(recorded, input.idempotency.fingerprint), replayed: true };
+}
+
+/** Compensation for `inventory.reserve`: the stock of an order that was not written goes back. */
+async function releaseReservation(ctx: OrdersContext, orderId: string): Promise<void> {
+  await ctx.inventory.release(orderId).catch((err: unknown) => {
+    ctx.logger.warn({ err, orderId }, 'releasing the reservation of an order not placed failed; the reconciliation will');
+  });
+}
+
+/**
+ * The answer says the cart is emptied, so it is, before answering: a line added right after
+ * checkout must never be ordered twice. `order.placed` does the same if this call fails. True
+ * when the lines are out.
+ */
+async function takeOrderFromCart(ctx: OrdersContext, orderId: string, userId: string, items: CartLineRef[]): Promise<boolean> {
+  return ctx.carts.takeOrder({ orderId, userId, items }).then(
+    () => true,
+    (err: unknown) => {
+      ctx.logger.warn({ err, orderId }, 'emptying the cart after checkout failed; order.placed will do it');
+      return false;
+    },
+  );
 }

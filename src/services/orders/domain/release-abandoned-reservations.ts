@@ -1,6 +1,6 @@
 import { existingOrderIds } from '../data/order-repository.js';
 import type { OrdersContext } from './orders-context.js';
-import { orderDeadlineMs } from './place-order.js';
+import { orderDeadlineMs } from './checkout.js';
 
 /**
  * Age at which a reservation without an order is taken for abandoned: its checkout's deadline

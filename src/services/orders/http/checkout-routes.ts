@@ -1,11 +1,11 @@
 import { Type } from 'typebox';
-import type { FastifyRequest } from 'fastify';
 import type { HttpApp } from '../../../platform/http/build-http-app.js';
 import { AppError } from '../../../platform/http/errors.js';
-import { formatMoney } from '../../../contracts/money.js';
+import { heldKeyOf, sendRecordedAnswer, type AnswerStore } from '../../../platform/http/idempotency.js';
 import { problems } from '../../../platform/http/problem-schema.js';
+import { findRecordedAnswer } from '../data/idempotency-repository.js';
 import { checkout } from '../domain/checkout.js';
-import { noStore, traceparentOf, userIdOf, type OrdersHttpDeps } from './orders-http-deps.js';
+import { traceparentOf, userIdOf, type OrdersHttpDeps } from './orders-http-deps.js';
 import { noStoreHeaders, Order, orderTag, ShippingAddress, userSecurity } from './order-schemas.js';
 
 const CheckoutHeaders = Type.Object({
@@ -29,17 +29,9 @@ const CheckoutBody = Type.Object(
 
 const CheckoutAccepted = Type.Object({ order: Order }, { additionalProperties: false, title: 'CheckoutAccepted' });
 
-const keyPattern = /^[\x21-\x7e]{1,255}$/;
 const regions = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
 /** Codes Intl knows that are not countries of ISO 3166-1. */
 const notCountries = new Set(['ZZ', 'EU', 'EZ', 'UN', 'QO']);
-
-async function requireIdempotencyKey(request: FastifyRequest): Promise<void> {
-  const key = request.headers['idempotency-key'];
-  if (typeof key !== 'string' || !keyPattern.test(key)) {
-    throw new AppError('idempotency_key_invalid', 'Checkout needs an Idempotency-Key header of 1 to 255 visible ASCII characters, unique per checkout attempt.');
-  }
-}
 
 function requireCountry(country: string): void {
   if (notCountries.has(country) || regions.of(country) === undefined) {
@@ -50,12 +42,13 @@ function requireCountry(country: string): void {
 }
 
 export function registerCheckoutRoutes(app: HttpApp, { ctx, auth }: OrdersHttpDeps): void {
+  // Checkout records its answers with the order, in its own database (domain/checkout.ts).
+  const answers: AnswerStore = { find: (request, key) => findRecordedAnswer(ctx.db, userIdOf(request), key) };
   app.post(
     '/checkout',
     {
       onRequest: auth.requireUser,
-      preValidation: requireIdempotencyKey,
-      config: { idempotency: 'own' },
+      config: { idempotency: { required: true, recordedBy: answers } },
       schema: {
         tags: [orderTag],
         summary: 'Place an order from the cart',
@@ -94,28 +87,12 @@ export function registerCheckoutRoutes(app: HttpApp, { ctx, auth }: OrdersHttpDe
       requireCountry(request.body.shippingAddress.country);
       const answer = await checkout(ctx, {
         userId: userIdOf(request),
-        idempotencyKey: request.headers['idempotency-key'],
+        idempotency: heldKeyOf(request),
         request: request.body,
         traceparent: traceparentOf(request),
+        url: request.url,
       });
-      noStore(reply);
-      if (answer.replayed) reply.header('Idempotent-Replayed', 'true');
-      const { outcome } = answer;
-      switch (outcome.result) {
-        case 'placed':
-          return reply.code(202).header('Location', `/api/v1/orders/${outcome.order.id}`).send({ order: outcome.order });
-        case 'cart_empty':
-          throw new AppError('cart_empty', 'The cart is empty: add products before checking out.');
-        case 'insufficient_stock':
-          throw new AppError('insufficient_stock', 'Some lines cannot be reserved in the quantity asked; nothing was reserved.', { shortages: outcome.shortages });
-        case 'order_total_too_large':
-          throw new AppError(
-            'order_total_too_large',
-            `The order would come to ${formatMoney(outcome.total)}, more than the ${formatMoney(outcome.maximum)} one order can be; nothing was reserved. ` +
-              'Take some units out of the cart and check out with a new Idempotency-Key.',
-            { total: outcome.total, maximum: outcome.maximum },
-          );
-      }
+      return sendRecordedAnswer(request, reply, answer);
     },
   );
 }
