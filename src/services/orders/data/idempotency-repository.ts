@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { OrdersDb } from './orders-db.js';
-import type { TableRows } from '../../../platform/messaging/outbox.js';
 
 export interface IdempotencyRecord<Outcome> {
   userId: string;
@@ -45,15 +44,6 @@ export async function insertIdempotencyRecord<Outcome>(db: Kysely<OrdersDb>, rec
     .insertInto('idempotency_keys')
     .values({ ...rowOf(record), outcome: JSON.stringify(record.outcome) })
     .execute();
-}
-
-/** A record's row, to write with the order's events (`Outbox.insertWith`; the same unique violation). */
-export function idempotencyRecordRows<Outcome>(record: IdempotencyRecord<Outcome>): TableRows {
-  return {
-    into: 'idempotency_keys',
-    columns: { user_id: 'text', key: 'text', fingerprint: 'text', order_id: 'text', outcome: 'jsonb', created_at: 'timestamptz' },
-    rows: [rowOf(record)],
-  };
 }
 
 export async function deleteIdempotencyRecordsBefore(db: Kysely<OrdersDb>, before: Date): Promise<number> {

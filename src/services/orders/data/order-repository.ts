@@ -1,7 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { recordsetOfJson } from '../../../platform/db/json-recordset.js';
 import { queryTemplate } from '../../../platform/db/query-template.js';
-import type { TableRows } from '../../../platform/messaging/outbox.js';
 import { Order, type OrderSnapshot, type OrderStatus } from '../domain/order.js';
 import type { OrdersDb, OrdersTable } from './orders-db.js';
 
@@ -47,38 +46,31 @@ const changeableColumnTypes = {
 export const cartVersionKey = 'orders_user_cart_version_key';
 
 /**
- * A new order's row, to write with its events (`Outbox.insertWith`), with the version of the cart
- * it was placed from: a unique violation of `cartVersionKey` when an order from it exists.
+ * Inserts a new order with the version of the cart it was placed from: a unique violation of
+ * `cartVersionKey` when an order from it exists.
  */
-export function orderRows(order: Order, cartVersion: string): TableRows {
+export async function insertOrder(db: Kysely<OrdersDb>, order: Order, cartVersion: string): Promise<void> {
   const s = order.snapshot;
-  return {
-    into: 'orders',
-    columns: {
-      id: 'text',
-      user_id: 'text',
-      items: 'jsonb',
-      total_amount: 'integer',
-      currency: 'text',
-      shipping_address: 'jsonb',
-      created_at: 'timestamptz',
-      cart_version: 'text',
-      ...changeableColumnTypes,
-    },
-    rows: [
-      {
-        id: s.id,
-        user_id: s.userId,
-        items: s.items,
-        total_amount: s.total.amount,
-        currency: s.total.currency,
-        shipping_address: s.shippingAddress,
-        created_at: s.createdAt,
-        cart_version: cartVersion,
-        ...changeableColumns(s),
-      },
-    ],
-  };
+  await db
+    .insertInto('orders')
+    .values({
+      id: s.id,
+      user_id: s.userId,
+      status: s.status,
+      items: JSON.stringify(s.items),
+      total_amount: s.total.amount,
+      currency: s.total.currency,
+      shipping_address: JSON.stringify(s.shippingAddress),
+      payment_status: s.payment.status,
+      payment_attempts: s.payment.attempts,
+      cancellation_reason: s.cancellationReason,
+      shipment: s.shipment && JSON.stringify(s.shipment),
+      history: JSON.stringify(s.history),
+      cart_version: cartVersion,
+      created_at: s.createdAt,
+      updated_at: s.updatedAt,
+    })
+    .execute();
 }
 
 // Every payment fact saves the orders it changed: built once, run with the rows as one JSON parameter.

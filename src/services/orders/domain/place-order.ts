@@ -2,8 +2,8 @@ import type { Kysely } from 'kysely';
 import type { CartLines } from '../../../contracts/api/cart-api.js';
 import type { Money } from '../../../contracts/money.js';
 import { AppError } from '../../../platform/http/errors.js';
-import { idempotencyRecordRows, insertIdempotencyRecord, type IdempotencyRecord } from '../data/idempotency-repository.js';
-import { cartVersionKey, orderRows } from '../data/order-repository.js';
+import { insertIdempotencyRecord, type IdempotencyRecord } from '../data/idempotency-repository.js';
+import { cartVersionKey, insertOrder } from '../data/order-repository.js';
 import type { OrdersDb } from '../data/orders-db.js';
 import { isUniqueViolation } from '../../../platform/db/unique-violation.js';
 import { checkoutInProgress, lockCheckout } from './checkout-lock.js';
@@ -34,11 +34,11 @@ export interface PlaceOrderInput {
 
 /**
  * The checkout saga's first step, holding the user's checkout lock: read the cart, reserve its
- * stock under a new order id at the catalog's prices, then in ONE statement (one transaction, one
- * round trip) write the idempotency record, the order and `order.placed`. Payment runs later. A
- * cart too large for one order is refused before reserving; a reservation whose order is refused
- * all the same (a price raised meanwhile), could not be written or came too late to write
- * (`orderDeadlineMs`) is released at once; should that fail too, the reconciliation releases it.
+ * stock under a new order id at the catalog's prices, then in ONE transaction write the
+ * idempotency record, the order and `order.placed`. Payment runs later. A cart too large for one
+ * order is refused before reserving; a reservation whose order is refused all the same (a price
+ * raised meanwhile), could not be written or came too late to write (`orderDeadlineMs`) is
+ * released at once; should that fail too, the reconciliation releases it.
  */
 export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Promise<CheckoutAnswer> {
   const lock = await lockCheckout(ctx, input.userId);
@@ -78,8 +78,10 @@ export async function placeOrder(ctx: OrdersContext, input: PlaceOrderInput): Pr
     const outcome: CheckoutOutcome = { result: 'placed', order: toOrderView(order.snapshot) };
     try {
       const record = recordOf(input, outcome, orderId, at);
-      await ctx.outbox.insertWith([idempotencyRecordRows(record), orderRows(order, cart.version)], events, {
-        traceparent: input.traceparent ?? null,
+      await ctx.outbox.transaction(async (trx, emit) => {
+        await insertIdempotencyRecord(trx, record);
+        await insertOrder(trx, order, cart.version);
+        await emit(events, { traceparent: input.traceparent ?? null });
       });
     } catch (err) {
       // Any other failure may have come after the commit (a connection lost): the reconciliation
