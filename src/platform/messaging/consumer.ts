@@ -6,7 +6,6 @@ import type { Logger } from '../logging/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { consumerBatchSize, type EventBus } from './event-bus.js';
 import { messagingTables, type MessagingTables } from './messaging-tables.js';
-import { queryTemplate } from '../db/query-template.js';
 import { transactionEvents, type Emit, type OutboxPublisher } from './outbox.js';
 
 export interface HandlerContext {
@@ -84,14 +83,14 @@ interface Waiting {
 }
 
 /** Records events as handled by `consumer`; returns those not recorded before. One statement whatever the batch. */
-const recordInInbox = queryTemplate<MessagingTables, { consumer: string; ids: string[] }, { event_id: string }>(['consumer', 'ids'], (db, p) =>
+const recordInInbox = (db: Kysely<MessagingTables>, consumer: string, ids: string[]) =>
   db
     .insertInto('inbox')
     .columns(['consumer', 'event_id'])
-    .expression(sql`select ${p.consumer}::text, unnest(${p.ids}::uuid[])`)
+    .expression(sql`select ${consumer}::text, unnest(${ids}::uuid[])`)
     .onConflict((oc) => oc.doNothing())
-    .returning('event_id'),
-);
+    .returning('event_id')
+    .execute();
 
 const describe = (err: unknown) => (err instanceof Error ? (err.stack ?? err.message) : String(err));
 
@@ -120,7 +119,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
     const outcomes = await options.db.transaction().execute(async (trx): Promise<Outcome[]> => {
       const context: HandlerContext = { afterCommit: (fn) => committed.push(fn), emit: written.emitIn(trx) };
       const ids = [...new Set(events.map((e) => e.id.toLowerCase()))];
-      const { rows: inserted } = await recordInInbox.execute(messagingTables(trx), { consumer, ids });
+      const inserted = await recordInInbox(messagingTables(trx), consumer, ids);
       const fresh = new Set(inserted.map((r) => r.event_id));
       // A second copy in the same batch is a duplicate like any other.
       const result: Outcome[] = events.map((event) => (fresh.delete(event.id.toLowerCase()) ? 'ok' : 'duplicate'));

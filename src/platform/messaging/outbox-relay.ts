@@ -5,7 +5,6 @@ import type { Metrics } from '../metrics/metrics.js';
 import type { EventBus } from './event-bus.js';
 import { messagingTables, type MessagingTables } from './messaging-tables.js';
 import type { OutboxPublisher } from './outbox.js';
-import { queryTemplate } from '../db/query-template.js';
 
 export interface OutboxRelayOptions {
   service: string;
@@ -54,10 +53,10 @@ function toEnvelope(row: OutboxRow): EventEnvelope {
 const interval = (ms: number) => `${Math.round(ms)} milliseconds`;
 
 /** The oldest unpublished rows nobody holds, held by this relay for `lease`. */
-const claimBatch = queryTemplate<MessagingTables, { lease: string; limit: number }, OutboxRow>(['lease', 'limit'], (db, p) =>
+const claimBatch = (db: Kysely<MessagingTables>, lease: string, limit: number) =>
   db
     .updateTable('outbox')
-    .set({ claimed_until: sql<Date>`now() + ${p.lease}::interval` })
+    .set({ claimed_until: sql<Date>`now() + ${lease}::interval` })
     .where('id', 'in', (eb) =>
       eb
         .selectFrom('outbox')
@@ -65,25 +64,28 @@ const claimBatch = queryTemplate<MessagingTables, { lease: string; limit: number
         .where('published_at', 'is', null)
         .where((w) => w.or([w('claimed_until', 'is', null), w('claimed_until', '<', sql<Date>`now()`)]))
         .orderBy('seq')
-        .limit(p.limit)
+        .limit(limit)
         .forUpdate()
         .skipLocked(),
     )
-    .returning(['id', 'type', 'version', 'occurred_at', 'data', 'traceparent', 'seq']),
-);
+    .returning(['id', 'type', 'version', 'occurred_at', 'data', 'traceparent', 'seq'])
+    .execute();
 
-/** Rows still unpublished stay held (or are held again) for `lease`. */
-const leaseAgain = queryTemplate<MessagingTables, { lease: string; ids: string[] }>(['lease', 'ids'], (db, p) =>
+/** Rows still unpublished stay held (or are held again) for `lease`; one array parameter whatever their number. */
+const leaseAgain = (db: Kysely<MessagingTables>, lease: string, ids: string[]) =>
   db
     .updateTable('outbox')
-    .set({ claimed_until: sql<Date>`now() + ${p.lease}::interval` })
-    .where('id', '=', sql<string>`any(${p.ids}::uuid[])`)
-    .where('published_at', 'is', null),
-);
+    .set({ claimed_until: sql<Date>`now() + ${lease}::interval` })
+    .where('id', '=', (eb) => eb.fn.any(eb.val(ids)))
+    .where('published_at', 'is', null)
+    .execute();
 
-const markPublished = queryTemplate<MessagingTables, { ids: string[] }>(['ids'], (db, p) =>
-  db.updateTable('outbox').set({ published_at: sql<Date>`now()`, claimed_until: null }).where('id', '=', sql<string>`any(${p.ids}::uuid[])`),
-);
+const markPublished = (db: Kysely<MessagingTables>, ids: string[]) =>
+  db
+    .updateTable('outbox')
+    .set({ published_at: sql<Date>`now()`, claimed_until: null })
+    .where('id', '=', (eb) => eb.fn.any(eb.val(ids)))
+    .execute();
 
 /**
  * Publishes what services wrote to their outbox. Events written in this process come leased to
@@ -141,7 +143,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   };
 
   const claim = async () => {
-    const { rows } = await claimBatch.execute(db, { lease: interval(leaseMs), limit: batchSize });
+    const rows = await claimBatch(db, interval(leaseMs), batchSize);
     // A full batch says there is more: claim again at once, not at the next poll.
     due.poll = rows.length === batchSize ? 0 : Date.now() + pollMs;
     return rows.sort((a, b) => a.seq - b.seq).map(toEnvelope);
@@ -149,7 +151,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   /** Rows leased to this relay that it will not publish go to the next relay that polls. */
   const release = (ids: string[]) =>
-    leaseAgain.execute(db, { lease: interval(0), ids }).catch((err: unknown) => log.warn({ err, events: ids.length }, 'releasing events failed; their lease runs out instead'));
+    leaseAgain(db, interval(0), ids).catch((err: unknown) => log.warn({ err, events: ids.length }, 'releasing events failed; their lease runs out instead'));
 
   const backoffMs = () => Math.min(MAX_BACKOFF_MS, pollMs * 2 ** Math.min(failures, 16));
 
@@ -162,13 +164,13 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         failures += 1;
         const retryInMs = backoffMs();
         log.warn({ err, events: ids.length, retryInMs }, 'publishing events failed; will retry');
-        await leaseAgain.execute(db, { lease: interval(retryInMs), ids });
+        await leaseAgain(db, interval(retryInMs), ids);
         return;
       }
       failures = 0;
       for (const e of envelopes) metrics.eventsPublished.inc({ service, type: e.type });
       // Not marking is safe: the lease runs out, the rows go out again and inboxes drop the copies.
-      await markPublished.execute(db, { ids });
+      await markPublished(db, ids);
     })().catch((err: unknown) => log.error({ err }, 'recording the outcome of a publish failed'));
     inFlight.set(job, ids);
     void job.finally(() => inFlight.delete(job));
@@ -180,7 +182,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     const ids = [...inFlight.values(), handed.map((e) => e.id)].flat();
     if (ids.length > 0 && now >= due.renew) {
       due.renew = now + leaseMs / 3;
-      await leaseAgain.execute(db, { lease: interval(leaseMs), ids });
+      await leaseAgain(db, interval(leaseMs), ids);
     }
     if (now >= due.backlog) {
       due.backlog = now + pollMs;
