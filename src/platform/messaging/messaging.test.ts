@@ -16,7 +16,7 @@ import type { EventBus } from './event-bus.js';
 import { InProcessEventBus } from './in-process-event-bus.js';
 import { messagingMigrations } from './messaging-migrations.js';
 import { createOutbox, writeOutboxEvents, type OutboxPublisher } from './outbox.js';
-import { startOutboxRelay, type OutboxRelay } from './outbox-relay.js';
+import { OutboxRelay } from './outbox-relay.js';
 import { RabbitMqEventBus } from './rabbitmq-event-bus.js';
 import { deleteRabbitTopology } from './rabbitmq-testing.js';
 
@@ -104,7 +104,8 @@ describe.each(combinations)('messaging on $database with the $bus bus', ({ datab
       cleanups.push(() => consumer.stop());
     };
     const relay = (relayBus: EventBus = bus, pollMs = 20, sizes: { batchSize?: number; maxInFlight?: number; stopGraceMs?: number } = {}): OutboxRelay => {
-      const started = startOutboxRelay({ service: name, db: schemaDb, bus: relayBus, metrics, logger, pollMs, ...sizes });
+      const started = new OutboxRelay({ service: name, db: schemaDb, bus: relayBus, metrics, logger, pollMs, ...sizes });
+      started.start();
       cleanups.push(() => started.stop());
       return started;
     };
