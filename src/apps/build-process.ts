@@ -12,8 +12,8 @@ import type { Lane } from '../platform/db/database.js';
 import { loadSigningKeys, type SigningKeys } from '../platform/auth/signing-keys.js';
 import { SessionRegistry } from '../platform/auth/session-registry.js';
 import { createAuthGuards } from '../platform/auth/auth-guards.js';
-import { createOutbox, type OutboxPublisher } from '../platform/messaging/outbox.js';
-import { startOutboxRelay, type OutboxRelay } from '../platform/messaging/outbox-relay.js';
+import { createOutbox } from '../platform/messaging/outbox.js';
+import { OutboxRelay } from '../platform/messaging/outbox-relay.js';
 import { startConsumer } from '../platform/messaging/consumer.js';
 import type { ServiceModule } from '../platform/runtime/service-module.js';
 import { startJobs } from '../platform/runtime/jobs.js';
@@ -83,17 +83,20 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
   const { db, kv, bus } = infrastructure;
   const sessions = new SessionRegistry(kv);
   const auth = createAuthGuards(signingKeys.publicKey, sessions);
-  const relays = new Map<string, OutboxRelay>();
-  // Each role publishes its own writes: what commits goes to its own relays, once they run.
-  const publisherOf = (name: string): OutboxPublisher => ({
-    leaseMs: () => relays.get(name)?.leaseMs() ?? null,
-    take: (envelopes) => relays.get(name)?.take(envelopes),
-  });
-
+  // What SHUTDOWN_TIMEOUT_MS leaves after the drain delay, shared out between the steps that wait.
+  const shutdownBudgetMs = config.shutdownTimeoutMs - config.shutdownDrainDelayMs;
+  // Each service publishes its own writes: its outboxes and consumer hand what commits to its
+  // relay, which leases nothing until the background work starts it.
+  const relays = new Map<RunnableService, OutboxRelay>();
   const pools = peerPools(logger);
   const services = new Map<RunnableService, ServiceModule>();
   for (const name of options.services) {
-    const outboxOn = (lane: Lane) => createOutbox({ db: db.forSchema(name, lane), publisher: publisherOf(name) });
+    const relay = new OutboxRelay({
+      service: name, db: db.forSchema(name, 'background'), bus, metrics, logger, pollMs: config.outboxPollMs, batchSize: 100,
+      stopGraceMs: Math.min(5_000, shutdownBudgetMs / 4),
+    });
+    relays.set(name, relay);
+    const outboxOn = (lane: Lane) => createOutbox({ db: db.forSchema(name, lane), publisher: relay });
     const deps = {
       config, logger: logger.child({ service: name }), metrics, clock: options.clock ?? systemClock,
       db, kv, auth, sessions, signingKeys, outbox: outboxOn('requests'), backgroundOutbox: outboxOn('background'), announce,
@@ -156,8 +159,6 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
   const metricsServer = serveMetrics(metrics.registry, { port: config.metricsPort, host: config.metricsHost });
 
   const background: Stoppable[] = [];
-  // What SHUTDOWN_TIMEOUT_MS leaves after the drain delay, shared out between the steps that wait.
-  const shutdownBudgetMs = config.shutdownTimeoutMs - config.shutdownDrainDelayMs;
   const stop = async () => {
     drain.start();
     const cut = setTimeout(() => app.server.closeAllConnections(), shutdownBudgetMs / 2);
@@ -178,15 +179,11 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
         background.push(await startConsumer({
           consumer: name, db: db.forSchema(name, 'background'), bus, subscriptions: service.subscriptions, prepareEvents: service.prepareEvents, metrics, logger,
           retry: { attempts: config.eventRetryAttempts, baseMs: config.eventRetryBaseMs },
-          publisher: publisherOf(name),
+          publisher: relays.get(name),
         }));
       }
-      for (const name of services.keys()) {
-        const relay = startOutboxRelay({
-          service: name, db: db.forSchema(name, 'background'), bus, metrics, logger, pollMs: config.outboxPollMs, batchSize: 100,
-          stopGraceMs: Math.min(5_000, shutdownBudgetMs / 4),
-        });
-        relays.set(name, relay);
+      for (const relay of relays.values()) {
+        relay.start();
         background.push(relay);
       }
       for (const service of services.values()) {

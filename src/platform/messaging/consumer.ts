@@ -1,13 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { unlimited } from './abort-signals.js';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { EventEnvelope } from '../../contracts/events/envelope.js';
 import type { Logger } from '../logging/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
-import { consumerBatchSize, type EventBus } from './event-bus.js';
+import { unlimited } from './abort-signals.js';
+import { buryDeadLetter, countDeadLetters, deleteDeadLetter, replayRequestedDeadLetters } from './dead-letters.js';
+import { DeliveryBatches } from './delivery-batches.js';
+import type { EventBus } from './event-bus.js';
+import { recordInInbox } from './inbox.js';
 import { messagingTables, type MessagingTables } from './messaging-tables.js';
-import { queryTemplate } from '../db/query-template.js';
 import { transactionEvents, type Emit, type OutboxPublisher } from './outbox.js';
+import { retryWithBackoff, type Tried } from './retry-with-backoff.js';
 
 export interface HandlerContext {
   /** Runs `fn` once the handler's transaction committed (e.g. dropping cache entries it made stale). */
@@ -30,32 +33,11 @@ export type Subscription<DB = any> = { event: string } & (
   | { handleBatch(events: EventEnvelope[], trx: Transaction<DB>, context: HandlerContext): Promise<void>; handle?: never }
 );
 
-type BatchHandler = (events: EventEnvelope[], trx: Transaction<unknown>, context: HandlerContext) => Promise<void>;
-
-const asBatchHandler = (s: Subscription): BatchHandler =>
-  s.handleBatch
-    ? (events, trx, context) => s.handleBatch(events, trx, context)
-    : async (events, trx, context) => {
-        for (const event of events) await s.handle(event, trx, context);
-      };
-
-/** Consecutive events of the same type, in order. */
-function runsOfType(events: EventEnvelope[]): EventEnvelope[][] {
-  const runs: EventEnvelope[][] = [];
-  for (const event of events) {
-    const last = runs.at(-1);
-    if (last?.[0]?.type === event.type) last.push(event);
-    else runs.push([event]);
-  }
-  return runs;
-}
-
 export interface ConsumerOptions {
   /** The consuming service's name: its queue and its rows in `inbox` and `dead_letters`. */
   consumer: string;
   /** Bound to the consumer's schema. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  db: Kysely<any>;
+  db: Kysely<unknown>;
   bus: EventBus;
   subscriptions: Subscription[];
   /** Runs first in every transaction, with all its events (see `ServiceModule.prepareEvents`). */
@@ -74,214 +56,176 @@ export interface Consumer {
   stop(): Promise<void>;
 }
 
-type Outcome = 'ok' | 'duplicate';
-type Attempted = { ok: true; outcome: Outcome } | { ok: false; error: unknown; attempts: number };
-type InTrx = (trx: Transaction<unknown>) => Promise<void>;
-interface Waiting {
-  event: EventEnvelope;
-  taken: () => void;
-  refused: (err: unknown) => void;
+/**
+ * Handles each event at most once per consumer in effect: the inbox rows and the handlers' writes
+ * commit together. Events waiting are handled in batches, one transaction each (`DeliveryBatches`);
+ * failures are retried with growing delay, then parked in `dead_letters`, from which a requested
+ * replay takes them back.
+ */
+export async function startConsumer(options: ConsumerOptions): Promise<Consumer> {
+  const consumer = new EventConsumer(options);
+  await options.bus.consume(options.consumer, consumer.eventTypes, (event) => consumer.deliver(event));
+  consumer.startReplaying();
+  return consumer;
 }
 
-/** Records events as handled by `consumer`; returns those not recorded before. One statement whatever the batch. */
-const recordInInbox = queryTemplate<MessagingTables, { consumer: string; ids: string[] }, { event_id: string }>(['consumer', 'ids'], (db, p) =>
-  db
-    .insertInto('inbox')
-    .columns(['consumer', 'event_id'])
-    .expression(sql`select ${p.consumer}::text, unnest(${p.ids}::uuid[])`)
-    .onConflict((oc) => oc.doNothing())
-    .returning('event_id'),
-);
+type BatchHandler = (events: EventEnvelope[], trx: Transaction<unknown>, context: HandlerContext) => Promise<void>;
+type Outcome = 'ok' | 'duplicate';
+/** More work in the transaction that handles an event (a replay removes its dead letter). */
+type AlsoInTransaction = (trx: Kysely<MessagingTables>) => Promise<void>;
 
 const describe = (err: unknown) => (err instanceof Error ? (err.stack ?? err.message) : String(err));
 
-/**
- * Handles each event at most once per consumer in effect: the inbox rows and the handlers' writes
- * commit together. Events waiting are handled in batches, one transaction each; when a batch
- * fails, its events are tried one by one, so one bad event neither blocks nor sinks the others.
- * Failures are retried with growing delay, then parked in `dead_letters`.
- */
-export async function startConsumer(options: ConsumerOptions): Promise<Consumer> {
-  const { consumer, metrics, retry } = options;
-  const db = messagingTables(options.db);
-  const log = options.logger.child({ component: 'consumer', consumer });
-  const handlers = new Map<string, BatchHandler[]>();
-  for (const s of options.subscriptions) handlers.set(s.event, [...(handlers.get(s.event) ?? []), asBatchHandler(s)]);
+class EventConsumer implements Consumer {
+  private readonly name: string;
+  private readonly db: Kysely<MessagingTables>;
+  private readonly log: Logger;
+  /** Each event type's handlers, in the order of the subscriptions. */
+  private readonly handlers = new Map<string, BatchHandler[]>();
+  private readonly batches: DeliveryBatches;
   // Every event being retried waits on it: far more than the default ten listeners.
-  const stopping = unlimited(new AbortController());
-  const inFlight = new Set<Promise<unknown>>();
-  const waiting: Waiting[] = [];
-  let draining = false;
+  private readonly stopping = unlimited(new AbortController());
+  private replaying: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: ConsumerOptions) {
+    this.name = options.consumer;
+    this.db = messagingTables(options.db);
+    this.log = options.logger.child({ component: 'consumer', consumer: options.consumer });
+    for (const s of options.subscriptions) this.handlers.set(s.event, [...(this.handlers.get(s.event) ?? []), asBatchHandler(s)]);
+    this.batches = new DeliveryBatches(this.name, { together: (events) => this.handleTogether(events), alone: (event, failure) => this.handleAlone(event, failure) }, this.log);
+  }
+
+  get eventTypes(): string[] {
+    return [...this.handlers.keys()];
+  }
+
+  deliver(event: EventEnvelope): Promise<void> {
+    if (!this.handlers.has(event.type)) return Promise.resolve();
+    return this.batches.add(event);
+  }
+
+  startReplaying(): void {
+    this.replaying = this.replayLoop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await this.batches.stop();
+    await this.replaying;
+  }
+
+  private async handleTogether(events: EventEnvelope[]): Promise<void> {
+    this.count(events, await this.handleInTransaction(events));
+    this.options.metrics.eventBatchSize.observe({ consumer: this.name }, events.length);
+  }
+
+  private async handleAlone(event: EventEnvelope, failure?: { error: unknown }): Promise<void> {
+    const tried = await this.retried(event, undefined, failure);
+    if (tried.ok) return;
+    // Thrown back to the bus, which redelivers later: a stopped consumer must not bury events.
+    if (this.stopping.signal.aborted) throw tried.error;
+    await this.bury(event, tried);
+  }
 
   /** One transaction: the inbox rows of the events, and the handlers of those not handled before. */
-  const handle = async (events: EventEnvelope[], alsoInTrx?: InTrx): Promise<Outcome[]> => {
+  private async handleInTransaction(events: EventEnvelope[], alsoInTransaction?: AlsoInTransaction): Promise<Outcome[]> {
     const committed: (() => Promise<void>)[] = [];
-    const written = transactionEvents(options.publisher);
-    const outcomes = await options.db.transaction().execute(async (trx): Promise<Outcome[]> => {
+    const written = transactionEvents(this.options.publisher);
+    const outcomes = await this.options.db.transaction().execute(async (trx): Promise<Outcome[]> => {
       const context: HandlerContext = { afterCommit: (fn) => committed.push(fn), emit: written.emitIn(trx) };
-      const ids = [...new Set(events.map((e) => e.id.toLowerCase()))];
-      const { rows: inserted } = await recordInInbox.execute(messagingTables(trx), { consumer, ids });
-      const fresh = new Set(inserted.map((r) => r.event_id));
+      const fresh = await recordInInbox(messagingTables(trx), this.name, [...new Set(events.map((e) => e.id.toLowerCase()))]);
       // A second copy in the same batch is a duplicate like any other.
-      const result: Outcome[] = events.map((event) => (fresh.delete(event.id.toLowerCase()) ? 'ok' : 'duplicate'));
+      const result = events.map((event): Outcome => (fresh.delete(event.id.toLowerCase()) ? 'ok' : 'duplicate'));
       const toHandle = events.filter((_, i) => result[i] === 'ok');
-      if (toHandle.length > 0) await options.prepareEvents?.(toHandle, trx);
+
+      if (toHandle.length > 0) await this.options.prepareEvents?.(toHandle, trx);
+
       for (const run of runsOfType(toHandle)) {
-        for (const handleRun of handlers.get(run[0]?.type ?? '') ?? []) await handleRun(run, trx, context);
+        for (const handle of this.handlers.get(run[0]?.type ?? '') ?? []) await handle(run, trx, context);
       }
-      await alsoInTrx?.(trx);
+      await alsoInTransaction?.(messagingTables(trx));
       return result;
     });
     written.handOver();
     // The effects are durable now; a failure here must not redeliver the events.
-    for (const fn of committed) await fn().catch((err: unknown) => log.warn({ err }, 'after-commit step failed'));
+    for (const fn of committed) await fn().catch((err: unknown) => this.log.warn({ err }, 'after-commit step failed'));
     return outcomes;
-  };
+  }
 
-  const handled = (events: EventEnvelope[], outcomes: Outcome[]) => {
+  /** Handles one event on its own until it succeeds or runs out of attempts; `failure` is an attempt already made. */
+  private async retried(event: EventEnvelope, alsoInTransaction?: AlsoInTransaction, failure?: { error: unknown }): Promise<Tried<Outcome[]>> {
+    const { metrics, retry } = this.options;
+    const tried = await retryWithBackoff(
+      () => this.handleInTransaction([event], alsoInTransaction),
+      {
+        ...retry,
+        signal: this.stopping.signal,
+        onFailure: (err, attempt) => {
+          metrics.eventsHandled.inc({ consumer: this.name, type: event.type, outcome: 'failed' });
+          this.log.warn({ err, eventId: event.id, type: event.type, attempt }, 'handling an event failed');
+        },
+      },
+      failure,
+    );
+    if (tried.ok) this.count([event], tried.value);
+    return tried;
+  }
+
+  private count(events: EventEnvelope[], outcomes: Outcome[]): void {
     events.forEach((event, i) => {
       const outcome = outcomes[i] ?? 'duplicate';
-      const labels = { consumer, type: event.type };
-      metrics.eventsHandled.inc({ ...labels, outcome });
-      if (outcome === 'ok') metrics.eventLag.observe(labels, Math.max(0, Date.now() - Date.parse(event.occurredAt)) / 1000);
+      const labels = { consumer: this.name, type: event.type };
+      this.options.metrics.eventsHandled.inc({ ...labels, outcome });
+      if (outcome === 'ok') this.options.metrics.eventLag.observe(labels, Math.max(0, Date.now() - Date.parse(event.occurredAt)) / 1000);
     });
-  };
+  }
 
-  /** Handles one event on its own until it succeeds or runs out of attempts; `failed` is an attempt already made. */
-  const attempt = async (event: EventEnvelope, alsoInTrx?: InTrx, failed?: { error: unknown }): Promise<Attempted> => {
-    const labels = { consumer, type: event.type };
-    let lastFailure = failed;
-    for (let n = 1; ; n += 1) {
-      if (!lastFailure) {
-        try {
-          const outcomes = await handle([event], alsoInTrx);
-          handled([event], outcomes);
-          return { ok: true, outcome: outcomes[0] ?? 'duplicate' };
-        } catch (error) {
-          lastFailure = { error };
-        }
-      }
-      const { error } = lastFailure;
-      lastFailure = undefined;
-      metrics.eventsHandled.inc({ ...labels, outcome: 'failed' });
-      log.warn({ err: error, eventId: event.id, type: event.type, attempt: n }, 'handling an event failed');
-      if (n >= retry.attempts || stopping.signal.aborted) return { ok: false, error, attempts: n };
-      // Jitter only lengthens the wait, so delays never shrink from one attempt to the next.
-      await sleep(retry.baseMs * 2 ** (n - 1) * (1 + Math.random() * 0.25), undefined, { signal: stopping.signal }).catch(() => undefined);
+  private async bury(event: EventEnvelope, failed: { error: unknown; attempts: number }): Promise<void> {
+    await buryDeadLetter(this.db, this.name, event, describe(failed.error), failed.attempts);
+    this.options.metrics.eventsHandled.inc({ consumer: this.name, type: event.type, outcome: 'dead' });
+    this.log.error({ eventId: event.id, type: event.type, attempts: failed.attempts }, 'event moved to the dead letters');
+    await this.refreshDeadLetterGauge();
+  }
+
+  private async refreshDeadLetterGauge(): Promise<void> {
+    this.options.metrics.deadLetters.set({ consumer: this.name }, await countDeadLetters(this.db, this.name));
+  }
+
+  private async replayLoop(): Promise<void> {
+    const everyMs = this.options.replayPollMs ?? 2_000;
+    while (!this.stopping.signal.aborted) {
+      await this.replayRequested()
+        .then(() => this.refreshDeadLetterGauge())
+        .catch((err: unknown) => this.log.error({ err }, 'replaying dead letters failed'));
+      await sleep(everyMs, undefined, { signal: this.stopping.signal }).catch(() => undefined);
     }
-  };
+  }
 
-  const refreshDeadLetterGauge = async () => {
-    const { n } = await db.selectFrom('dead_letters').select((eb) => eb.fn.countAll<number>().as('n')).where('consumer', '=', consumer).executeTakeFirstOrThrow();
-    metrics.deadLetters.set({ consumer }, Number(n));
-  };
-
-  const bury = async (event: EventEnvelope, error: unknown, attempts: number) => {
-    await db
-      .insertInto('dead_letters')
-      .values({ consumer, event_id: event.id, event: JSON.stringify(event), error: describe(error), attempts })
-      .onConflict((oc) =>
-        oc.columns(['consumer', 'event_id']).doUpdateSet((eb) => ({
-          attempts: sql<number>`${eb.ref('dead_letters.attempts')} + ${eb.ref('excluded.attempts')}`,
-          error: eb.ref('excluded.error'),
-          failed_at: sql<Date>`now()`,
-          replay_requested_at: null,
-        })),
-      )
-      .execute();
-    metrics.eventsHandled.inc({ consumer, type: event.type, outcome: 'dead' });
-    log.error({ eventId: event.id, type: event.type, attempts }, 'event moved to the dead letters');
-    await refreshDeadLetterGauge();
-  };
-
-  const track = <T>(work: Promise<T>): Promise<T> => {
-    inFlight.add(work);
-    void work.finally(() => inFlight.delete(work)).catch(() => undefined);
-    return work;
-  };
-
-  /** Retries one event apart from the batches, which go on meanwhile. */
-  const alone = (entry: Waiting, failed?: { error: unknown }) => {
-    void track(
-      (async () => {
-        const result = await attempt(entry.event, undefined, failed);
-        if (result.ok) return;
-        // Thrown back to the bus, which redelivers later: a stopped consumer must not bury events.
-        if (stopping.signal.aborted) throw result.error;
-        await bury(entry.event, result.error, result.attempts);
-      })(),
-    ).then(entry.taken, entry.refused);
-  };
-
-  const drain = async () => {
-    try {
-      while (waiting.length > 0 && !stopping.signal.aborted) {
-        const batch = waiting.splice(0, consumerBatchSize);
-        const events = batch.map((w) => w.event);
-        try {
-          handled(events, await handle(events));
-          metrics.eventBatchSize.observe({ consumer }, events.length);
-          for (const w of batch) w.taken();
-        } catch (error) {
-          if (batch.length > 1) log.warn({ err: error, events: batch.length }, 'a batch of events failed; handling them one by one');
-          for (const w of batch) alone(w, batch.length === 1 ? { error } : undefined);
-        }
-      }
-      for (const w of waiting.splice(0)) w.refused(new Error(`consumer ${consumer} is stopping`));
-    } finally {
-      draining = false;
+  private async replayRequested(): Promise<void> {
+    for (const { id, event } of await replayRequestedDeadLetters(this.db, this.name)) {
+      if (this.stopping.signal.aborted) return;
+      const tried = await this.retried(event, (trx) => deleteDeadLetter(trx, id));
+      if (tried.ok) this.log.info({ eventId: event.id, type: event.type }, 'dead letter replayed');
+      // A replay cut short by stop() stays requested, for the next start.
+      else if (!this.stopping.signal.aborted) await this.bury(event, tried);
     }
-  };
+  }
+}
 
-  const deliver = (event: EventEnvelope): Promise<void> => {
-    if (stopping.signal.aborted) return Promise.reject(new Error(`consumer ${consumer} is stopping`));
-    if (!handlers.has(event.type)) return Promise.resolve();
-    const taken = new Promise<void>((resolve, reject) => waiting.push({ event, taken: resolve, refused: reject }));
-    if (!draining) {
-      draining = true;
-      // Deliveries that came in the same read from the broker (or one in-process publish) join the batch.
-      setImmediate(() => void track(drain()));
-    }
-    return taken;
-  };
+const asBatchHandler = (s: Subscription): BatchHandler =>
+  s.handleBatch
+    ? (events, trx, context) => s.handleBatch(events, trx, context)
+    : async (events, trx, context) => {
+        for (const event of events) await s.handle(event, trx, context);
+      };
 
-  const replayRequested = async () => {
-    const rows = await db
-      .selectFrom('dead_letters')
-      .select(['id', 'event'])
-      .where('consumer', '=', consumer)
-      .where('replay_requested_at', 'is not', null)
-      .orderBy('failed_at')
-      .execute();
-    for (const row of rows) {
-      if (stopping.signal.aborted) return;
-      const event = row.event as EventEnvelope;
-      const result = await attempt(event, async (trx) => {
-        await messagingTables(trx).deleteFrom('dead_letters').where('id', '=', row.id).execute();
-      });
-      if (!result.ok) {
-        // A replay cut short by stop() stays requested, for the next start.
-        if (!stopping.signal.aborted) await bury(event, result.error, result.attempts);
-      } else log.info({ eventId: event.id, type: event.type }, 'dead letter replayed');
-    }
-  };
-
-  const replayLoop = async () => {
-    const everyMs = options.replayPollMs ?? 2_000;
-    while (!stopping.signal.aborted) {
-      await track(replayRequested().then(refreshDeadLetterGauge)).catch((err: unknown) => log.error({ err }, 'replaying dead letters failed'));
-      await sleep(everyMs, undefined, { signal: stopping.signal }).catch(() => undefined);
-    }
-  };
-
-  await options.bus.consume(consumer, [...handlers.keys()], deliver);
-  const replaying = replayLoop();
-
-  return {
-    async stop() {
-      stopping.abort();
-      await replaying;
-      await Promise.allSettled(inFlight);
-    },
-  };
+/** Consecutive events of the same type, in order. */
+function runsOfType(events: EventEnvelope[]): EventEnvelope[][] {
+  const runs: EventEnvelope[][] = [];
+  for (const event of events) {
+    const last = runs.at(-1);
+    if (last?.[0]?.type === event.type) last.push(event);
+    else runs.push([event]);
+  }
+  return runs;
 }

@@ -40,7 +40,6 @@ export interface MessagingTables {
  * Services type their Kysely with their own tables only; the messaging tables sit in the same
  * schema, so a handle to the one is a handle to the other.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function messagingTables(db: Kysely<any>): Kysely<MessagingTables> {
-  return db as Kysely<MessagingTables>;
+export function messagingTables<DB>(db: Kysely<DB>): Kysely<MessagingTables> {
+  return db as unknown as Kysely<MessagingTables>;
 }

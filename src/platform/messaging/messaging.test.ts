@@ -16,7 +16,7 @@ import type { EventBus } from './event-bus.js';
 import { InProcessEventBus } from './in-process-event-bus.js';
 import { messagingMigrations } from './messaging-migrations.js';
 import { createOutbox, writeOutboxEvents, type OutboxPublisher } from './outbox.js';
-import { startOutboxRelay, type OutboxRelay } from './outbox-relay.js';
+import { OutboxRelay } from './outbox-relay.js';
 import { RabbitMqEventBus } from './rabbitmq-event-bus.js';
 import { deleteRabbitTopology } from './rabbitmq-testing.js';
 
@@ -104,7 +104,8 @@ describe.each(combinations)('messaging on $database with the $bus bus', ({ datab
       cleanups.push(() => consumer.stop());
     };
     const relay = (relayBus: EventBus = bus, pollMs = 20, sizes: { batchSize?: number; maxInFlight?: number; stopGraceMs?: number } = {}): OutboxRelay => {
-      const started = startOutboxRelay({ service: name, db: schemaDb, bus: relayBus, metrics, logger, pollMs, ...sizes });
+      const started = new OutboxRelay({ service: name, db: schemaDb, bus: relayBus, metrics, logger, pollMs, ...sizes });
+      started.start();
       cleanups.push(() => started.stop());
       return started;
     };
@@ -150,39 +151,6 @@ describe.each(combinations)('messaging on $database with the $bus bus', ({ datab
     await svc.bus.publish([event]);
     await eventually(async () => expect(await handled(svc.metrics, 'duplicate')).toBe(2));
     expect(await svc.effects(event.id)).toBe(1);
-  });
-
-  it('writes rows and their events in one statement, all or nothing, and delivers the events', async () => {
-    const svc = await service();
-    const place = (id: string) => svc.outbox.insertWith([{ into: 'orders', columns: { id: 'text' }, rows: [{ id }] }], [{ type: 'thing.created', data: { order: id } }]);
-    const [placed] = await place('o1');
-    await expect(place('o1')).rejects.toThrow();
-    expect(await svc.db.selectFrom('orders').select('id').execute()).toEqual([{ id: 'o1' }]);
-    expect(await svc.db.selectFrom('outbox').select('id').execute()).toEqual([{ id: placed!.id }]);
-    await eventually(async () => expect(await svc.effects(placed!.id)).toBe(1));
-  });
-
-  it("writes a database function's decision and the events in one statement, the events only when it says emit", async () => {
-    const svc = await service();
-    // Stands for a decision only the database can make: it writes a row, and says whether to tell anyone.
-    await sql`
-      create function ${sql.id(svc.name)}.place(p_id text, p_emit boolean) returns jsonb language plpgsql as $body$
-      begin
-        execute format('insert into %I.orders (id) values ($1)', ${sql.lit(svc.name)}) using p_id;
-        return jsonb_build_object('emit', p_emit, 'id', p_id);
-      end
-      $body$`.execute(db.root);
-    const call = (p: { id: string; emit: boolean }) => sql<{ emit: boolean; id: string }>`${sql.id(svc.name)}.place(${p.id}, ${p.emit})`;
-    const place = (id: string, emit: boolean) => svc.outbox.decideAndEmit(call, { id, emit }, [{ type: 'thing.created', data: { order: id } }]);
-
-    expect(await place('o1', true)).toEqual({ emit: true, id: 'o1' });
-    expect(await place('o2', false)).toEqual({ emit: false, id: 'o2' });
-    await expect(place('o1', true)).rejects.toThrow();
-
-    expect(await svc.db.selectFrom('orders').select('id').orderBy('id').execute()).toEqual([{ id: 'o1' }, { id: 'o2' }]);
-    const outbox = await svc.db.selectFrom('outbox').select(['id', 'data']).execute();
-    expect(outbox.map((row) => row.data)).toEqual([{ order: 'o1' }]);
-    await eventually(async () => expect(await svc.effects(outbox[0]!.id)).toBe(1));
   });
 
   it("hands the relay the events of a handler's transaction once it commits, leased to it, and nothing for one that raised none", async () => {

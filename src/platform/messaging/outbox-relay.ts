@@ -1,17 +1,17 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { EventEnvelope } from '../../contracts/events/envelope.js';
 import type { Logger } from '../logging/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { EventBus } from './event-bus.js';
+import { LoopPause } from './loop-pause.js';
 import { messagingTables, type MessagingTables } from './messaging-tables.js';
 import type { OutboxPublisher } from './outbox.js';
-import { queryTemplate } from '../db/query-template.js';
+import { claimUnpublished, countUnpublished, deleteLongPublished, leaseRows, markPublished } from './outbox-rows.js';
 
 export interface OutboxRelayOptions {
   service: string;
   /** Bound to the service's schema. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  db: Kysely<any>;
+  db: Kysely<unknown>;
   bus: EventBus;
   metrics: Metrics;
   logger: Logger;
@@ -27,234 +27,190 @@ export interface OutboxRelayOptions {
   stopGraceMs?: number;
 }
 
-export interface OutboxRelay extends OutboxPublisher {
-  /** Look for rows written without its lease now instead of at the next poll. */
-  wake(): void;
-  /** Stops claiming, publishes the events it was handed, and waits (a bounded time) for its batches; those unconfirmed by then are released to other relays. */
-  stop(): Promise<void>;
-}
-
 const CLEANUP_EVERY_MS = 3_600_000;
 const MAX_BACKOFF_MS = 30_000;
 
-interface OutboxRow {
-  id: string;
-  type: string;
-  version: number;
-  occurred_at: Date;
-  data: unknown;
-  traceparent: string | null;
-  seq: number;
-}
-
-function toEnvelope(row: OutboxRow): EventEnvelope {
-  return { id: row.id, type: row.type, version: row.version, occurredAt: row.occurred_at.toISOString(), data: row.data, traceparent: row.traceparent };
-}
-
-const interval = (ms: number) => `${Math.round(ms)} milliseconds`;
-
-/** The oldest unpublished rows nobody holds, held by this relay for `lease`. */
-const claimBatch = queryTemplate<MessagingTables, { lease: string; limit: number }, OutboxRow>(['lease', 'limit'], (db, p) =>
-  db
-    .updateTable('outbox')
-    .set({ claimed_until: sql<Date>`now() + ${p.lease}::interval` })
-    .where('id', 'in', (eb) =>
-      eb
-        .selectFrom('outbox')
-        .select('id')
-        .where('published_at', 'is', null)
-        .where((w) => w.or([w('claimed_until', 'is', null), w('claimed_until', '<', sql<Date>`now()`)]))
-        .orderBy('seq')
-        .limit(p.limit)
-        .forUpdate()
-        .skipLocked(),
-    )
-    .returning(['id', 'type', 'version', 'occurred_at', 'data', 'traceparent', 'seq']),
-);
-
-/** Rows still unpublished stay held (or are held again) for `lease`. */
-const leaseAgain = queryTemplate<MessagingTables, { lease: string; ids: string[] }>(['lease', 'ids'], (db, p) =>
-  db
-    .updateTable('outbox')
-    .set({ claimed_until: sql<Date>`now() + ${p.lease}::interval` })
-    .where('id', '=', sql<string>`any(${p.ids}::uuid[])`)
-    .where('published_at', 'is', null),
-);
-
-const markPublished = queryTemplate<MessagingTables, { ids: string[] }>(['ids'], (db, p) =>
-  db.updateTable('outbox').set({ published_at: sql<Date>`now()`, claimed_until: null }).where('id', '=', sql<string>`any(${p.ids}::uuid[])`),
-);
-
 /**
- * Publishes what services wrote to their outbox. Events written in this process come leased to
- * this relay and are handed to it at commit (`take`); other rows are claimed with a lease in one
- * short statement at each poll. Rows are marked after the bus confirmed them, so no transaction is
- * held while publishing: in-process consumers run their own queries meanwhile, which a single
- * PGlite connection needs.
+ * Publishes what a service wrote to its outbox. Created with the outboxes (and the consumer) that
+ * hand it their events, it leases nothing until `start()`. Events written in this process come
+ * leased to it and are handed to it at commit (`take`); other rows (other processes', or a dead
+ * relay's) are claimed with a lease in one short statement at each poll. Rows are marked after the
+ * bus confirmed them, so no transaction is held while publishing: in-process consumers run their
+ * own queries meanwhile, which a single PGlite connection needs.
  */
-export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
-  const { service, bus, metrics, logger, pollMs } = options;
-  const db: Kysely<MessagingTables> = messagingTables(options.db);
-  const batchSize = options.batchSize ?? 100;
-  const leaseMs = options.leaseMs ?? Math.max(30_000, pollMs * 10);
-  const maxInFlight = options.maxInFlight ?? 8;
-  const lingerMs = Math.min(pollMs, options.lingerMs ?? 25);
-  const log = logger.child({ component: 'outbox-relay', service });
+export class OutboxRelay implements OutboxPublisher {
+  private readonly db: Kysely<MessagingTables>;
+  private readonly log: Logger;
+  private readonly batchSize: number;
+  private readonly lease: number;
+  private readonly lingerMs: number;
+  private readonly maxInFlight: number;
+  /** Past this many waiting (a bus that is down), handed events are left to polls instead of memory. */
+  private readonly maxHanded: number;
 
-  const inFlight = new Map<Promise<void>, string[]>();
-  let stopped = false;
-  let failures = 0;
-  let woken = false;
-  let wakeUp: (() => void) | null = null;
-  let cancel: (() => void) | null = null;
-  const due = { renew: 0, backlog: 0, cleanup: 0, poll: 0 };
-  const handed: EventEnvelope[] = [];
-  // Past this many waiting (a bus that is down), handed events are left to polls instead of memory.
-  const maxHanded = batchSize * maxInFlight;
+  /** Events written with this relay's lease and handed over at commit, waiting to be published. */
+  private readonly handed: EventEnvelope[] = [];
+  /** Batches on their way to the bus, with their event ids, until confirmed or failed. */
+  private readonly underWay = new Map<Promise<void>, string[]>();
+  /** Publishes failed in a row: the wait before the next grows with them. */
+  private failuresInARow = 0;
+  /** When each periodic step is next due (epoch milliseconds). */
+  private readonly due = { poll: 0, renewLeases: 0, countBacklog: 0, cleanup: 0 };
+  private readonly pause = new LoopPause();
+  private state: 'created' | 'running' | 'stopped' = 'created';
+  private loop: Promise<void> = Promise.resolve();
 
-  /** Sleeps up to `ms`. `stop()` always cuts it short; `wake()` only when not waiting on `until`. */
-  const pause = (ms: number, until?: Promise<unknown>): Promise<void> => {
-    if (stopped) return Promise.resolve();
-    if (woken && !until) {
-      woken = false;
-      return Promise.resolve();
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.db = messagingTables(options.db);
+    this.log = options.logger.child({ component: 'outbox-relay', service: options.service });
+    this.batchSize = options.batchSize ?? 100;
+    this.lease = options.leaseMs ?? Math.max(30_000, options.pollMs * 10);
+    this.lingerMs = Math.min(options.pollMs, options.lingerMs ?? 25);
+    this.maxInFlight = options.maxInFlight ?? 8;
+    this.maxHanded = this.batchSize * this.maxInFlight;
+  }
+
+  start(): void {
+    if (this.state !== 'created') return;
+    this.state = 'running';
+    this.loop = this.run();
+  }
+
+  leaseMs(): number | null {
+    return this.state === 'running' ? this.lease : null;
+  }
+
+  take(envelopes: EventEnvelope[]): void {
+    // Written with the lease just before this relay stopped, or while the bus is away.
+    if (this.state !== 'running' || this.handed.length >= this.maxHanded) {
+      void this.release(envelopes.map((e) => e.id));
+      return;
     }
-    return new Promise((resolve) => {
-      // `until` may settle long after this pause ended: it must not clear a later pause's handles.
-      const done = () => {
-        clearTimeout(timer);
-        if (cancel === done) cancel = null;
-        if (wakeUp === done) wakeUp = null;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      cancel = done;
-      wakeUp = until ? null : done;
-      until?.then(done, done);
-    });
-  };
+    this.handed.push(...envelopes);
+    this.pause.wake();
+  }
 
-  /** Cuts the loop's pause short, or skips its next one. */
-  const rouse = () => {
-    woken = true;
-    wakeUp?.();
-  };
+  /** Look for rows written without its lease now instead of at the next poll. */
+  wake(): void {
+    this.due.poll = 0;
+    this.pause.wake();
+  }
 
-  const claim = async () => {
-    const { rows } = await claimBatch.execute(db, { lease: interval(leaseMs), limit: batchSize });
-    // A full batch says there is more: claim again at once, not at the next poll.
-    due.poll = rows.length === batchSize ? 0 : Date.now() + pollMs;
-    return rows.sort((a, b) => a.seq - b.seq).map(toEnvelope);
-  };
+  /**
+   * Stops claiming, publishes the events it was handed, and waits (a bounded time) for its
+   * batches; those unconfirmed by then are released to other relays.
+   */
+  async stop(): Promise<void> {
+    this.state = 'stopped';
+    this.pause.stop();
+    await this.loop;
+    // What it was handed goes out now, not at another relay's poll (or, alone, at the next start).
+    while (this.handed.length > 0) void this.publish(this.handed.splice(0, this.batchSize));
+    // An in-process delivery to a consumer stopped first would never finish.
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.options.stopGraceMs ?? 5_000)));
+    await Promise.race([Promise.allSettled(this.underWay.keys()), grace]);
+    clearTimeout(timer);
+    // Unconfirmed after the grace: other relays take them at once (inboxes drop a second copy).
+    const unconfirmed = [...this.underWay.values()].flat();
+    if (unconfirmed.length > 0) await this.release(unconfirmed);
+  }
 
-  /** Rows leased to this relay that it will not publish go to the next relay that polls. */
-  const release = (ids: string[]) =>
-    leaseAgain.execute(db, { lease: interval(0), ids }).catch((err: unknown) => log.warn({ err, events: ids.length }, 'releasing events failed; their lease runs out instead'));
-
-  const backoffMs = () => Math.min(MAX_BACKOFF_MS, pollMs * 2 ** Math.min(failures, 16));
-
-  const publish = (envelopes: EventEnvelope[]): Promise<void> => {
-    const ids = envelopes.map((e) => e.id);
-    const job = (async () => {
+  private async run(): Promise<void> {
+    while (this.state === 'running') {
       try {
-        await bus.publish(envelopes);
+        await this.turn();
       } catch (err) {
-        failures += 1;
-        const retryInMs = backoffMs();
-        log.warn({ err, events: ids.length, retryInMs }, 'publishing events failed; will retry');
-        await leaseAgain.execute(db, { lease: interval(retryInMs), ids });
-        return;
+        this.failuresInARow += 1;
+        this.log.error({ err }, 'outbox relay could not reach the database');
+        await this.pause.wait(this.backoffMs());
       }
-      failures = 0;
-      for (const e of envelopes) metrics.eventsPublished.inc({ service, type: e.type });
-      // Not marking is safe: the lease runs out, the rows go out again and inboxes drop the copies.
-      await markPublished.execute(db, { ids });
-    })().catch((err: unknown) => log.error({ err }, 'recording the outcome of a publish failed'));
-    inFlight.set(job, ids);
-    void job.finally(() => inFlight.delete(job));
-    return job;
-  };
+    }
+  }
 
-  const housekeeping = async () => {
-    const now = Date.now();
-    const ids = [...inFlight.values(), handed.map((e) => e.id)].flat();
-    if (ids.length > 0 && now >= due.renew) {
-      due.renew = now + leaseMs / 3;
-      await leaseAgain.execute(db, { lease: interval(leaseMs), ids });
+  /** One turn of the loop: the periodic steps, then one batch handed to the bus, or a wait. */
+  private async turn(): Promise<void> {
+    await this.renewLeases();
+    await this.countBacklog();
+    await this.cleanUp();
+    if (this.underWay.size >= this.maxInFlight) {
+      await this.pause.wait(this.options.pollMs, Promise.race(this.underWay.keys()));
+      return;
     }
-    if (now >= due.backlog) {
-      due.backlog = now + pollMs;
-      const { n } = await db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('published_at', 'is', null).executeTakeFirstOrThrow();
-      metrics.outboxBacklog.set({ service }, Number(n));
+    const batch = await this.nextBatch();
+    if (batch.length === 0) {
+      await this.pause.wait(this.failuresInARow > 0 ? this.backoffMs() : this.options.pollMs);
+      return;
     }
-    if (now >= due.cleanup) {
-      due.cleanup = now + CLEANUP_EVERY_MS;
-      await db.deleteFrom('outbox').where('published_at', '<', sql<Date>`now() - interval '7 days'`).execute();
-    }
-  };
+    const published = this.publish(batch);
+    // The bus has this batch before the next: claiming that one need not wait for confirms.
+    // After a short one, a little wait lets the next gather instead of costing a batch per event.
+    if (batch.length < this.batchSize) await this.pause.wait(this.lingerMs, published);
+    if (this.failuresInARow > 0) await this.pause.wait(this.backoffMs());
+  }
 
   /** Rows of other writers (or of a relay that died) once a poll, then the events handed over. */
-  const nextBatch = async (): Promise<EventEnvelope[]> => {
-    const claimed = Date.now() >= due.poll ? await claim() : [];
-    return [...claimed, ...handed.splice(0, batchSize - claimed.length)];
-  };
-
-  const loop = async () => {
-    while (!stopped) {
-      try {
-        await housekeeping();
-        if (inFlight.size >= maxInFlight) {
-          await pause(pollMs, Promise.race(inFlight.keys()));
-          continue;
-        }
-        const batch = await nextBatch();
-        if (batch.length === 0) {
-          await pause(failures > 0 ? backoffMs() : pollMs);
-          continue;
-        }
-        const published = publish(batch);
-        // The bus has this batch before the next: claiming that one need not wait for confirms.
-        // After a short one, a little wait lets the next gather instead of costing a batch per event.
-        if (batch.length < batchSize) await pause(lingerMs, published);
-        if (failures > 0) await pause(backoffMs());
-      } catch (err) {
-        failures += 1;
-        log.error({ err }, 'outbox relay could not reach the database');
-        await pause(backoffMs());
-      }
+  private async nextBatch(): Promise<EventEnvelope[]> {
+    let claimed: EventEnvelope[] = [];
+    if (Date.now() >= this.due.poll) {
+      claimed = await claimUnpublished(this.db, this.lease, this.batchSize);
+      // A full batch says there is more: claim again at once, not at the next poll.
+      this.due.poll = claimed.length === this.batchSize ? 0 : Date.now() + this.options.pollMs;
     }
-  };
-  const running = loop();
+    return [...claimed, ...this.handed.splice(0, this.batchSize - claimed.length)];
+  }
 
-  return {
-    wake() {
-      due.poll = 0;
-      rouse();
-    },
-    leaseMs: () => (stopped ? null : leaseMs),
-    take(envelopes) {
-      // Written with the lease just before this relay stopped, or while the bus is away.
-      if (stopped || handed.length >= maxHanded) {
-        void release(envelopes.map((e) => e.id));
-        return;
-      }
-      handed.push(...envelopes);
-      rouse();
-    },
-    async stop() {
-      stopped = true;
-      cancel?.();
-      await running;
-      // What it was handed goes out now, not at another relay's poll (or, alone, at the next start).
-      while (handed.length > 0) void publish(handed.splice(0, batchSize));
-      // An in-process delivery to a consumer stopped first would never finish.
-      let timer: NodeJS.Timeout | undefined;
-      const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, options.stopGraceMs ?? 5_000)));
-      await Promise.race([Promise.allSettled(inFlight.keys()), grace]);
-      clearTimeout(timer);
-      // Unconfirmed after the grace: other relays take them at once (inboxes drop a second copy).
-      const unconfirmed = [...inFlight.values()].flat();
-      if (unconfirmed.length > 0) await release(unconfirmed);
-    },
-  };
+  /** Hands a batch to the bus; settles once its outcome is recorded, and never rejects. */
+  private publish(envelopes: EventEnvelope[]): Promise<void> {
+    const ids = envelopes.map((e) => e.id);
+    const job = this.publishAndRecord(envelopes, ids).catch((err: unknown) => this.log.error({ err }, 'recording the outcome of a publish failed'));
+    this.underWay.set(job, ids);
+    void job.finally(() => this.underWay.delete(job));
+    return job;
+  }
+
+  private async publishAndRecord(envelopes: EventEnvelope[], ids: string[]): Promise<void> {
+    try {
+      await this.options.bus.publish(envelopes);
+    } catch (err) {
+      this.failuresInARow += 1;
+      const retryInMs = this.backoffMs();
+      this.log.warn({ err, events: ids.length, retryInMs }, 'publishing events failed; will retry');
+      await leaseRows(this.db, ids, retryInMs);
+      return;
+    }
+    this.failuresInARow = 0;
+    for (const e of envelopes) this.options.metrics.eventsPublished.inc({ service: this.options.service, type: e.type });
+    // Not marking is safe: the lease runs out, the rows go out again and inboxes drop the copies.
+    await markPublished(this.db, ids);
+  }
+
+  /** The rows it holds (under way or handed over) stay its own while it works through them. */
+  private async renewLeases(): Promise<void> {
+    const ids = [...this.underWay.values(), this.handed.map((e) => e.id)].flat();
+    if (ids.length === 0 || Date.now() < this.due.renewLeases) return;
+    this.due.renewLeases = Date.now() + this.lease / 3;
+    await leaseRows(this.db, ids, this.lease);
+  }
+
+  private async countBacklog(): Promise<void> {
+    if (Date.now() < this.due.countBacklog) return;
+    this.due.countBacklog = Date.now() + this.options.pollMs;
+    this.options.metrics.outboxBacklog.set({ service: this.options.service }, await countUnpublished(this.db));
+  }
+
+  private async cleanUp(): Promise<void> {
+    if (Date.now() < this.due.cleanup) return;
+    this.due.cleanup = Date.now() + CLEANUP_EVERY_MS;
+    await deleteLongPublished(this.db);
+  }
+
+  /** Rows leased to this relay that it will not publish go to the next relay that polls. */
+  private release(ids: string[]): Promise<void> {
+    return leaseRows(this.db, ids, 0).catch((err: unknown) => this.log.warn({ err, events: ids.length }, 'releasing events failed; their lease runs out instead'));
+  }
+
+  private backoffMs(): number {
+    return Math.min(MAX_BACKOFF_MS, this.options.pollMs * 2 ** Math.min(this.failuresInARow, 16));
+  }
 }

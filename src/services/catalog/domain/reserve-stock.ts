@@ -22,7 +22,7 @@ const reserveStockCall = (p: { orderId: string; lines: string; now: Date; expire
   sql<Decision>`catalog.reserve_stock(${p.orderId}, ${p.lines}::jsonb, ${p.now}, ${p.expiresAt})`;
 
 /**
- * Reserves every line or none, with `inventory.reserved`, in one statement: the database function
+ * Reserves every line or none, with `inventory.reserved`, in one transaction: the database function
  * takes each line with one conditional update (`on_hand - reserved >= q`), so no interleaving of
  * any number of callers can oversell, and gives everything back on a miss. An order whose stock
  * is already held or committed gets the same answer again, and no second event.
@@ -31,12 +31,15 @@ export async function reserveStock(ctx: CatalogContext, orderId: string, request
   const lines = mergeLines(requested);
   const now = ctx.clock.now();
   const expiresAt = new Date(now.getTime() + ctx.reservationTtlMs);
-  const decision = await ctx.outbox.decideAndEmit(
-    reserveStockCall,
+  const decision = await ctx.outbox.transaction(async (trx, emit) => {
     // Stringified because node-postgres would send a top-level array as a PostgreSQL array.
-    { orderId, lines: JSON.stringify(lines), now, expiresAt },
-    [catalogEvent('inventory.reserved', { orderId, lines })],
-  );
+    const call = reserveStockCall({ orderId, lines: JSON.stringify(lines), now, expiresAt });
+    const { rows } = await sql<{ decision: Decision }>`select ${call} as decision`.execute(trx);
+    const made = rows[0]?.decision;
+    if (!made) throw new Error('catalog.reserve_stock returned no row');
+    if (made.emit) await emit([catalogEvent('inventory.reserved', { orderId, lines })]);
+    return made;
+  });
   if (!decision.ok) return { ok: false, shortages: decision.shortages };
   // Not awaited: the caller writes its order meanwhile, one round trip fewer in a row. Invalidation
   // never throws (it logs), and in one process the caller's next commands to the store go out

@@ -1,6 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { recordsetOfJson } from '../../../platform/db/json-recordset.js';
-import { queryTemplate } from '../../../platform/db/query-template.js';
 import type { Payment, PaymentChange } from '../domain/payment.js';
 import type { PaymentsDb, PaymentsTable } from './payments-db.js';
 
@@ -25,38 +24,16 @@ export async function insertPayment(db: Kysely<PaymentsDb>, payment: NewPayment)
   return (await insertPayments(db, [payment])) > 0;
 }
 
-const newPaymentColumns = {
-  id: 'text',
-  order_id: 'text',
-  user_id: 'text',
-  amount: 'integer',
-  currency: 'text',
-  token: 'text',
-  status: 'text',
-  next_attempt_at: 'timestamptz',
-  created_at: 'timestamptz',
-} as const;
-
-// The statements of every payment's way (insert, lease, lock, decide) are built once and run
-// with new values; lists go in as one JSON or array parameter.
-const insertNew = queryTemplate<PaymentsDb, { rows: string }, { id: string }>(['rows'], (db, p) =>
-  db
-    .insertInto('payments')
-    .columns([...(Object.keys(newPaymentColumns) as (keyof typeof newPaymentColumns)[]), 'attempts', 'refund_attempts', 'updated_at'])
-    .expression((eb) =>
-      eb
-        .selectFrom(recordsetOfJson('added', newPaymentColumns, p.rows))
-        .selectAll()
-        .select([sql<number>`0`.as('attempts'), sql<number>`0`.as('refund_attempts'), 'created_at as updated_at']),
-    )
-    .onConflict((oc) => oc.column('order_id').doNothing())
-    .returning('id'),
-);
-
 /** Inserts each payment whose order has none yet, in one statement; how many were inserted. */
 export async function insertPayments(db: Kysely<PaymentsDb>, payments: NewPayment[]): Promise<number> {
   if (payments.length === 0) return 0;
-  return (await insertNew.execute(db, { rows: JSON.stringify(payments) })).rows.length;
+  const inserted = await db
+    .insertInto('payments')
+    .values(payments.map((p) => ({ ...p, attempts: 0, refund_attempts: 0, updated_at: p.created_at })))
+    .onConflict((oc) => oc.column('order_id').doNothing())
+    .returning('id')
+    .execute();
+  return inserted.length;
 }
 
 export async function findByOrderForUpdate(trx: Kysely<PaymentsDb>, orderId: string): Promise<Payment | undefined> {
@@ -64,40 +41,37 @@ export async function findByOrderForUpdate(trx: Kysely<PaymentsDb>, orderId: str
   return row && toPayment(row);
 }
 
-const lockIds = queryTemplate<PaymentsDb, { ids: string[] }, Row>(['ids'], (db, p) =>
-  db.selectFrom('payments').selectAll().where('id', '=', sql<string>`any(${p.ids}::text[])`).orderBy('id').forUpdate(),
-);
-
+/** Loads and locks the payments for the rest of the transaction `trx`, in id order (as every locker does). */
 export async function lockByIds(trx: Kysely<PaymentsDb>, ids: string[]): Promise<Payment[]> {
   if (ids.length === 0) return [];
-  return (await lockIds.execute(trx, { ids })).rows.map(toPayment);
+  // One array parameter, so the statement's text is the same whatever the number of ids.
+  const rows = await trx.selectFrom('payments').selectAll().where('id', '=', (eb) => eb.fn.any(eb.val(ids))).orderBy('id').forUpdate().execute();
+  return rows.map(toPayment);
 }
-
-const claimDue = queryTemplate<PaymentsDb, { now: Date; until: Date; limit: number }, Row>(['now', 'until', 'limit'], (db, p) =>
-  db
-    .updateTable('payments')
-    .set({ claimed_until: p.until })
-    .where('id', 'in', (eb) =>
-      eb
-        .selectFrom('payments')
-        .select('id')
-        .where('status', 'in', ['pending', 'refund_pending'])
-        .where('next_attempt_at', '<=', p.now)
-        .where((w) => w.or([w('claimed_until', 'is', null), w('claimed_until', '<', p.now)]))
-        .orderBy('next_attempt_at')
-        .limit(p.limit)
-        .forUpdate()
-        .skipLocked(),
-    )
-    .returningAll(),
-);
 
 /**
  * Leases up to `limit` payments that need the processor now (a charge or a refund), skipping rows
  * other instances hold. One statement: the lease is taken and committed before any call goes out.
  */
 export async function claimDuePayments(db: Kysely<PaymentsDb>, now: Date, leaseMs: number, limit: number): Promise<Payment[]> {
-  return (await claimDue.execute(db, { now, until: new Date(now.getTime() + leaseMs), limit })).rows.map(toPayment);
+  const rows = await db
+    .updateTable('payments')
+    .set({ claimed_until: new Date(now.getTime() + leaseMs) })
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('payments')
+        .select('id')
+        .where('status', 'in', ['pending', 'refund_pending'])
+        .where('next_attempt_at', '<=', now)
+        .where((w) => w.or([w('claimed_until', 'is', null), w('claimed_until', '<', now)]))
+        .orderBy('next_attempt_at')
+        .limit(limit)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .returningAll()
+    .execute();
+  return rows.map(toPayment);
 }
 
 /** Writes a decision; the lease ends with it unless `release` is false. */
@@ -117,27 +91,6 @@ const decidedColumns = {
   next_attempt_at: 'timestamptz',
 } as const;
 
-const applyDecided = (release: boolean) =>
-  queryTemplate<PaymentsDb, { rows: string; now: Date }>(['rows', 'now'], (db, p) =>
-    db
-      .updateTable('payments')
-      .from(recordsetOfJson<Pick<Row, keyof typeof decidedColumns>, 'decided'>('decided', decidedColumns, p.rows))
-      .set((eb) => ({
-        status: eb.fn.coalesce('decided.status', 'payments.status'),
-        attempts: eb.fn.coalesce('decided.attempts', 'payments.attempts'),
-        refund_attempts: eb.fn.coalesce('decided.refund_attempts', 'payments.refund_attempts'),
-        charge_id: eb.fn.coalesce('decided.charge_id', 'payments.charge_id'),
-        refund_id: eb.fn.coalesce('decided.refund_id', 'payments.refund_id'),
-        failure_reason: eb.fn.coalesce('decided.failure_reason', 'payments.failure_reason'),
-        next_attempt_at: eb.fn.coalesce('decided.next_attempt_at', 'payments.next_attempt_at'),
-        ...(release && { claimed_until: null }),
-        updated_at: p.now,
-      }))
-      .whereRef('payments.id', '=', sql.ref('decided.id')),
-  );
-const applyReleasing = applyDecided(true);
-const applyKeepingLeases = applyDecided(false);
-
 /**
  * Writes decisions (a worker round's) in one statement; every lease ends with it unless `release`
  * is false. A field a change leaves out keeps its value (decisions never clear one).
@@ -154,5 +107,20 @@ export async function applyChanges(trx: Kysely<PaymentsDb>, changes: { id: strin
     failure_reason: set.failureReason,
     next_attempt_at: set.nextAttemptAt,
   }));
-  await (release ? applyReleasing : applyKeepingLeases).execute(trx, { rows: JSON.stringify(rows), now });
+  await trx
+    .updateTable('payments')
+    .from(recordsetOfJson<Pick<Row, keyof typeof decidedColumns>, 'decided'>('decided', decidedColumns, JSON.stringify(rows)))
+    .set((eb) => ({
+      status: eb.fn.coalesce('decided.status', 'payments.status'),
+      attempts: eb.fn.coalesce('decided.attempts', 'payments.attempts'),
+      refund_attempts: eb.fn.coalesce('decided.refund_attempts', 'payments.refund_attempts'),
+      charge_id: eb.fn.coalesce('decided.charge_id', 'payments.charge_id'),
+      refund_id: eb.fn.coalesce('decided.refund_id', 'payments.refund_id'),
+      failure_reason: eb.fn.coalesce('decided.failure_reason', 'payments.failure_reason'),
+      next_attempt_at: eb.fn.coalesce('decided.next_attempt_at', 'payments.next_attempt_at'),
+      ...(release && { claimed_until: null }),
+      updated_at: now,
+    }))
+    .whereRef('payments.id', '=', sql.ref('decided.id'))
+    .execute();
 }

@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../../platform/clock.js';
 import { sql, type Insertable, type Kysely } from 'kysely';
-import { recordsetOfJson } from '../../../platform/db/json-recordset.js';
-import { queryTemplate } from '../../../platform/db/query-template.js';
 import type { PaymentsDb, ProcessorLedgerTable } from '../data/payments-db.js';
 import {
   TransientProcessorError,
@@ -24,29 +22,7 @@ const transientFailures = 2;
 
 type LedgerRow = Pick<ProcessorLedgerTable, 'reference' | 'outcome' | 'decline_code'>;
 
-const ledgerColumns = {
-  idempotency_key: 'text',
-  kind: 'text',
-  reference: 'text',
-  amount: 'integer',
-  currency: 'text',
-  token: 'text',
-  charge_id: 'text',
-  outcome: 'text',
-  decline_code: 'text',
-  created_at: 'timestamptz',
-} as const;
 const ledgerAnswer = ['idempotency_key', 'reference', 'outcome', 'decline_code'] as const;
-
-// Every charge writes here: built once, run with the round's entries as one JSON parameter.
-const insertEntries = queryTemplate<PaymentsDb, { rows: string }, LedgerRow & { idempotency_key: string }>(['rows'], (db, p) =>
-  db
-    .insertInto('processor_ledger')
-    .columns(Object.keys(ledgerColumns) as (keyof typeof ledgerColumns)[])
-    .expression((eb) => eb.selectFrom(recordsetOfJson('entry', ledgerColumns, p.rows)).selectAll())
-    .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .returning([...ledgerAnswer]),
-);
 
 /**
  * The built-in processor: a card network in a table. Its ledger is the processor's side of the
@@ -111,7 +87,12 @@ export class SimulatedCardProcessor implements PaymentProcessor {
   }
 
   private async write(entries: Insertable<ProcessorLedgerTable>[]): Promise<Map<string, LedgerRow>> {
-    const { rows: inserted } = await insertEntries.execute(this.db, { rows: JSON.stringify(entries) });
+    const inserted = await this.db
+      .insertInto('processor_ledger')
+      .values(entries)
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .returning([...ledgerAnswer])
+      .execute();
     const byKey = new Map<string, LedgerRow>(inserted.map(({ idempotency_key, ...row }) => [idempotency_key, row]));
     const known = entries.map((e) => e.idempotency_key).filter((key) => !byKey.has(key));
     if (known.length > 0) {
