@@ -1,6 +1,5 @@
 import { sql, type Kysely } from 'kysely';
 import { recordsetOfJson } from '../../../platform/db/json-recordset.js';
-import { queryTemplate } from '../../../platform/db/query-template.js';
 import { byProductId, type HeldLine, type StockOffer } from '../domain/reservation-rules.js';
 import type { CatalogDb, ReservationStatus } from './catalog-db.js';
 
@@ -131,17 +130,14 @@ export async function reservationRows(trx: Kysely<CatalogDb>, orderId: string): 
   return (await reservationRowsOf(trx, [orderId])).get(orderId) ?? [];
 }
 
-// The statements every paid or cancelled order runs are built once and run with new values.
-const rowsOfOrders = queryTemplate<CatalogDb, { ids: string[] }, ReservationRow & { orderId: string }>(['ids'], (db, p) =>
-  db
-    .selectFrom('reservations')
-    .select(['order_id as orderId', 'product_id as productId', 'quantity', 'status', 'expires_at as expiresAt'])
-    .where('order_id', '=', sql<string>`any(${p.ids}::text[])`),
-);
-
 /** `reservationRows` of many orders in one statement, by order id. */
 export async function reservationRowsOf(trx: Kysely<CatalogDb>, orderIds: string[]): Promise<Map<string, ReservationRow[]>> {
-  const { rows } = await rowsOfOrders.execute(trx, { ids: orderIds });
+  if (orderIds.length === 0) return new Map();
+  const rows = await trx
+    .selectFrom('reservations')
+    .select(['order_id as orderId', 'product_id as productId', 'quantity', 'status', 'expires_at as expiresAt'])
+    .where('order_id', 'in', orderIds)
+    .execute();
   const byOrder = new Map<string, ReservationRow[]>();
   for (const { orderId, ...row } of rows.sort(byProductId)) {
     const lines = byOrder.get(orderId) ?? [];
@@ -150,16 +146,6 @@ export async function reservationRowsOf(trx: Kysely<CatalogDb>, orderIds: string
   }
   return byOrder;
 }
-
-const lockStockOf = queryTemplate<CatalogDb, { ids: string[] }>(['ids'], (db, p) =>
-  db
-    .selectFrom('inventory')
-    .select('product_id')
-    .where('product_id', 'in', (eb) => eb.selectFrom('reservations').select('product_id').where('order_id', '=', sql<string>`any(${p.ids}::text[])`))
-    // Byte order, as `byProductId` compares in code.
-    .orderBy(sql`product_id collate "C"`)
-    .forUpdate(),
-);
 
 /**
  * Every order's lock, then every stock row their reservations touch, each in sorted order, as
@@ -170,7 +156,14 @@ export async function lockOrdersAndStock(trx: Kysely<CatalogDb>, orderIds: strin
   const sorted = [...new Set(orderIds)].sort();
   if (sorted.length === 0) return;
   await takeOrderAdvisoryLocks(trx, sorted);
-  await lockStockOf.execute(trx, { ids: sorted });
+  await trx
+    .selectFrom('inventory')
+    .select('product_id')
+    .where('product_id', 'in', (eb) => eb.selectFrom('reservations').select('product_id').where('order_id', 'in', sorted))
+    // Byte order, as `byProductId` compares in code.
+    .orderBy(sql`product_id collate "C"`)
+    .forUpdate()
+    .execute();
 }
 
 /** Gives held quantities back to the stock they came from. */
@@ -184,14 +177,6 @@ export async function returnHeldStock(trx: Kysely<CatalogDb>, lines: { productId
   }
 }
 
-const takeTotals = queryTemplate<CatalogDb, { rows: string }>(['rows'], (db, p) =>
-  db
-    .updateTable('inventory')
-    .from(recordsetOfJson('taken', { product_id: 'text', quantity: 'integer' }, p.rows))
-    .set({ on_hand: sql`inventory.on_hand - taken.quantity`, reserved: sql`inventory.reserved - taken.quantity` })
-    .whereRef('inventory.product_id', '=', sql.ref('taken.product_id')),
-);
-
 /**
  * Takes held quantities out of on-hand for good (the orders were paid), one statement for all
  * lines. Rows are changed in no set order: lock them first (`lockOrdersAndStock`).
@@ -200,7 +185,13 @@ export async function takeHeldStock(trx: Kysely<CatalogDb>, lines: { productId: 
   const totals = new Map<string, number>();
   for (const line of lines) totals.set(line.productId, (totals.get(line.productId) ?? 0) + line.quantity);
   if (totals.size === 0) return;
-  await takeTotals.execute(trx, { rows: JSON.stringify([...totals].map(([product_id, quantity]) => ({ product_id, quantity }))) });
+  const taken = JSON.stringify([...totals].map(([product_id, quantity]) => ({ product_id, quantity })));
+  await trx
+    .updateTable('inventory')
+    .from(recordsetOfJson('taken', { product_id: 'text', quantity: 'integer' }, taken))
+    .set({ on_hand: sql`inventory.on_hand - taken.quantity`, reserved: sql`inventory.reserved - taken.quantity` })
+    .whereRef('inventory.product_id', '=', sql.ref('taken.product_id'))
+    .execute();
 }
 
 /** Puts committed quantities back on hand (a paid order was cancelled); the levels after it. */
@@ -221,14 +212,6 @@ export async function restockCommitted(
   return levels;
 }
 
-const moveStatus = queryTemplate<CatalogDb, { ids: string[]; from: ReservationStatus; to: ReservationStatus; now: Date }>(['ids', 'from', 'to', 'now'], (db, p) =>
-  db
-    .updateTable('reservations')
-    .set({ status: p.to, updated_at: p.now })
-    .where('order_id', '=', sql<string>`any(${p.ids}::text[])`)
-    .where('status', '=', p.from),
-);
-
 /** Moves the lines of these orders that are in status `from` to `to`. */
 export async function setReservationStatus(
   trx: Kysely<CatalogDb>,
@@ -237,7 +220,8 @@ export async function setReservationStatus(
   to: ReservationStatus,
   now: Date,
 ): Promise<void> {
-  await moveStatus.execute(trx, { ids: orderIds, from, to, now });
+  if (orderIds.length === 0) return;
+  await trx.updateTable('reservations').set({ status: to, updated_at: now }).where('order_id', 'in', orderIds).where('status', '=', from).execute();
 }
 
 /** Orders with lines held since `heldSince` or before that were not matched (`markMatched`), at most `limit`. */
