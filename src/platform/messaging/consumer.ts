@@ -58,9 +58,6 @@ export interface ConsumerOptions {
   db: Kysely<any>;
   bus: EventBus;
   subscriptions: Subscription[];
-  /** Runs first in every transaction, with all its events (see `ServiceModule.prepareEvents`). */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  prepareEvents?(events: EventEnvelope[], trx: Transaction<any>): Promise<void>;
   metrics: Metrics;
   logger: Logger;
   retry: { attempts: number; baseMs: number };
@@ -125,7 +122,6 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
       // A second copy in the same batch is a duplicate like any other.
       const result: Outcome[] = events.map((event) => (fresh.delete(event.id.toLowerCase()) ? 'ok' : 'duplicate'));
       const toHandle = events.filter((_, i) => result[i] === 'ok');
-      if (toHandle.length > 0) await options.prepareEvents?.(toHandle, trx);
       for (const run of runsOfType(toHandle)) {
         for (const handleRun of handlers.get(run[0]?.type ?? '') ?? []) await handleRun(run, trx, context);
       }

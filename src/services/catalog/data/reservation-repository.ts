@@ -13,11 +13,16 @@ export async function takeOrderAdvisoryLock(trx: Kysely<CatalogDb>, orderId: str
   await sql`select pg_advisory_xact_lock(hashtextextended(${`${orderLockPrefix}${orderId}`}, 0))`.execute(trx);
 }
 
-/** `takeOrderAdvisoryLock` for many orders in one statement, taken in the order given. */
+/**
+ * `takeOrderAdvisoryLock` for many orders in one statement, in sorted order, so that two
+ * transactions locking several orders never wait on each other.
+ */
 export async function takeOrderAdvisoryLocks(trx: Kysely<CatalogDb>, orderIds: string[]): Promise<void> {
+  const sorted = [...new Set(orderIds)].sort();
+  if (sorted.length === 0) return;
   await sql`
     select pg_advisory_xact_lock(hashtextextended(${orderLockPrefix} || id, 0))
-    from (select id from unnest(${orderIds}::text[]) with ordinality as given(id, n) order by n) as ordered`.execute(trx);
+    from (select id from unnest(${sorted}::text[]) with ordinality as given(id, n) order by n) as ordered`.execute(trx);
 }
 
 type Wanted = { product_id: string; quantity: number };
@@ -148,18 +153,16 @@ export async function reservationRowsOf(trx: Kysely<CatalogDb>, orderIds: string
 }
 
 /**
- * Every order's lock, then every stock row their reservations touch, each in sorted order, as
- * `reserveStock` takes them (order first, stock rows by product id): a transaction that goes on
- * to change them in any order never waits on a request that waits on it.
+ * Row locks on every stock row the orders' reservations touch, in product-id order as
+ * `takeFreeStock` takes them: a transaction that goes on to change these rows in any order
+ * (`takeHeldStock`) never waits on a request that waits on it.
  */
-export async function lockOrdersAndStock(trx: Kysely<CatalogDb>, orderIds: string[]): Promise<void> {
-  const sorted = [...new Set(orderIds)].sort();
-  if (sorted.length === 0) return;
-  await takeOrderAdvisoryLocks(trx, sorted);
+export async function lockStockRowsOf(trx: Kysely<CatalogDb>, orderIds: string[]): Promise<void> {
+  if (orderIds.length === 0) return;
   await trx
     .selectFrom('inventory')
     .select('product_id')
-    .where('product_id', 'in', (eb) => eb.selectFrom('reservations').select('product_id').where('order_id', 'in', sorted))
+    .where('product_id', 'in', (eb) => eb.selectFrom('reservations').select('product_id').where('order_id', 'in', orderIds))
     // Byte order, as `byProductId` compares in code.
     .orderBy(sql`product_id collate "C"`)
     .forUpdate()
@@ -179,7 +182,7 @@ export async function returnHeldStock(trx: Kysely<CatalogDb>, lines: { productId
 
 /**
  * Takes held quantities out of on-hand for good (the orders were paid), one statement for all
- * lines. Rows are changed in no set order: lock them first (`lockOrdersAndStock`).
+ * lines. Rows are changed in no set order: lock them first (`lockStockRowsOf`).
  */
 export async function takeHeldStock(trx: Kysely<CatalogDb>, lines: { productId: string; quantity: number }[]): Promise<void> {
   const totals = new Map<string, number>();
