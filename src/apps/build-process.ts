@@ -177,7 +177,7 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
       for (const [name, service] of services) {
         if (role === 'api' || !service.subscriptions?.length) continue;
         background.push(await startConsumer({
-          consumer: name, db: db.forSchema(name, 'background'), bus, subscriptions: service.subscriptions, prepareEvents: service.prepareEvents, metrics, logger,
+          consumer: name, db: db.forSchema(name, 'background'), bus, subscriptions: service.subscriptions, metrics, logger,
           retry: { attempts: config.eventRetryAttempts, baseMs: config.eventRetryBaseMs },
           publisher: relays.get(name),
         }));

@@ -40,9 +40,6 @@ export interface ConsumerOptions {
   db: Kysely<unknown>;
   bus: EventBus;
   subscriptions: Subscription[];
-  /** Runs first in every transaction, with all its events (see `ServiceModule.prepareEvents`). */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  prepareEvents?(events: EventEnvelope[], trx: Transaction<any>): Promise<void>;
   metrics: Metrics;
   logger: Logger;
   retry: { attempts: number; baseMs: number };
@@ -137,8 +134,6 @@ class EventConsumer implements Consumer {
       // A second copy in the same batch is a duplicate like any other.
       const result = events.map((event): Outcome => (fresh.delete(event.id.toLowerCase()) ? 'ok' : 'duplicate'));
       const toHandle = events.filter((_, i) => result[i] === 'ok');
-
-      if (toHandle.length > 0) await this.options.prepareEvents?.(toHandle, trx);
 
       for (const run of runsOfType(toHandle)) {
         for (const handle of this.handlers.get(run[0]?.type ?? '') ?? []) await handle(run, trx, context);

@@ -9,8 +9,6 @@ import type { AuthGuards } from '../auth/auth-guards.js';
 import type { SessionRegistry } from '../auth/session-registry.js';
 import type { SigningKeys } from '../auth/signing-keys.js';
 import type { Outbox } from '../messaging/outbox.js';
-import type { Transaction } from 'kysely';
-import type { EventEnvelope } from '../../contracts/events/envelope.js';
 import type { Subscription } from '../messaging/consumer.js';
 
 export type ServiceName = 'identity' | 'catalog' | 'cart' | 'orders' | 'payments' | 'notifications';
@@ -51,13 +49,6 @@ export interface ServiceModule {
   /** Service-to-service routes under /internal; never routed by the gateway. */
   internalRoutes?: (app: HttpApp) => void | Promise<void>;
   subscriptions?: Subscription[];
-  /**
-   * Runs first in each consumer transaction with the events about to be handled (many under
-   * load): takes the locks their handlers will need in the one order requests take them too, so a
-   * batch never deadlocks with a request or with another instance's batch.
-   */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  prepareEvents?(events: EventEnvelope[], trx: Transaction<any>): Promise<void>;
   jobs?: Job[];
   /** Runs after migrations and before the process serves (first-start seeding). */
   start?: () => Promise<void>;

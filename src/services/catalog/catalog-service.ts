@@ -17,7 +17,6 @@ import { registerInternalProductRoutes } from './http/internal-product-routes.js
 import { lookUpProducts } from './domain/look-up-products.js';
 import { registerInventoryRoutes } from './http/inventory-routes.js';
 import { registerProductRoutes } from './http/product-routes.js';
-import { lockStockOfOrders } from './messages/lock-stock-of-orders.js';
 import { onOrderCancelled } from './messages/on-order-cancelled.js';
 import { onPaymentSucceeded } from './messages/on-payment-succeeded.js';
 
@@ -63,7 +62,6 @@ export function createCatalogService(deps: ServiceDeps): CatalogService {
       registerInternalProductRoutes(app, products);
     },
     subscriptions: [onPaymentSucceeded(ctx), onOrderCancelled(ctx)],
-    prepareEvents: lockStockOfOrders,
     jobs: [
       {
         name: 'release-expired-reservations',

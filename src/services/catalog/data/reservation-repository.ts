@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { recordsetOfJson } from '../../../platform/db/json-recordset.js';
-import { queryTemplate } from '../../../platform/db/query-template.js';
+import { byProductId, type HeldLine, type StockOffer } from '../domain/reservation-rules.js';
 import type { CatalogDb, ReservationStatus } from './catalog-db.js';
 
 export const orderLockPrefix = 'catalog.reservation:';
@@ -13,19 +13,115 @@ export async function takeOrderAdvisoryLock(trx: Kysely<CatalogDb>, orderId: str
   await sql`select pg_advisory_xact_lock(hashtextextended(${`${orderLockPrefix}${orderId}`}, 0))`.execute(trx);
 }
 
-/** `takeOrderAdvisoryLock` for many orders in one statement, taken in the order given. */
+/**
+ * `takeOrderAdvisoryLock` for many orders in one statement, in sorted order, so that two
+ * transactions locking several orders never wait on each other.
+ */
 export async function takeOrderAdvisoryLocks(trx: Kysely<CatalogDb>, orderIds: string[]): Promise<void> {
+  const sorted = [...new Set(orderIds)].sort();
+  if (sorted.length === 0) return;
   await sql`
     select pg_advisory_xact_lock(hashtextextended(${orderLockPrefix} || id, 0))
-    from (select id from unnest(${orderIds}::text[]) with ordinality as given(id, n) order by n) as ordered`.execute(trx);
+    from (select id from unnest(${sorted}::text[]) with ordinality as given(id, n) order by n) as ordered`.execute(trx);
 }
 
+type Wanted = { product_id: string; quantity: number };
+
 /**
- * The one order in which every transaction locks stock rows, so that two of them never wait
- * on each other. Compared in code, not by the database's collation.
+ * Takes every line whose product is active and has the quantity free, in ONE statement: the
+ * conditional update (`on_hand - reserved >= quantity`) is what keeps any number of concurrent
+ * callers from overselling. The stock rows are locked first, in product-id order (`byProductId`),
+ * as every transaction locks them. Answers, for each requested product that has stock, whether
+ * its line was taken and what was free before. Lines not taken stay as they were: all or nothing
+ * is for the caller to decide.
  */
-export const byProductId = (a: { productId: string }, b: { productId: string }): number =>
-  a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0;
+export async function takeFreeStock(trx: Kysely<CatalogDb>, lines: { productId: string; quantity: number }[]): Promise<StockOffer[]> {
+  const wantedJson = JSON.stringify(lines.map((l): Wanted => ({ product_id: l.productId, quantity: l.quantity })));
+  const rows = await trx
+    .with('wanted', (qc) => qc.selectFrom(recordsetOfJson<Wanted, 'w'>('w', { product_id: 'text', quantity: 'integer' }, wantedJson)).selectAll())
+    .with('locked', (qc) =>
+      qc
+        .selectFrom('inventory')
+        .select(['product_id', sql<number>`on_hand - reserved`.as('available')])
+        .where('product_id', 'in', (eb) => eb.selectFrom('wanted').select('product_id'))
+        // Byte order, as `byProductId` compares in code.
+        .orderBy(sql`product_id collate "C"`)
+        .forUpdate(),
+    )
+    .with('taken', (qc) =>
+      qc
+        .updateTable('inventory')
+        .from(['wanted', 'products'])
+        .set({ reserved: sql`inventory.reserved + wanted.quantity` })
+        .whereRef('inventory.product_id', '=', 'wanted.product_id')
+        .whereRef('products.id', '=', 'inventory.product_id')
+        .where('products.active', '=', true)
+        .where(sql<boolean>`inventory.on_hand - inventory.reserved >= wanted.quantity`)
+        // Only rows this statement locked above, so it never waits here, out of order.
+        .where('inventory.product_id', 'in', (eb) => eb.selectFrom('locked').select('locked.product_id'))
+        .returning('inventory.product_id'),
+    )
+    .selectFrom('locked')
+    .innerJoin('products', 'products.id', 'locked.product_id')
+    .leftJoin('taken', 'taken.product_id', 'locked.product_id')
+    .select([
+      'locked.product_id as productId',
+      'products.sku',
+      'products.name',
+      'products.price_amount as unitPriceAmount',
+      'products.active',
+      'locked.available',
+      sql<boolean>`taken.product_id is not null`.as('taken'),
+    ])
+    .execute();
+  return rows;
+}
+
+/** Every line of the order with the product's data, in any status, sorted `byProductId`. */
+export async function linesOfOrder(trx: Kysely<CatalogDb>, orderId: string): Promise<(HeldLine & { status: ReservationStatus })[]> {
+  const rows = await trx
+    .selectFrom('reservations')
+    .innerJoin('products', 'products.id', 'reservations.product_id')
+    .select([
+      'reservations.product_id as productId',
+      'products.sku',
+      'products.name',
+      'reservations.unit_price_amount as unitPriceAmount',
+      'reservations.quantity',
+      'reservations.status',
+    ])
+    .where('reservations.order_id', '=', orderId)
+    .execute();
+  return rows.sort(byProductId);
+}
+
+/** Holds the lines for the order until `expiresAt`; lines it had released are held again. */
+export async function holdLines(trx: Kysely<CatalogDb>, orderId: string, lines: HeldLine[], now: Date, expiresAt: Date): Promise<void> {
+  await trx
+    .insertInto('reservations')
+    .values(
+      lines.map((l) => ({
+        order_id: orderId,
+        product_id: l.productId,
+        quantity: l.quantity,
+        unit_price_amount: l.unitPriceAmount,
+        status: 'held' as const,
+        expires_at: expiresAt,
+        created_at: now,
+        updated_at: now,
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(['order_id', 'product_id']).doUpdateSet((eb) => ({
+        quantity: eb.ref('excluded.quantity'),
+        unit_price_amount: eb.ref('excluded.unit_price_amount'),
+        status: 'held',
+        expires_at: eb.ref('excluded.expires_at'),
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
+    )
+    .execute();
+}
 
 export interface ReservationRow {
   productId: string;
@@ -39,17 +135,14 @@ export async function reservationRows(trx: Kysely<CatalogDb>, orderId: string): 
   return (await reservationRowsOf(trx, [orderId])).get(orderId) ?? [];
 }
 
-// The statements every paid or cancelled order runs are built once and run with new values.
-const rowsOfOrders = queryTemplate<CatalogDb, { ids: string[] }, ReservationRow & { orderId: string }>(['ids'], (db, p) =>
-  db
-    .selectFrom('reservations')
-    .select(['order_id as orderId', 'product_id as productId', 'quantity', 'status', 'expires_at as expiresAt'])
-    .where('order_id', '=', sql<string>`any(${p.ids}::text[])`),
-);
-
 /** `reservationRows` of many orders in one statement, by order id. */
 export async function reservationRowsOf(trx: Kysely<CatalogDb>, orderIds: string[]): Promise<Map<string, ReservationRow[]>> {
-  const { rows } = await rowsOfOrders.execute(trx, { ids: orderIds });
+  if (orderIds.length === 0) return new Map();
+  const rows = await trx
+    .selectFrom('reservations')
+    .select(['order_id as orderId', 'product_id as productId', 'quantity', 'status', 'expires_at as expiresAt'])
+    .where('order_id', 'in', orderIds)
+    .execute();
   const byOrder = new Map<string, ReservationRow[]>();
   for (const { orderId, ...row } of rows.sort(byProductId)) {
     const lines = byOrder.get(orderId) ?? [];
@@ -59,26 +152,21 @@ export async function reservationRowsOf(trx: Kysely<CatalogDb>, orderIds: string
   return byOrder;
 }
 
-const lockStockOf = queryTemplate<CatalogDb, { ids: string[] }>(['ids'], (db, p) =>
-  db
+/**
+ * Row locks on every stock row the orders' reservations touch, in product-id order as
+ * `takeFreeStock` takes them: a transaction that goes on to change these rows in any order
+ * (`takeHeldStock`) never waits on a request that waits on it.
+ */
+export async function lockStockRowsOf(trx: Kysely<CatalogDb>, orderIds: string[]): Promise<void> {
+  if (orderIds.length === 0) return;
+  await trx
     .selectFrom('inventory')
     .select('product_id')
-    .where('product_id', 'in', (eb) => eb.selectFrom('reservations').select('product_id').where('order_id', '=', sql<string>`any(${p.ids}::text[])`))
+    .where('product_id', 'in', (eb) => eb.selectFrom('reservations').select('product_id').where('order_id', 'in', orderIds))
     // Byte order, as `byProductId` compares in code.
     .orderBy(sql`product_id collate "C"`)
-    .forUpdate(),
-);
-
-/**
- * Every order's lock, then every stock row their reservations touch, each in sorted order, as
- * `reserveStock` takes them (order first, stock rows by product id): a transaction that goes on
- * to change them in any order never waits on a request that waits on it.
- */
-export async function lockOrdersAndStock(trx: Kysely<CatalogDb>, orderIds: string[]): Promise<void> {
-  const sorted = [...new Set(orderIds)].sort();
-  if (sorted.length === 0) return;
-  await takeOrderAdvisoryLocks(trx, sorted);
-  await lockStockOf.execute(trx, { ids: sorted });
+    .forUpdate()
+    .execute();
 }
 
 /** Gives held quantities back to the stock they came from. */
@@ -92,23 +180,21 @@ export async function returnHeldStock(trx: Kysely<CatalogDb>, lines: { productId
   }
 }
 
-const takeTotals = queryTemplate<CatalogDb, { rows: string }>(['rows'], (db, p) =>
-  db
-    .updateTable('inventory')
-    .from(recordsetOfJson('taken', { product_id: 'text', quantity: 'integer' }, p.rows))
-    .set({ on_hand: sql`inventory.on_hand - taken.quantity`, reserved: sql`inventory.reserved - taken.quantity` })
-    .whereRef('inventory.product_id', '=', sql.ref('taken.product_id')),
-);
-
 /**
  * Takes held quantities out of on-hand for good (the orders were paid), one statement for all
- * lines. Rows are changed in no set order: lock them first (`lockOrdersAndStock`).
+ * lines. Rows are changed in no set order: lock them first (`lockStockRowsOf`).
  */
 export async function takeHeldStock(trx: Kysely<CatalogDb>, lines: { productId: string; quantity: number }[]): Promise<void> {
   const totals = new Map<string, number>();
   for (const line of lines) totals.set(line.productId, (totals.get(line.productId) ?? 0) + line.quantity);
   if (totals.size === 0) return;
-  await takeTotals.execute(trx, { rows: JSON.stringify([...totals].map(([product_id, quantity]) => ({ product_id, quantity }))) });
+  const taken = JSON.stringify([...totals].map(([product_id, quantity]) => ({ product_id, quantity })));
+  await trx
+    .updateTable('inventory')
+    .from(recordsetOfJson('taken', { product_id: 'text', quantity: 'integer' }, taken))
+    .set({ on_hand: sql`inventory.on_hand - taken.quantity`, reserved: sql`inventory.reserved - taken.quantity` })
+    .whereRef('inventory.product_id', '=', sql.ref('taken.product_id'))
+    .execute();
 }
 
 /** Puts committed quantities back on hand (a paid order was cancelled); the levels after it. */
@@ -129,14 +215,6 @@ export async function restockCommitted(
   return levels;
 }
 
-const moveStatus = queryTemplate<CatalogDb, { ids: string[]; from: ReservationStatus; to: ReservationStatus; now: Date }>(['ids', 'from', 'to', 'now'], (db, p) =>
-  db
-    .updateTable('reservations')
-    .set({ status: p.to, updated_at: p.now })
-    .where('order_id', '=', sql<string>`any(${p.ids}::text[])`)
-    .where('status', '=', p.from),
-);
-
 /** Moves the lines of these orders that are in status `from` to `to`. */
 export async function setReservationStatus(
   trx: Kysely<CatalogDb>,
@@ -145,7 +223,8 @@ export async function setReservationStatus(
   to: ReservationStatus,
   now: Date,
 ): Promise<void> {
-  await moveStatus.execute(trx, { ids: orderIds, from, to, now });
+  if (orderIds.length === 0) return;
+  await trx.updateTable('reservations').set({ status: to, updated_at: now }).where('order_id', 'in', orderIds).where('status', '=', from).execute();
 }
 
 /** Orders with lines held since `heldSince` or before that were not matched (`markMatched`), at most `limit`. */

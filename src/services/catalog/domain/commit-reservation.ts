@@ -1,8 +1,8 @@
 import type { ReservationOutcome } from '../../../contracts/api/inventory.js';
 import { catalogEvent } from '../../../contracts/events/catalog-events.js';
-import { lockOrdersAndStock, reservationRowsOf, setReservationStatus, takeHeldStock } from '../data/reservation-repository.js';
+import { lockStockRowsOf, reservationRowsOf, setReservationStatus, takeHeldStock, takeOrderAdvisoryLocks } from '../data/reservation-repository.js';
 import type { CatalogContext } from './catalog-context.js';
-import type { StepResult, StockStep } from './stock-step.js';
+import type { StockStep } from './stock-step.js';
 
 type CommitStatus = ReservationOutcome['status'];
 
@@ -10,8 +10,8 @@ type CommitStatus = ReservationOutcome['status'];
  * The orders are paid: their held stock leaves on-hand for good, a handful of statements for any
  * number of orders. Repeating it changes nothing; a reservation that was released first
  * (expired, cancelled) stays released and says so. `traceparent` traces each order's event to its cause.
- * The caller holds the locks (`lockOrdersAndStock`): the consumer's `prepareEvents` takes them for
- * its whole batch, once.
+ * Its statements change stock rows in no set order: the caller takes the orders' advisory locks
+ * and then their stock rows' locks (`takeOrderAdvisoryLocks`, `lockStockRowsOf`) first.
  */
 export async function commitReservationsIn(
   step: StockStep,
@@ -40,18 +40,13 @@ export async function commitReservationsIn(
   return { statuses, productIds: [...new Set(taken.flatMap((t) => t.lines.map((l) => l.productId)))] };
 }
 
-/** `commitReservationsIn` for one order. */
-export async function commitReservationIn(step: StockStep, orderId: string): Promise<StepResult<CommitStatus>> {
-  const { statuses, productIds } = await commitReservationsIn(step, [{ orderId }]);
-  return { status: statuses.get(orderId) ?? 'none', productIds };
-}
-
-/** `commitReservationIn` in a transaction of its own (the InventoryApi), cache dropped after commit. */
+/** `commitReservationsIn` for one order in a transaction of its own (the InventoryApi), cache dropped after commit. */
 export async function commitReservation(ctx: CatalogContext, orderId: string): Promise<ReservationOutcome> {
-  const { status, productIds } = await ctx.outbox.transaction(async (trx, emit) => {
-    await lockOrdersAndStock(trx, [orderId]);
-    return commitReservationIn({ trx, emit, now: ctx.clock.now() }, orderId);
+  const { statuses, productIds } = await ctx.outbox.transaction(async (trx, emit) => {
+    await takeOrderAdvisoryLocks(trx, [orderId]);
+    await lockStockRowsOf(trx, [orderId]);
+    return commitReservationsIn({ trx, emit, now: ctx.clock.now() }, [{ orderId }]);
   });
   if (productIds.length > 0) await ctx.cache.productsChanged(productIds);
-  return { orderId, status };
+  return { orderId, status: statuses.get(orderId) ?? 'none' };
 }
