@@ -111,9 +111,15 @@ class EventConsumer implements Consumer {
     await this.replaying;
   }
 
+  /**
+   * A transaction per run of one event type: each handler takes its locks in a fixed order at its
+   * start, and two handlers in one transaction could hold them in no order against a third writer.
+   */
   private async handleTogether(events: EventEnvelope[]): Promise<void> {
-    this.count(events, await this.handleInTransaction(events));
-    this.options.metrics.eventBatchSize.observe({ consumer: this.name }, events.length);
+    for (const run of runsOfType(events)) {
+      this.count(run, await this.handleInTransaction(run));
+      this.options.metrics.eventBatchSize.observe({ consumer: this.name }, run.length);
+    }
   }
 
   private async handleAlone(event: EventEnvelope, failure?: { error: unknown }): Promise<void> {
