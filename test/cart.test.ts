@@ -8,7 +8,7 @@ import { newOrderId } from '../src/services/orders/domain/order-ids.js';
 import { profiles } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { call, createAdmin, registerUser, type TestUser, createProduct } from './support/http.js';
-import { settle } from './support/eventually.js';
+import { deliveriesFinished } from './support/quiescence.js';
 
 const usd = (amount: number) => ({ amount, currency: 'USD' });
 
@@ -277,14 +277,13 @@ describe.each(profiles)('cart (%s profile)', (profile) => {
     await add(user, mug.id, 1);
     await add(user, pot.id, 1);
     const envelope = { id: randomUUID(), type: 'order.placed', version: 1, occurredAt: new Date().toISOString(), traceparent: null, data: order };
+    const before = await deliveriesFinished(app, 'cart', 'order.placed');
     // The same event twice, and a second event for the same order (a handler that wrote the cart and then failed to commit).
     await app.infrastructure.bus.publish([envelope]);
     await app.infrastructure.bus.publish([envelope]);
     await app.infrastructure.bus.publish([{ ...envelope, id: randomUUID() }]);
-    const handled = async () =>
-      (await sql`select 1 from cart.inbox where event_id = ${envelope.id}`.execute(app.infrastructure.db.root)).rows.length;
-    await expect.poll(handled, { timeout: 5_000, interval: 50 }).toBe(1);
-    await settle();
+    await expect.poll(() => deliveriesFinished(app, 'cart', 'order.placed'), { timeout: 5_000, interval: 25 }).toBe(before + 3);
+    expect((await sql`select 1 from cart.inbox where event_id = ${envelope.id}`.execute(app.infrastructure.db.root)).rows).toHaveLength(1);
     const items = (await cartOf(user)).body.items.map((i: { productId: string; quantity: number }) => [i.productId, i.quantity]);
     expect(items).toEqual([[mug.id, 1], [pot.id, 1]]);
   });
@@ -305,11 +304,9 @@ describe.each(profiles)('cart (%s profile)', (profile) => {
       id: randomUUID(), type: 'order.placed', version: 1, occurredAt: new Date().toISOString(), traceparent: null,
       data: { orderId: first, userId: user.id, items: [line], total: usd(700), payment: { token: 'tok_visa' } },
     };
+    const before = await deliveriesFinished(app, 'cart', 'order.placed');
     await app.infrastructure.bus.publish([envelope]);
-    const handled = async () =>
-      (await sql`select 1 from cart.inbox where event_id = ${envelope.id}`.execute(app.infrastructure.db.root)).rows.length;
-    await expect.poll(handled, { timeout: 5_000, interval: 50 }).toBe(1);
-    await settle();
+    await expect.poll(() => deliveriesFinished(app, 'cart', 'order.placed'), { timeout: 5_000, interval: 25 }).toBe(before + 1);
     expect((await cartOf(user)).body.items).toMatchObject([{ productId: mug.id, quantity: 1 }]);
   });
 

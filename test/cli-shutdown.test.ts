@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase } from '../src/platform/db/connect.js';
 import { profiles } from './support/infra.js';
 import { cliEnvironment, emporium, readyAt } from './support/cli.js';
+import { eventually } from './support/eventually.js';
 
 interface Answer {
   status: number;
@@ -84,8 +85,11 @@ describe.each(profiles)('graceful shutdown (%s profile)', (profile) => {
 
     const signalled = Date.now();
     run.child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 300));
-    const readiness = await send(false, `${url}/health/ready`);
+    // Within the drain delay the process still answers, and says it is not ready.
+    const readiness = await eventually(async () => {
+      const answer = await send(false, `${url}/health/ready`);
+      return answer.status === 503 ? answer : undefined;
+    }, 10_000, 'readiness failing after SIGTERM');
     const exitCode = await run.exited;
     const tookMs = Date.now() - signalled;
     const endings = await Promise.all(clients);

@@ -5,7 +5,8 @@ import { layouts, type ProfileName } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { call, createAdmin, registerUser, type TestUser } from './support/http.js';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
-import { eventually, settle } from './support/eventually.js';
+import { eventually } from './support/eventually.js';
+import { quiescent } from './support/quiescence.js';
 
 /** The whole shop at work: catalog, cart, checkout saga, payments, notifications, through HTTP. */
 const address = { name: 'Ada Lovelace', line1: '12 St James Square', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' };
@@ -97,7 +98,7 @@ describe.each(layouts)('shopping journeys (%s profile)', (profile) => {
     expect(await available(shop, kettle)).toBe(8);
 
     await eventually(() => (mailsAbout(shop, user, orderId).length > 0 ? true : undefined), 10_000, 'confirmation email');
-    await settle();
+    await quiescent(shop.app);
     const confirmation = mailsAbout(shop, user, orderId);
     expect(confirmation).toHaveLength(1);
     expect(confirmation[0]?.text).toContain('Journey kettle');
@@ -135,7 +136,7 @@ describe.each(layouts)('shopping journeys (%s profile)', (profile) => {
     const placed = await checkout(shop, user, [[tent, 1]], 'tok_processingError');
     const confirmed = await orderWhen(shop, user, placed.body.order.id, 'confirmed');
     expect(confirmed.payment.attempts).toBe(3);
-    await settle();
+    await quiescent(shop.app);
     expect(await ledger(shop, placed.body.order.id)).toEqual({ charges: 1, refunds: 0 });
   });
 
@@ -158,7 +159,7 @@ describe.each(layouts)('shopping journeys (%s profile)', (profile) => {
     const refunded = await orderWhen(shop, user, orderId, 'cancelled');
     await eventually(async () => ((await ledger(shop, orderId)).refunds === 1 ? true : undefined), 10_000, 'refund');
     await eventually(() => (shop.smtp.to(user.email).some((m) => /cancel/i.test(m.subject ?? '')) ? true : undefined), 10_000, 'cancellation email');
-    await settle();
+    await quiescent(shop.app);
     expect(await ledger(shop, orderId)).toEqual({ charges: 1, refunds: 1 });
     expect(refunded.cancellationReason).toBe('customer_request');
   });
@@ -203,7 +204,7 @@ describe.each(layouts)('every event delivered twice (%s profile)', (profile) => 
     const orderId: string = placed.body.order.id;
     await orderWhen(shop, user, orderId, 'confirmed');
     await eventually(() => (mailsAbout(shop, user, orderId).length > 0 ? true : undefined), 10_000, 'confirmation email');
-    await settle(1000);
+    await quiescent(shop.app);
 
     expect((await call(shop.app, 'GET', '/api/v1/orders', { token: user.accessToken })).body.items).toHaveLength(1);
     expect(await ledger(shop, orderId)).toEqual({ charges: 1, refunds: 0 });

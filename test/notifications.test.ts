@@ -10,7 +10,8 @@ import type { NotificationsDb } from '../src/services/notifications/data/notific
 import { layouts } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { call, registerUser, uniqueEmail } from './support/http.js';
-import { eventually, settle } from './support/eventually.js';
+import { eventually } from './support/eventually.js';
+import { quiescent } from './support/quiescence.js';
 import { startSmtpSink } from './support/smtp-sink.js';
 
 
@@ -45,7 +46,7 @@ describe.each(layouts)('Notifications over SMTP, every event delivered twice (%s
     const [mail] = await eventually(() => (smtp.to(user.email).length ? smtp.to(user.email) : undefined));
     expect(mail?.subject).toBe('Welcome to Emporium');
     expect(mail?.text).toContain('Hello Test welcome,');
-    await settle();
+    await quiescent(app);
     expect(smtp.to(user.email)).toHaveLength(1);
     const list = await call(app, 'GET', '/api/v1/notifications', { token: user.accessToken });
     expect(list.status).toBe(200);
@@ -71,7 +72,7 @@ describe.each(layouts)('Notifications over SMTP, every event delivered twice (%s
     expect(mail.html).toContain('Mug &lt;b&gt;&quot;bold&quot;&lt;/b&gt;');
     expect(mail.html).not.toContain('<b>"bold"</b>');
     expect(mail.html).toContain('$1,259.56');
-    await settle();
+    await quiescent(app);
     expect(smtp.to(user.email).filter((m) => m.subject?.includes(placed.orderId))).toHaveLength(1);
   });
 
@@ -88,7 +89,7 @@ describe.each(layouts)('Notifications over SMTP, every event delivered twice (%s
     expect(cancelled.text).toContain('The $1,259.56 you paid is being refunded');
     const sent = await eventually(() => smtp.to(user.email).find((m) => m.subject === `Your order ${shipped.orderId} has shipped`));
     expect(sent.text).toContain('Carrier: UPS, tracking number: 1Z999AA10123456784.');
-    await settle();
+    await quiescent(app);
     expect(smtp.to(user.email)).toHaveLength(3);
   });
 
@@ -100,7 +101,7 @@ describe.each(layouts)('Notifications over SMTP, every event delivered twice (%s
     const placed = order(user.id);
     await writeOutboxEvents(ordersOutbox(app), [orderConfirmed(placed)]);
     await eventually(() => smtp.to(user.email).find((m) => m.subject?.includes(placed.orderId)));
-    await settle();
+    await quiescent(app);
     expect(smtp.refused - refusedBefore).toBe(2);
     expect(smtp.to(user.email).filter((m) => m.subject?.includes(placed.orderId))).toHaveLength(1);
     const row = await notifications(app).selectFrom('notifications').selectAll().where('template', '=', 'order_confirmed').where('user_id', '=', user.id).executeTakeFirstOrThrow();

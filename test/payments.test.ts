@@ -6,7 +6,8 @@ import { writeOutboxEvents } from '../src/platform/messaging/outbox.js';
 import type { PaymentsDb } from '../src/services/payments/data/payments-db.js';
 import { layouts } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
-import { eventually, settle } from './support/eventually.js';
+import { eventually } from './support/eventually.js';
+import { quiescent } from './support/quiescence.js';
 
 const total = { amount: 4250, currency: 'USD' };
 const items = [
@@ -62,7 +63,7 @@ describe.each(layouts)('Payments (%s profile)', (profile) => {
     const payment = await paymentOf(app, orderId);
     expect(event.data).toEqual({ paymentId: payment.id, orderId, userId: 'usr_test', amount: total, attempts: 1 });
     expect(payment).toMatchObject({ status: 'succeeded', attempts: 1, amount: 4250, currency: 'USD', charge_id: expect.stringMatching(/^ch_/) });
-    await settle();
+    await quiescent(app);
     const charges = await ledger(app, payment.id);
     expect(charges).toHaveLength(1);
     expect(charges[0]).toMatchObject({ kind: 'charge', outcome: 'succeeded', amount: 4250, token: 'tok_visa', reference: payment.charge_id });
@@ -97,7 +98,7 @@ describe.each(layouts)('Payments (%s profile)', (profile) => {
     expect(event.data.attempts).toBe(3);
     const payment = await paymentOf(app, orderId);
     expect(payment).toMatchObject({ status: 'succeeded', attempts: 3 });
-    await settle();
+    await quiescent(app);
     expect(await ledger(app, payment.id)).toMatchObject([{ kind: 'charge', outcome: 'succeeded' }]);
     const tries = await payments(app).selectFrom('processor_attempts').selectAll().where('idempotency_key', '=', payment.id).executeTakeFirstOrThrow();
     expect(tries.attempts).toBe(3);
@@ -113,7 +114,7 @@ describe.each(layouts)('Payments (%s profile)', (profile) => {
     expect(payment).toMatchObject({ status: 'refunded', refund_id: expect.stringMatching(/^re_/) });
     // The same cancellation published again (a new event id) refunds nothing more.
     await cancelOrder(app, orderId, 'confirmed', 'customer_request');
-    await settle();
+    await quiescent(app);
     expect(await ledger(app, `refund:${payment.id}`)).toMatchObject([{ kind: 'refund', charge_id: payment.charge_id, amount: 4250 }]);
     expect(await ledger(app, payment.id)).toHaveLength(1);
     expect((await paymentEvents(app, orderId)).map((e) => e.type)).toEqual(['payment.succeeded', 'payment.refunded']);
@@ -124,7 +125,7 @@ describe.each(layouts)('Payments (%s profile)', (profile) => {
     await writeOutboxEvents(ordersOutbox(app), [orderCancelled({ orderId, userId: 'usr_test', items, total, reason: 'payment_timeout', previousStatus: 'pending_payment' })]);
     await eventually(async () => (await payments(app).selectFrom('payments').select('status').where('order_id', '=', orderId).executeTakeFirst())?.status);
     await writeOutboxEvents(ordersOutbox(app), [orderPlaced({ orderId, userId: 'usr_test', items, total, payment: { token: 'tok_visa' } })]);
-    await settle();
+    await quiescent(app);
     const payment = await paymentOf(app, orderId);
     expect(payment.status).toBe('cancelled');
     expect(await ledger(app, payment.id)).toHaveLength(0);
@@ -143,7 +144,7 @@ describe.each(layouts)('Payments with every event delivered twice (%s profile)',
   it('makes one payment and one charge from a redelivered order.placed', async () => {
     const orderId = await placeOrder(app, 'tok_visa');
     await firstEvent(app, orderId, 'payment.succeeded');
-    await settle();
+    await quiescent(app);
     const rows = await payments(app).selectFrom('payments').selectAll().where('order_id', '=', orderId).execute();
     expect(rows).toHaveLength(1);
     expect(await ledger(app, rows[0]!.id)).toHaveLength(1);
@@ -159,7 +160,7 @@ describe.each(layouts)('Payments with every event delivered twice (%s profile)',
     expect(waiting.status).toBe('pending');
     await cancelOrder(app, orderId, 'pending_payment', 'payment_timeout');
     await eventually(async () => ((await paymentOf(app, orderId)).status === 'cancelled' ? true : undefined));
-    await settle();
+    await quiescent(app);
     expect(await ledger(app, waiting.id)).toHaveLength(0);
     expect(await paymentEvents(app, orderId)).toEqual([]);
   });

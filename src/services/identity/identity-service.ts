@@ -1,6 +1,5 @@
 import type { ServiceDeps, ServiceModule } from '../../platform/runtime/service-module.js';
 import type { IdentityDb } from './data/identity-db.js';
-import { userRepository } from './data/user-repository.js';
 import { refreshTokenStore } from './data/refresh-token-store.js';
 import { loginFailureStore } from './data/login-failure-store.js';
 import type { IdentityContext } from './domain/identity-context.js';
@@ -21,7 +20,7 @@ export function createIdentityService(deps: ServiceDeps): IdentityService {
   const { config, signingKeys } = deps;
   if (!signingKeys.privateKey) throw new Error('identity issues access tokens: it needs the private signing key');
   const ctx: IdentityContext = {
-    users: userRepository(deps.db.forSchema<IdentityDb>('identity')),
+    db: deps.db.forSchema<IdentityDb>('identity'),
     outbox: deps.outbox,
     passwords: createPasswords(),
     tokens: sessionTokens({

@@ -7,7 +7,7 @@ import { listProducts } from '../domain/list-products.js';
 import { updateProduct } from '../domain/update-product.js';
 import { adminSecurity, productTag, type CatalogHttpDeps } from './catalog-http-deps.js';
 import { cacheHeaders, ConditionalReadHeaders, etagOf, headerMatches, isNotModified, noStore, notModified, NotModified } from './http-caching.js';
-import { CreateProductBody, ListProductsQuery, Product, ProductPage, ProductParams, UpdateProductBody } from './product-schemas.js';
+import { CreateProductBody, ListProductsQuery, ProductPage, ProductParams, ProductSchema, UpdateProductBody } from './product-schemas.js';
 import { Type } from 'typebox';
 
 const IfMatchHeaders = Type.Object({
@@ -42,7 +42,7 @@ export function registerProductRoutes(app: HttpApp, { ctx, auth, publicCacheCont
         summary: 'Get an active product',
         params: ProductParams,
         headers: ConditionalReadHeaders,
-        response: { 200: { ...Product, description: 'The product.', headers: cacheHeaders }, 304: NotModified, ...problems(404, 429) },
+        response: { 200: { ...ProductSchema, description: 'The product.', headers: cacheHeaders }, 304: NotModified, ...problems(404, 429) },
       },
     },
     async (request, reply) => {
@@ -61,7 +61,7 @@ export function registerProductRoutes(app: HttpApp, { ctx, auth, publicCacheCont
         summary: 'Create a product',
         security: adminSecurity,
         body: CreateProductBody,
-        response: { 201: Product, ...problems(400, 401, 403, 409, 413, 415, 429) },
+        response: { 201: ProductSchema, ...problems(400, 401, 403, 409, 413, 415, 429) },
       },
     },
     async (request, reply) => {
@@ -83,7 +83,7 @@ export function registerProductRoutes(app: HttpApp, { ctx, auth, publicCacheCont
         params: ProductParams,
         headers: IfMatchHeaders,
         body: UpdateProductBody,
-        response: { 200: Product, ...problems(400, 401, 403, 404, 412, 413, 415, 429) },
+        response: { 200: ProductSchema, ...problems(400, 401, 403, 404, 412, 413, 415, 429) },
       },
     },
     async (request, reply) => {

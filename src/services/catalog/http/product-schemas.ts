@@ -19,7 +19,8 @@ const ProductImage = Type.Object(
   { additionalProperties: false, title: 'ProductImage' },
 );
 
-export const Product = Type.Object(
+/** The product as the API shows it; `Product` is the domain type (domain/product.ts). */
+export const ProductSchema = Type.Object(
   {
     id: Type.String({ example: 'prod_5f0c9a7e2b4d4c1e8a3b6d2f' }),
     sku: Type.String({ example: 'KIT-001' }),
@@ -39,7 +40,7 @@ export const Product = Type.Object(
 
 export const ProductPage = Type.Object(
   {
-    items: Type.Array(Product),
+    items: Type.Array(ProductSchema),
     nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page; null on the last page.' }),
   },
   { additionalProperties: false, title: 'ProductPage' },

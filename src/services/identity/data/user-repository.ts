@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Role } from '../../../platform/auth/access-tokens.js';
+import { isUniqueViolation } from '../../../platform/db/unique-violation.js';
 import type { IdentityDb, UsersTable } from './identity-db.js';
 
 export type UserRow = Selectable<UsersTable>;
@@ -20,52 +21,44 @@ export class EmailTakenError extends Error {
   }
 }
 
-const uniqueViolation = '23505';
-
-/** Users in the identity schema. Pass a transaction handle to take part in its transaction. */
-export function userRepository(db: Kysely<IdentityDb>) {
-  return {
-    async insert(user: NewUserRow): Promise<UserRow> {
-      try {
-        return await db
-          .insertInto('users')
-          .values({
-            id: user.id,
-            email: user.email,
-            name: user.name,
-            role: user.role,
-            password_hash: user.passwordHash,
-            created_at: user.createdAt,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-      } catch (err) {
-        if ((err as { code?: string }).code === uniqueViolation) throw new EmailTakenError(user.email);
-        throw err;
-      }
-    },
-
-    findById(id: string): Promise<UserRow | undefined> {
-      return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
-    },
-
-    findByEmail(email: string): Promise<UserRow | undefined> {
-      return db
-        .selectFrom('users')
-        .selectAll()
-        .where((eb) => eb(eb.fn('lower', ['email']), '=', eb.fn('lower', [eb.val(email)])))
-        .executeTakeFirst();
-    },
-
-    async setRole(id: string, role: Role): Promise<void> {
-      await db.updateTable('users').set({ role }).where('id', '=', id).execute();
-    },
-
-    async anyAdmin(): Promise<boolean> {
-      const row = await db.selectFrom('users').select('id').where('role', '=', 'admin').limit(1).executeTakeFirst();
-      return row !== undefined;
-    },
-  };
+/** Inserts a user; pass a transaction handle to take part in its transaction. */
+export async function insertUser(db: Kysely<IdentityDb>, user: NewUserRow): Promise<UserRow> {
+  try {
+    return await db
+      .insertInto('users')
+      .values({
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        role: user.role,
+        password_hash: user.passwordHash,
+        created_at: user.createdAt,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new EmailTakenError(user.email);
+    throw err;
+  }
 }
 
-export type UserRepository = ReturnType<typeof userRepository>;
+export function findUserById(db: Kysely<IdentityDb>, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findUserByEmail(db: Kysely<IdentityDb>, email: string): Promise<UserRow | undefined> {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', eb.fn('lower', [eb.val(email)])))
+    .executeTakeFirst();
+}
+
+export async function setUserRole(db: Kysely<IdentityDb>, id: string, role: Role): Promise<void> {
+  await db.updateTable('users').set({ role }).where('id', '=', id).execute();
+}
+
+export async function anyAdmin(db: Kysely<IdentityDb>): Promise<boolean> {
+  const row = await db.selectFrom('users').select('id').where('role', '=', 'admin').limit(1).executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,4 +1,4 @@
-import { EmailTakenError, type UserRow } from '../data/user-repository.js';
+import { EmailTakenError, findUserByEmail, insertUser, setUserRole, type UserRow } from '../data/user-repository.js';
 import { checkNewAccount, newUserRow, type NewAccount } from './account.js';
 import type { IdentityContext } from './identity-context.js';
 
@@ -12,15 +12,15 @@ export interface CreatedAdmin {
 /** The operator's way to make an admin: a new account, or the promotion of an existing one. */
 export async function createAdmin(ctx: IdentityContext, input: NewAccount): Promise<CreatedAdmin> {
   const account = checkNewAccount(input);
-  const existing = await ctx.users.findByEmail(account.email);
+  const existing = await findUserByEmail(ctx.db, account.email);
   if (existing) return promote(ctx, existing);
   const passwordHash = await ctx.passwords.hash(account.password);
   try {
-    const row = await ctx.users.insert(newUserRow(account, 'admin', passwordHash, ctx.clock.now()));
+    const row = await insertUser(ctx.db, newUserRow(account, 'admin', passwordHash, ctx.clock.now()));
     return { id: row.id, email: row.email, created: true };
   } catch (err) {
     // Someone signed up with this email meanwhile: promote that account, as if it had been first.
-    const raced = err instanceof EmailTakenError ? await ctx.users.findByEmail(account.email) : undefined;
+    const raced = err instanceof EmailTakenError ? await findUserByEmail(ctx.db, account.email) : undefined;
     if (!raced) throw err;
     return promote(ctx, raced);
   }
@@ -28,7 +28,7 @@ export async function createAdmin(ctx: IdentityContext, input: NewAccount): Prom
 
 async function promote(ctx: IdentityContext, user: UserRow): Promise<CreatedAdmin> {
   if (user.role !== 'admin') {
-    await ctx.users.setRole(user.id, 'admin');
+    await setUserRole(ctx.db, user.id, 'admin');
     ctx.logger.info({ userId: user.id }, 'account promoted to admin');
   }
   return { id: user.id, email: user.email, created: false };

@@ -1,5 +1,6 @@
 import { AppError } from '../../../platform/http/errors.js';
 import type { TokenPair } from '../../../contracts/api/identity-api.js';
+import { findUserById } from '../data/user-repository.js';
 import type { IdentityContext } from './identity-context.js';
 
 const rejected = () => new AppError('unauthorized', 'The refresh token is not valid; sign in again.');
@@ -23,7 +24,7 @@ export async function refreshSession(ctx: IdentityContext, refreshToken: string)
     throw rejected();
   }
   // The role is read again so that a promotion or demotion takes effect at the next refresh.
-  const user = await ctx.users.findById(current.userId);
+  const user = await findUserById(ctx.db, current.userId);
   const pair = user ? await ctx.tokens.rotate(presented, current, user) : null;
   if (!pair) {
     await ctx.tokens.close(presented.sessionId);

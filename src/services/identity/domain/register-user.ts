@@ -1,7 +1,7 @@
 import { AppError } from '../../../platform/http/errors.js';
 import type { SignedIn } from '../../../contracts/api/identity-api.js';
 import { userRegistered } from '../../../contracts/events/identity-events.js';
-import { EmailTakenError, userRepository } from '../data/user-repository.js';
+import { EmailTakenError, insertUser } from '../data/user-repository.js';
 import { checkNewAccount, newUserRow, toUser, type NewAccount } from './account.js';
 import type { IdentityContext } from './identity-context.js';
 
@@ -12,7 +12,7 @@ export async function registerUser(ctx: IdentityContext, input: NewAccount): Pro
   const passwordHash = await ctx.passwords.hash(account.password);
   const row = await ctx.outbox
     .transaction(async (trx, emit) => {
-      const created = await userRepository(trx).insert(newUserRow(account, 'customer', passwordHash, ctx.clock.now()));
+      const created = await insertUser(trx, newUserRow(account, 'customer', passwordHash, ctx.clock.now()));
       await emit([userRegistered({ userId: created.id, email: created.email, name: created.name })]);
       return created;
     })

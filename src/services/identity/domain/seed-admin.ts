@@ -1,4 +1,4 @@
-import { EmailTakenError } from '../data/user-repository.js';
+import { anyAdmin, EmailTakenError, findUserByEmail, insertUser } from '../data/user-repository.js';
 import { checkNewAccount, newUserRow, type NewAccount } from './account.js';
 import type { IdentityContext } from './identity-context.js';
 import { newGeneratedPassword } from './ids.js';
@@ -19,7 +19,7 @@ export const demoAdminEmail = 'admin@emporium.localhost';
 export async function seedAdmin(ctx: IdentityContext, settings: SeedSettings, announce: (message: string) => void): Promise<void> {
   if (settings.adminEmail && settings.adminPassword) {
     const account = configuredAccount(settings.adminEmail, settings.adminPassword);
-    const existing = await ctx.users.findByEmail(account.email);
+    const existing = await findUserByEmail(ctx.db, account.email);
     // An account someone signed up with is not promoted by configuration: its password is theirs.
     if (existing && existing.role !== 'admin') {
       announce(
@@ -33,7 +33,7 @@ export async function seedAdmin(ctx: IdentityContext, settings: SeedSettings, an
   if (settings.adminEmail || settings.adminPassword) {
     ctx.logger.warn('ADMIN_EMAIL and ADMIN_PASSWORD must be set together; no admin was created from them');
   }
-  if (!settings.seedDemoData || (await ctx.users.anyAdmin())) return;
+  if (!settings.seedDemoData || (await anyAdmin(ctx.db))) return;
   const password = newGeneratedPassword();
   if (await insertAdmin(ctx, { email: demoAdminEmail, password, name: 'Demo Admin' })) {
     announce(
@@ -59,7 +59,7 @@ function configuredAccount(email: string, password: string): NewAccount {
 async function insertAdmin(ctx: IdentityContext, account: NewAccount): Promise<boolean> {
   const passwordHash = await ctx.passwords.hash(account.password);
   try {
-    await ctx.users.insert(newUserRow(account, 'admin', passwordHash, ctx.clock.now()));
+    await insertUser(ctx.db, newUserRow(account, 'admin', passwordHash, ctx.clock.now()));
     ctx.logger.info({ email: account.email }, 'admin account created');
     return true;
   } catch (err) {

@@ -1,5 +1,6 @@
 import { AppError } from '../../../platform/http/errors.js';
 import type { LoginRequest, SignedIn } from '../../../contracts/api/identity-api.js';
+import { findUserByEmail } from '../data/user-repository.js';
 import { toUser } from './account.js';
 import type { IdentityContext } from './identity-context.js';
 
@@ -16,7 +17,7 @@ export class LoginThrottled extends AppError {
  * slip past the limit; a success clears the count, so only failures add up.
  */
 export async function signIn(ctx: IdentityContext, input: LoginRequest): Promise<SignedIn> {
-  const row = await ctx.users.findByEmail(input.email);
+  const row = await findUserByEmail(ctx.db, input.email);
   // The account's own email when there is one: every spelling the database matches counts together.
   const email = row?.email ?? input.email;
   const attempt = await ctx.loginFailures.count(email);

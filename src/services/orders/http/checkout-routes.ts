@@ -6,7 +6,7 @@ import { problems } from '../../../platform/http/problem-schema.js';
 import { findRecordedAnswer } from '../data/idempotency-repository.js';
 import { checkout } from '../domain/checkout.js';
 import { traceparentOf, userIdOf, type OrdersHttpDeps } from './orders-http-deps.js';
-import { noStoreHeaders, Order, orderTag, ShippingAddress, userSecurity } from './order-schemas.js';
+import { noStoreHeaders, OrderSchema, orderTag, ShippingAddress, userSecurity } from './order-schemas.js';
 
 const CheckoutHeaders = Type.Object({
   'idempotency-key': Type.String({
@@ -27,7 +27,7 @@ const CheckoutBody = Type.Object(
   { additionalProperties: false },
 );
 
-const CheckoutAccepted = Type.Object({ order: Order }, { additionalProperties: false, title: 'CheckoutAccepted' });
+const CheckoutAccepted = Type.Object({ order: OrderSchema }, { additionalProperties: false, title: 'CheckoutAccepted' });
 
 const regions = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
 /** Codes Intl knows that are not countries of ISO 3166-1. */

@@ -4,7 +4,7 @@ import { cancelOrder } from '../domain/cancel-order.js';
 import { getOrder } from '../domain/get-order.js';
 import { listOwnOrders } from '../domain/list-orders.js';
 import { noStore, OptionalIdempotencyHeaders, traceparentOf, userIdOf, type OrdersHttpDeps } from './orders-http-deps.js';
-import { noStoreHeaders, Order, OrderListQuery, OrderPage, OrderParams, orderTag, userSecurity } from './order-schemas.js';
+import { noStoreHeaders, OrderSchema, OrderListQuery, OrderPage, OrderParams, orderTag, userSecurity } from './order-schemas.js';
 
 export function registerOrderRoutes(app: HttpApp, { ctx, auth }: OrdersHttpDeps): void {
   app.get(
@@ -35,7 +35,7 @@ export function registerOrderRoutes(app: HttpApp, { ctx, auth }: OrdersHttpDeps)
         summary: 'Get one of your orders',
         security: userSecurity,
         params: OrderParams,
-        response: { 200: { ...Order, description: 'The order.', headers: noStoreHeaders }, ...problems(401, 404, 429) },
+        response: { 200: { ...OrderSchema, description: 'The order.', headers: noStoreHeaders }, ...problems(401, 404, 429) },
       },
     },
     async (request, reply) => {
@@ -57,7 +57,7 @@ export function registerOrderRoutes(app: HttpApp, { ctx, auth }: OrdersHttpDeps)
         security: userSecurity,
         params: OrderParams,
         headers: OptionalIdempotencyHeaders,
-        response: { 200: { ...Order, description: 'The cancelled order.', headers: noStoreHeaders }, ...problems(400, 401, 404, 409, 422, 429) },
+        response: { 200: { ...OrderSchema, description: 'The cancelled order.', headers: noStoreHeaders }, ...problems(400, 401, 404, 409, 422, 429) },
       },
     },
     async (request, reply) => {

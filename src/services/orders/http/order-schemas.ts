@@ -48,14 +48,15 @@ const orderProperties = {
   }),
 };
 
-export const Order = Type.Object(orderProperties, { additionalProperties: false, title: 'Order' });
+/** The order as the API shows it; `Order` is the aggregate (domain/order.ts). */
+export const OrderSchema = Type.Object(orderProperties, { additionalProperties: false, title: 'Order' });
 export const AdminOrder = Type.Object(
   { ...orderProperties, userId: Type.String({ description: 'The customer who placed it.' }) },
   { additionalProperties: false, title: 'AdminOrder' },
 );
 
 const nextCursor = Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page; null on the last page.' });
-export const OrderPage = Type.Object({ items: Type.Array(Order), nextCursor }, { additionalProperties: false, title: 'OrderPage' });
+export const OrderPage = Type.Object({ items: Type.Array(OrderSchema), nextCursor }, { additionalProperties: false, title: 'OrderPage' });
 export const AdminOrderPage = Type.Object({ items: Type.Array(AdminOrder), nextCursor }, { additionalProperties: false, title: 'AdminOrderPage' });
 
 const pageProperties = {
