@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layouts } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { addToCart, availableStock, call, createAdmin, createProduct, registerUser, type CallResult, type TestUser } from './support/http.js';
-import { eventually, settle } from './support/eventually.js';
+import { eventually } from './support/eventually.js';
+import { quiescent } from './support/quiescence.js';
 import { markerKey } from '../src/platform/http/idempotency.js';
 import { checkoutLockTtlMs } from '../src/services/orders/domain/checkout.js';
 
@@ -45,7 +46,7 @@ describe.each(layouts)('concurrent checkouts of one cart (%s profile)', (profile
       const res = await call(app, 'GET', `/api/v1/orders/${orderId}`, { token: user.accessToken });
       return res.body.status === 'confirmed' ? res.body : undefined;
     }, 15_000, `order ${orderId} confirmed`);
-    await settle();
+    await quiescent(app);
     expect(await successfulCharges(user.id)).toBe(1);
   };
 

@@ -9,7 +9,7 @@ import { abandonedAfterMs } from '../src/services/orders/domain/release-abandone
 import { layouts } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { addToCart, availableStock, call, createAdmin, createProduct, registerUser, type CallResult, type TestUser } from './support/http.js';
-import { eventually, settle } from './support/eventually.js';
+import { eventually } from './support/eventually.js';
 
 const address = { name: 'Grace Hopper', line1: '1 Navy Yard', city: 'Arlington', postalCode: '22202', country: 'US' };
 
@@ -92,9 +92,8 @@ describe.each(layouts)('checkouts whose process died (%s profile)', (profile) =>
       const res = await send();
       if (res.status === 202) return res;
       waits.push(res);
-      await settle(100);
       return undefined;
-    }, withinMs, 'a placed checkout');
+    }, withinMs, 'a placed checkout', 100);
     for (const wait of waits) expect(`${wait.status} ${wait.body?.code}`).toMatch(/^409 (idempotency_request_in_progress|checkout_in_progress)$/);
     return placed;
   };

@@ -19,9 +19,9 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, settle } from './support/eventually.js';
+import { eventually } from './support/eventually.js';
 import { EntryClient, failed, seededRandom, shop, type FlowOutcome, type Sent } from './support/checkout-flow.js';
-import { expectedOrderEmails, orderEmails, readShopRecords, settled, stockCounts, type ShopRecords } from './support/shop-audit.js';
+import { expectedOrderEmails, orderEmails, readShopRecords, settled, shopAtRest, stockCounts, type ShopRecords } from './support/shop-audit.js';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
 import { startTopology, type Role, type Topology } from './support/topology.js';
 
@@ -119,7 +119,7 @@ describe('the distributed layout behind nginx, while instances die and restart',
 
     const aboutOrder = () => smtp.to(user.email).filter((m) => (m.subject ?? '').includes(orderId));
     await eventually(() => (aboutOrder().length > 0 ? true : undefined), 10_000, 'confirmation email');
-    await settle();
+    await shopAtRest(topology.databaseUrl);
     expect(aboutOrder()).toHaveLength(1);
     expect(aboutOrder()[0]?.text).toContain('Kettle');
     const notifications = await client.send('GET', '/api/v1/notifications', { token });
@@ -192,7 +192,7 @@ describe('the distributed layout behind nginx, while instances die and restart',
       () => Date.now() - flowEnded,
       () => undefined,
     );
-    await settle(1_000);
+    if (rested !== undefined) await shopAtRest(topology.databaseUrl);
     records = await readShopRecords(topology.databaseUrl);
 
     const audit = auditRun(records, outcome, client.sent, windows, initial, smtp, shoppers.map((s) => s.email));

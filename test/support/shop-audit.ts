@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { ParsedMail } from 'mailparser';
+import { eventually } from './eventually.js';
 
 /**
  * What the shop's own tables say after a run, read straight from the shared database: the test
@@ -125,4 +126,53 @@ export function expectedOrderEmails(records: ShopRecords): Map<string, number> {
     if (order.status === 'shipped') expected.set(`${order.id} shipped`, 1);
   }
   return expected;
+}
+
+/**
+ * The shop's event and email counts when it is at rest, read from the database alone (its
+ * processes may have restarted): every event published and, for each consumer, every event of a
+ * type it handles in its inbox; no email waiting. Undefined while work is under way.
+ */
+async function restingCounts(client: pg.Client): Promise<string | undefined> {
+  const schemas = ['identity', 'catalog', 'cart', 'orders', 'payments', 'notifications'];
+  const union = (table: string, columns: string) => schemas.map((s) => `select ${columns} from ${s}.${table}`).join(' union all ');
+  const { rows } = await client.query<{ unpublished: number; unhandled: number; pending: number; handled: number }>(`
+    with events as (${union('outbox', 'id, type, published_at')}),
+         handled as (${union('inbox', 'consumer, event_id')}),
+         consumers as (select distinct consumer, type from handled join events on events.id = handled.event_id)
+    select
+      (select count(*) from events where published_at is null)::int as unpublished,
+      (select count(*) from events e join consumers c on c.type = e.type
+        where not exists (select 1 from handled h where h.consumer = c.consumer and h.event_id = e.id))::int as unhandled,
+      (select count(*) from notifications.notifications where status = 'pending')::int as pending,
+      (select count(*) from handled)::int as handled`);
+  const counts = rows[0];
+  if (!counts || counts.unpublished > 0 || counts.unhandled > 0 || counts.pending > 0) return undefined;
+  return String(counts.handled);
+}
+
+/**
+ * Waits until the shop at `databaseUrl` has nothing left to do: see `restingCounts`. Two readings
+ * alike in a row, so an event raised between the counts of one reading is not missed. What a
+ * "nothing more happened" check looks at afterwards is final.
+ */
+export async function shopAtRest(databaseUrl: string, timeoutMs = 30_000): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    let previous: string | undefined;
+    await eventually(
+      async () => {
+        const now = await restingCounts(client);
+        const steady = now !== undefined && now === previous;
+        previous = now;
+        return steady ? true : undefined;
+      },
+      timeoutMs,
+      'every event handled and every email sent',
+      200,
+    );
+  } finally {
+    await client.end();
+  }
 }
