@@ -35,4 +35,18 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    files: ['**/*.ts'],
+    rules: { 'max-lines': ['error', { max: 300, skipBlankLines: true, skipComments: true }] },
+  },
+  {
+    files: ['src/**/*.ts', 'test/support/**/*.ts'],
+    rules: { 'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true }] },
+  },
+  {
+    // A suite's describe callback holds every case of the suite, so it is naturally as long as the
+    // suite: test files are held to max-lines for the whole file instead.
+    files: ['**/*.test.ts', '**/*.contract.ts'],
+    rules: { 'max-lines-per-function': 'off' },
+  },
 );

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { layouts } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
-import { call, createAdmin, registerUser, type TestUser, createProduct } from './support/http.js';
+import { call, createAdmin, registerUser, type CallResult, type TestUser, createProduct } from './support/http.js';
 import { eventually } from './support/eventually.js';
 import { markerKey } from '../src/platform/http/idempotency.js';
 
@@ -33,6 +33,12 @@ describe.each(layouts)('checkout (%s profile)', (profile) => {
     Number((await sql<{ n: string }>`select count(*) as n from catalog.reservations where product_id in (${sql.join(productIds)})`.execute(app.infrastructure.db.root)).rows[0]?.n);
   const orderCount = async (userId: string) =>
     Number((await sql<{ n: string }>`select count(*) as n from orders.orders where user_id = ${userId}`.execute(app.infrastructure.db.root)).rows[0]?.n);
+  /** The same answer as `first`, marked as a replay. */
+  const expectReplayOf = (again: CallResult, first: CallResult) => {
+    expect(again.status, again.text).toBe(first.status);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(first.body);
+  };
 
   beforeAll(async () => {
     app = await createTestApp(profile, { services: ['identity', 'catalog', 'cart', 'orders'] });
@@ -135,10 +141,7 @@ describe.each(layouts)('checkout (%s profile)', (profile) => {
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({ code: 'cart_empty', status: 422 });
 
-    const again = await checkout(user, key);
-    expect(again.status).toBe(422);
-    expect(again.headers['idempotent-replayed']).toBe('true');
-    expect(again.body).toEqual(res.body);
+    expectReplayOf(await checkout(user, key), res);
   });
 
   it('refuses stock that is short (409 insufficient_stock) naming the short lines, and reserves nothing', async () => {
@@ -159,10 +162,7 @@ describe.each(layouts)('checkout (%s profile)', (profile) => {
     // Kept with the key like Stripe does: a retry with the same key sees the same refusal even
     // after a restock; a new attempt takes a new key.
     await call(app, 'POST', `/api/v1/products/${scarce.id}/inventory-adjustments`, { token: admin.accessToken, body: { delta: 5, reason: 'Restock' } });
-    const replay = await checkout(user, key);
-    expect(replay.status).toBe(409);
-    expect(replay.headers['idempotent-replayed']).toBe('true');
-    expect(replay.body).toEqual(res.body);
+    expectReplayOf(await checkout(user, key), res);
     const fresh = await checkout(user, randomUUID());
     expect(fresh.status, fresh.text).toBe(202);
   });
@@ -197,10 +197,7 @@ describe.each(layouts)('checkout (%s profile)', (profile) => {
     expect(await orderCount(user.id)).toBe(0);
     expect((await call(app, 'GET', '/api/v1/cart', { token: user.accessToken })).body).toEqual(cart.body);
 
-    const replay = await checkout(user, key);
-    expect(replay.status).toBe(422);
-    expect(replay.headers['idempotent-replayed']).toBe('true');
-    expect(replay.body).toEqual(res.body);
+    expectReplayOf(await checkout(user, key), res);
 
     // A total of exactly the maximum is ordered.
     expect((await call(app, 'PUT', `/api/v1/cart/items/${dear.id}`, { token: user.accessToken, body: { quantity: 2 } })).status).toBe(200);
@@ -253,10 +250,7 @@ describe.each(layouts)('checkout (%s profile)', (profile) => {
     await eventually(async () => ((await call(app, 'GET', '/api/v1/cart', { token: user.accessToken })).body.items.length === 0 ? true : undefined));
     // Field order does not make another request.
     const reordered = { payment: { token: 'tok_visa' }, shippingAddress: { country: 'GB', postalCode: 'SW1Y 4JH', city: 'London', line1: address.line1, name: address.name } };
-    const again = await checkout(user, key, reordered);
-    expect(again.status).toBe(202);
-    expect(again.headers['idempotent-replayed']).toBe('true');
-    expect(again.body).toEqual(first.body);
+    expectReplayOf(await checkout(user, key, reordered), first);
     expect(await orderCount(user.id)).toBe(1);
     expect(await available(product.id)).toBe(3);
 
@@ -275,12 +269,9 @@ describe.each(layouts)('checkout (%s profile)', (profile) => {
 
   describe('when the key-value store lost the key (Redis flushed, memory store restarted)', () => {
     /** Forgets the key's marker, sends the same request again, and expects the first answer, marked as a replay. */
-    const replayForgotten = async (user: TestUser, key: string, first: Awaited<ReturnType<typeof checkout>>) => {
+    const replayForgotten = async (user: TestUser, key: string, first: CallResult) => {
       expect(await app.serving('orders').infrastructure.kv.del(markerKey({ userId: user.id }, key))).toBe(1);
-      const again = await checkout(user, key);
-      expect(again.status, again.text).toBe(first.status);
-      expect(again.headers['idempotent-replayed']).toBe('true');
-      expect(again.body).toEqual(first.body);
+      expectReplayOf(await checkout(user, key), first);
     };
 
     it('replays a placed order from the database: one order, stock unchanged, the same answer', async () => {

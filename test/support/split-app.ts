@@ -22,6 +22,8 @@ const urlSetting = {
   notifications: 'notificationsUrls',
 } as const satisfies Record<RunnableService, keyof Config>;
 
+type SplitProcess = { name: RunnableService | 'gateway'; proc: EmporiumProcess };
+
 /** Services run as two instances, so that every hop to them is balanced and none may count on one instance. */
 const instancesOf: Partial<Record<RunnableService, number>> = { catalog: 2, orders: 2 };
 
@@ -40,22 +42,10 @@ export async function createSplitApp(options: TestAppOptions = {}): Promise<Test
   const id = runId('split');
   const database = await createTestDatabase();
   const dataDirs: string[] = [];
-  const processes: { name: RunnableService | 'gateway'; proc: EmporiumProcess }[] = [];
+  const processes: SplitProcess[] = [];
   const signingKeys = generateSigningKeys();
   const pem = { jwtPublicKey: signingKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString() };
-  const shared: Partial<Config> = {
-    ...testConfig,
-    databaseUrl: database.url,
-    // Nine pools on one PostgreSQL that other test files use at the same time.
-    databasePoolSize: 4,
-    redisUrl: realInfra.redisUrl,
-    redisKeyPrefix: `${id}:`,
-    amqpUrl: realInfra.amqpUrl,
-    amqpPrefix: id,
-    host: '127.0.0.1',
-    port: 0,
-    ...options.config,
-  };
+  const shared = layoutConfig(id, database.url, options.config);
   const addresses: Partial<Config> = {};
 
   const start = async (name: RunnableService | 'gateway', overrides: Partial<Config>): Promise<{ proc: EmporiumProcess; address: string }> => {
@@ -95,32 +85,50 @@ export async function createSplitApp(options: TestAppOptions = {}): Promise<Test
       }
       addresses[urlSetting[name]] = started;
     }
-    const { proc: gateway, address: baseUrl } = await start('gateway', pem);
+    const gateway = await start('gateway', pem);
     const startBackground = async () => {
       for (const { proc } of processes) await proc.startBackground();
     };
     if (options.background !== false) await startBackground();
-    const services = new Map<RunnableService, ServiceModule>();
-    for (const { proc } of processes) for (const [name, service] of proc.services) if (!services.has(name)) services.set(name, service);
-    const instances = (service: RunnableService) => processes.filter((p) => p.name === service).map((p) => p.proc);
-    return {
-      ...gateway,
-      profile: 'split',
-      signingKeys,
-      baseUrl,
-      services,
-      serving: (service) => {
-        const [proc] = instances(service);
-        if (!proc) throw new Error(`${service} is not part of this app`);
-        return proc;
-      },
-      instancesServing: (service) => instances(service),
-      startBackground,
-      stop: close,
-      close,
-    };
+    return { ...layoutView(gateway, processes), signingKeys, startBackground, stop: close, close };
   } catch (err) {
     await close();
     throw err;
   }
+}
+
+/** What every process of the layout is configured with, before its own data directory, keys and peers' addresses. */
+function layoutConfig(id: string, databaseUrl: string, overrides: Partial<Config> | undefined): Partial<Config> {
+  return {
+    ...testConfig,
+    databaseUrl,
+    // Nine pools on one PostgreSQL that other test files use at the same time.
+    databasePoolSize: 4,
+    redisUrl: realInfra.redisUrl,
+    redisKeyPrefix: `${id}:`,
+    amqpUrl: realInfra.amqpUrl,
+    amqpPrefix: id,
+    host: '127.0.0.1',
+    port: 0,
+    ...overrides,
+  };
+}
+
+/** The layout as tests see it: the gateway's process and address, and each service by the instances serving it. */
+function layoutView(gateway: { proc: EmporiumProcess; address: string }, processes: SplitProcess[]) {
+  const services = new Map<RunnableService, ServiceModule>();
+  for (const { proc } of processes) for (const [name, service] of proc.services) if (!services.has(name)) services.set(name, service);
+  const instances = (service: RunnableService) => processes.filter((p) => p.name === service).map((p) => p.proc);
+  return {
+    ...gateway.proc,
+    profile: 'split',
+    baseUrl: gateway.address,
+    services,
+    serving: (service: RunnableService) => {
+      const [proc] = instances(service);
+      if (!proc) throw new Error(`${service} is not part of this app`);
+      return proc;
+    },
+    instancesServing: instances,
+  } satisfies Partial<TestApp>;
 }

@@ -36,40 +36,84 @@ const MIN_GENERATION_TTL_MS = 30 * 24 * 3600 * 1000;
 
 /** Cache-aside over the key-value store, values as JSON. */
 export function createJsonCache(options: JsonCacheOptions): JsonCache {
-  const { kv, name, ttlMs, metrics } = options;
-  const entryKey = (key: string) => `cache:${name}:v:${key}`;
-  const generationKey = (ns: string) => `cache:${name}:g:${ns}`;
-  const generationTtlMs = Math.max(MIN_GENERATION_TTL_MS, ttlMs * 2);
+  return new KvJsonCache(options);
+}
 
-  // A damaged entry is a miss: the source still answers.
-  const parse = <T>(raw: string | null): T | null => {
-    if (raw === null) return null;
-    try {
-      return JSON.parse(raw) as T;
-    } catch {
-      return null;
-    }
-  };
+// A damaged entry is a miss: the source still answers.
+function parse<T>(raw: string | null): T | null {
+  if (raw === null) return null;
+  try {
+    return JSON.parse(raw) as T;
+  } catch {
+    return null;
+  }
+}
 
-  const count = (result: 'hit' | 'miss', n: number) => {
-    if (n > 0) metrics?.cacheLookups.inc({ cache: name, result }, n);
-  };
+class KvJsonCache implements JsonCache {
+  private readonly kv: KvStore;
+  private readonly name: string;
+  private readonly ttlMs: number;
+  private readonly metrics: JsonCacheOptions['metrics'];
 
-  async function lookup<T>(key: string): Promise<T | null> {
+  constructor(options: JsonCacheOptions) {
+    this.kv = options.kv;
+    this.name = options.name;
+    this.ttlMs = options.ttlMs;
+    this.metrics = options.metrics;
+  }
+
+  async get<T>(key: string): Promise<T | null> {
     let hit: T | null = null;
     try {
-      hit = parse<T>(await kv.get(entryKey(key)));
+      hit = parse<T>(await this.kv.get(this.entryKey(key)));
     } catch {
       // An unreachable store is a miss too.
     }
-    count(hit === null ? 'miss' : 'hit', 1);
+    this.count(hit === null ? 'miss' : 'hit', 1);
     return hit;
   }
 
-  async function lookupMany<T>(keys: string[]): Promise<Map<string, T>> {
+  async getOrLoad<T>(key: string, load: () => Promise<T | null>): Promise<T | null> {
+    const hit = await this.get<T>(key);
+    if (hit !== null) return hit;
+    const value = await load();
+    if (value === null || value === undefined) return value;
+    await this.store(key, value);
+    return value;
+  }
+
+  async getManyOrLoad<T>(keys: string[], load: (missing: string[]) => Promise<Map<string, T>>): Promise<Map<string, T>> {
+    const unique = [...new Set(keys)];
+    if (unique.length === 0) return new Map();
+    const found = await this.getMany<T>(unique);
+    const missing = unique.filter((key) => !found.has(key));
+    if (missing.length === 0) return found;
+    const loaded = await load(missing);
+    await Promise.all([...loaded].map(([key, value]) => this.store(key, value)));
+    return new Map([...found, ...loaded]);
+  }
+
+  async invalidate(...keys: string[]): Promise<void> {
+    await this.kv.del(...keys.map((key) => this.entryKey(key)));
+  }
+
+  async generation(ns: string): Promise<string> {
+    try {
+      return (await this.kv.get(this.generationKey(ns))) ?? '0';
+    } catch {
+      // A token nothing was cached under, so no stale list can be served while the store is away.
+      return `unknown-${randomUUID()}`;
+    }
+  }
+
+  async bumpGeneration(ns: string): Promise<void> {
+    await this.kv.increment(this.generationKey(ns), Math.max(MIN_GENERATION_TTL_MS, this.ttlMs * 2), 1, 'sliding');
+  }
+
+  private async getMany<T>(keys: string[]): Promise<Map<string, T>> {
     const hits = new Map<string, T>();
     try {
-      const raws = await kv.getMany(keys.map(entryKey));
+      const raws = await this.kv.getMany(keys.map((key) => this.entryKey(key)));
       keys.forEach((key, i) => {
         const hit = parse<T>(raws[i] ?? null);
         if (hit !== null) hits.set(key, hit);
@@ -77,58 +121,28 @@ export function createJsonCache(options: JsonCacheOptions): JsonCache {
     } catch {
       // An unreachable store is a miss for every key.
     }
-    count('hit', hits.size);
-    count('miss', keys.length - hits.size);
+    this.count('hit', hits.size);
+    this.count('miss', keys.length - hits.size);
     return hits;
   }
 
-  async function store(key: string, value: unknown): Promise<void> {
+  private async store(key: string, value: unknown): Promise<void> {
     try {
-      await kv.set(entryKey(key), JSON.stringify(value), { ttlMs });
+      await this.kv.set(this.entryKey(key), JSON.stringify(value), { ttlMs: this.ttlMs });
     } catch {
       // Not caching only costs the next reader a load.
     }
   }
 
-  return {
-    get: lookup,
+  private count(result: 'hit' | 'miss', n: number): void {
+    if (n > 0) this.metrics?.cacheLookups.inc({ cache: this.name, result }, n);
+  }
 
-    async getOrLoad<T>(key: string, load: () => Promise<T | null>): Promise<T | null> {
-      const hit = await lookup<T>(key);
-      if (hit !== null) return hit;
-      const value = await load();
-      if (value === null || value === undefined) return value;
-      await store(key, value);
-      return value;
-    },
+  private entryKey(key: string): string {
+    return `cache:${this.name}:v:${key}`;
+  }
 
-    async getManyOrLoad<T>(keys: string[], load: (missing: string[]) => Promise<Map<string, T>>): Promise<Map<string, T>> {
-      const unique = [...new Set(keys)];
-      if (unique.length === 0) return new Map();
-      const found = await lookupMany<T>(unique);
-      const missing = unique.filter((key) => !found.has(key));
-      if (missing.length === 0) return found;
-      const loaded = await load(missing);
-      await Promise.all([...loaded].map(([key, value]) => store(key, value)));
-      return new Map([...found, ...loaded]);
-    },
-
-    async invalidate(...keys: string[]): Promise<void> {
-      await kv.del(...keys.map(entryKey));
-    },
-
-    async generation(ns: string): Promise<string> {
-      try {
-        return (await kv.get(generationKey(ns))) ?? '0';
-      } catch {
-        // A token nothing was cached under, so no stale list can be served while the store is away.
-        return `unknown-${randomUUID()}`;
-      }
-    },
-
-    async bumpGeneration(ns: string): Promise<void> {
-      const key = generationKey(ns);
-      await kv.increment(key, generationTtlMs, 1, 'sliding');
-    },
-  };
+  private generationKey(ns: string): string {
+    return `cache:${this.name}:g:${ns}`;
+  }
 }

@@ -5,8 +5,14 @@ export function createMetrics(labels: Record<string, string> = {}) {
   const registry = new Registry();
   registry.setDefaultLabels(labels);
   collectDefaultMetrics({ register: registry, prefix: 'emporium_' });
+  return { registry, ...serviceMetrics(registry), ...messagingMetrics(registry) };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/** What the services do: answer requests, look up caches, record business facts. */
+function serviceMetrics(registry: Registry) {
   return {
-    registry,
     httpDuration: new Histogram({
       name: 'emporium_http_request_duration_seconds',
       help: 'Time to answer an HTTP request, by method, route template and status (its _count counts requests).',
@@ -20,6 +26,18 @@ export function createMetrics(labels: Record<string, string> = {}) {
       labelNames: ['cache', 'result'] as const,
       registers: [registry],
     }),
+    business: new Counter({
+      name: 'emporium_business_events_total',
+      help: 'Business facts: orders placed, payments failed, users registered, and so on.',
+      labelNames: ['event'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+/** How events flow from outboxes to consumers, and where they pile up. */
+function messagingMetrics(registry: Registry) {
+  return {
     outboxBacklog: new Gauge({
       name: 'emporium_outbox_backlog',
       help: 'Events written to an outbox and not yet published, by service.',
@@ -61,13 +79,5 @@ export function createMetrics(labels: Record<string, string> = {}) {
       aggregator: 'max',
       registers: [registry],
     }),
-    business: new Counter({
-      name: 'emporium_business_events_total',
-      help: 'Business facts: orders placed, payments failed, users registered, and so on.',
-      labelNames: ['event'] as const,
-      registers: [registry],
-    }),
   };
 }
-
-export type Metrics = ReturnType<typeof createMetrics>;

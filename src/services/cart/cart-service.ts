@@ -5,7 +5,7 @@ import { createCartStore } from './data/cart-store.js';
 import { cartLines } from './domain/cart-lines.js';
 import { emptyOrderedCart } from './domain/empty-ordered-cart.js';
 import type { CartContext } from './domain/cart-context.js';
-import { registerCartRoutes } from './http/cart-routes.js';
+import { registerCartItemRoutes, registerCartRoutes } from './http/cart-routes.js';
 import { registerInternalCartRoutes } from './http/internal-cart-routes.js';
 import { onOrderPlaced } from './messages/on-order-placed.js';
 
@@ -34,7 +34,10 @@ export function createCartService(deps: ServiceDeps, peers: { products: ProductR
   return {
     name: 'cart',
     carts,
-    routes: (app) => registerCartRoutes(app, ctx, deps.auth),
+    routes: (app) => {
+      registerCartRoutes(app, ctx, deps.auth);
+      registerCartItemRoutes(app, ctx, deps.auth);
+    },
     internalRoutes: (app) => registerInternalCartRoutes(app, carts),
     subscriptions: [onOrderPlaced(ctx)],
   };

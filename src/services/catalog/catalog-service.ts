@@ -10,6 +10,7 @@ import { releaseExpiredReservations } from './domain/release-expired-reservation
 import { releaseReservation } from './domain/release-reservation.js';
 import { reserveStock } from './domain/reserve-stock.js';
 import { seedDemoCatalog } from './domain/seed-demo-catalog.js';
+import { registerAdminProductRoutes } from './http/admin-product-routes.js';
 import { registerCategoryRoutes } from './http/category-routes.js';
 import { publicCacheControl } from './http/http-caching.js';
 import { registerInternalInventoryRoutes } from './http/internal-inventory-routes.js';
@@ -54,6 +55,7 @@ export function createCatalogService(deps: ServiceDeps): CatalogService {
     products,
     routes: (app) => {
       registerProductRoutes(app, http);
+      registerAdminProductRoutes(app, http);
       registerInventoryRoutes(app, http);
       registerCategoryRoutes(app, http);
     },

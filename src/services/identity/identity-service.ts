@@ -7,7 +7,7 @@ import { createPasswords } from './domain/passwords.js';
 import { sessionTokens } from './domain/session-tokens.js';
 import { createAdmin, type CreatedAdmin } from './domain/create-admin.js';
 import { seedAdmin } from './domain/seed-admin.js';
-import { registerAuthRoutes } from './http/auth-routes.js';
+import { registerSessionRoutes, registerSignInRoutes } from './http/auth-routes.js';
 import { registerMeRoutes } from './http/me-routes.js';
 
 /** The identity module plus what operators call directly (the admin command, test harness). */
@@ -39,7 +39,8 @@ export function createIdentityService(deps: ServiceDeps): IdentityService {
   return {
     name: 'identity',
     routes: (app) => {
-      registerAuthRoutes(app, ctx, deps.auth);
+      registerSignInRoutes(app, ctx);
+      registerSessionRoutes(app, ctx, deps.auth);
       registerMeRoutes(app, ctx, deps.auth);
     },
     start: () => seedAdmin(ctx, config, deps.announce),

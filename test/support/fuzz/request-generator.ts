@@ -24,19 +24,25 @@ export interface FuzzRequest {
   body?: string;
 }
 
-type Mutation =
+type BodyMutation =
   | { kind: 'body-field'; pick: number; value: unknown }
   | { kind: 'drop-field'; pick: number }
   | { kind: 'extra-field'; pick: number; key: string; value: unknown }
-  | { kind: 'body'; text: string }
+  | { kind: 'body'; text: string };
+
+type TargetMutation =
   | { kind: 'param'; pick: number; value: string }
   | { kind: 'extra-query'; key: string; value: string }
   | { kind: 'repeat-query'; pick: number }
-  | { kind: 'header'; name: string; value: string }
-  | { kind: 'authorization'; attack: AuthorizationAttack; garbage: string }
-  | { kind: 'content-type'; value: string | null }
   | { kind: 'spelling'; style: Spelling; pick: number }
   | { kind: 'method'; value: string };
+
+type HeaderMutation =
+  | { kind: 'header'; name: string; value: string }
+  | { kind: 'authorization'; attack: AuthorizationAttack; garbage: string }
+  | { kind: 'content-type'; value: string | null };
+
+type Mutation = BodyMutation | TargetMutation | HeaderMutation;
 
 const spellings = [
   'percent-encoded-letter', 'double-slash', 'dot-segment', 'dot-dot-segment', 'trailing-slash', 'absolute-form',
@@ -167,6 +173,17 @@ const pointer = (path: (string | number)[]) => `/${path.join('/')}`;
 
 function apply(draft: Draft, m: Mutation, operation: Operation): void {
   switch (m.kind) {
+    case 'body-field': case 'drop-field': case 'extra-field': case 'body':
+      return spoilBody(draft, m);
+    case 'param': case 'extra-query': case 'repeat-query': case 'spelling': case 'method':
+      return spoilTarget(draft, m, operation);
+    case 'header': case 'authorization': case 'content-type':
+      return spoilHeaders(draft, m);
+  }
+}
+
+function spoilBody(draft: Draft, m: BodyMutation): void {
+  switch (m.kind) {
     case 'body-field': {
       const all = nodes(draft.body ?? {});
       const node = all[m.pick % all.length]!;
@@ -193,6 +210,11 @@ function apply(draft: Draft, m: Mutation, operation: Operation): void {
       draft.bodyText = m.text;
       draft.notes.push(`body text ${show(m.text)}`);
       return;
+  }
+}
+
+function spoilTarget(draft: Draft, m: TargetMutation, operation: Operation): void {
+  switch (m.kind) {
     case 'param': {
       const names = [...operation.pathParams.map((p) => `path:${p.name}`), ...operation.query.map((p) => `query:${p.name}`)];
       if (names.length === 0) return;
@@ -213,6 +235,19 @@ function apply(draft: Draft, m: Mutation, operation: Operation): void {
       draft.notes.push(`query ${name} repeated`);
       return;
     }
+    case 'spelling':
+      draft.spellings.push({ style: m.style, pick: m.pick });
+      draft.notes.push(`path spelt ${m.style}`);
+      return;
+    case 'method':
+      draft.method = m.value;
+      draft.notes.push(`method ${m.value}`);
+      return;
+  }
+}
+
+function spoilHeaders(draft: Draft, m: HeaderMutation): void {
+  switch (m.kind) {
     case 'header':
       draft.headers.set(m.name.toLowerCase(), m.value);
       draft.notes.push(`header ${m.name}: ${show(m.value)}`);
@@ -225,14 +260,6 @@ function apply(draft: Draft, m: Mutation, operation: Operation): void {
       draft.contentType = m.value;
       draft.notes.push(`content-type ${m.value === null ? 'missing' : show(m.value)}`);
       if (draft.body === undefined && draft.bodyText === undefined) draft.body = {};
-      return;
-    case 'spelling':
-      draft.spellings.push({ style: m.style, pick: m.pick });
-      draft.notes.push(`path spelt ${m.style}`);
-      return;
-    case 'method':
-      draft.method = m.value;
-      draft.notes.push(`method ${m.value}`);
       return;
   }
 }

@@ -20,11 +20,10 @@ const userOf = (request: { principal?: { userId: string } | null }) => (request.
 
 /** The signed-in user's own cart; nobody can name another user's. */
 export function registerCartRoutes(app: HttpApp, ctx: CartContext, auth: AuthGuards): void {
-  app.addHook('onRequest', auth.requireUser);
-
   app.get(
     '/cart',
     {
+      onRequest: auth.requireUser,
       schema: {
         tags, security,
         summary: 'Your cart',
@@ -35,9 +34,29 @@ export function registerCartRoutes(app: HttpApp, ctx: CartContext, auth: AuthGua
     async (request, reply) => noStore(reply).send(await getCart(ctx, userOf(request))),
   );
 
+  app.delete(
+    '/cart',
+    {
+      onRequest: auth.requireUser,
+      schema: {
+        tags, security,
+        summary: 'Empty your cart',
+        response: { 204: Type.Null({ description: 'The cart is empty.' }), ...problems(401, 429) },
+      },
+    },
+    async (request, reply) => {
+      await clearCart(ctx, userOf(request));
+      return noStore(reply).code(204).send();
+    },
+  );
+}
+
+/** The lines of the signed-in user's own cart, by product. */
+export function registerCartItemRoutes(app: HttpApp, ctx: CartContext, auth: AuthGuards): void {
   app.post(
     '/cart/items',
     {
+      onRequest: auth.requireUser,
       schema: {
         tags, security,
         summary: 'Add a product to your cart',
@@ -54,6 +73,7 @@ export function registerCartRoutes(app: HttpApp, ctx: CartContext, auth: AuthGua
   app.put(
     '/cart/items/:productId',
     {
+      onRequest: auth.requireUser,
       schema: {
         tags, security,
         summary: 'Set the quantity of a line',
@@ -69,6 +89,7 @@ export function registerCartRoutes(app: HttpApp, ctx: CartContext, auth: AuthGua
   app.delete(
     '/cart/items/:productId',
     {
+      onRequest: auth.requireUser,
       schema: {
         tags, security,
         summary: 'Remove a line',
@@ -78,20 +99,5 @@ export function registerCartRoutes(app: HttpApp, ctx: CartContext, auth: AuthGua
       },
     },
     async (request, reply) => noStore(reply).send(await removeItem(ctx, userOf(request), request.params.productId)),
-  );
-
-  app.delete(
-    '/cart',
-    {
-      schema: {
-        tags, security,
-        summary: 'Empty your cart',
-        response: { 204: Type.Null({ description: 'The cart is empty.' }), ...problems(401, 429) },
-      },
-    },
-    async (request, reply) => {
-      await clearCart(ctx, userOf(request));
-      return noStore(reply).code(204).send();
-    },
   );
 }

@@ -18,7 +18,8 @@ const described = <T extends object>(schema: T, description: string) => ({ ...sc
 const tokenRoute = { idempotency: 'never' } as const;
 const idempotencyIgnored = ' An `Idempotency-Key` header is ignored: every request runs, and its tokens are never stored for replay.';
 
-export function registerAuthRoutes(app: HttpApp, ctx: IdentityContext, auth: AuthGuards): void {
+/** Where a session begins: a new account, or an email and password. */
+export function registerSignInRoutes(app: HttpApp, ctx: IdentityContext): void {
   app.post(
     '/auth/register',
     {
@@ -61,7 +62,10 @@ export function registerAuthRoutes(app: HttpApp, ctx: IdentityContext, auth: Aut
       return reply.header('Cache-Control', noStore).send(signedIn);
     },
   );
+}
 
+/** What a session's tokens can do: be exchanged for new ones, or end the session. */
+export function registerSessionRoutes(app: HttpApp, ctx: IdentityContext, auth: AuthGuards): void {
   app.post(
     '/auth/refresh',
     {
