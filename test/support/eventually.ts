@@ -13,3 +13,22 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/**
+ * Polls `read` until it gives the same defined reading twice in a row: a state at rest, with
+ * nothing that changed between two readings slipping through one of them.
+ */
+export async function steady(read: () => Promise<string | undefined>, timeoutMs: number, what: string, everyMs = 25): Promise<void> {
+  let previous: string | undefined;
+  await eventually(
+    async () => {
+      const now = await read();
+      const same = now !== undefined && now === previous;
+      previous = now;
+      return same ? true : undefined;
+    },
+    timeoutMs,
+    what,
+    everyMs,
+  );
+}

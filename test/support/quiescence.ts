@@ -1,6 +1,6 @@
 import type { EmporiumProcess } from '../../src/apps/build-process.js';
 import type { NotificationsDb } from '../../src/services/notifications/data/notifications-db.js';
-import { eventually } from './eventually.js';
+import { steady } from './eventually.js';
 import type { TestApp } from './test-app.js';
 
 /** Every process of the app once (the split layout runs one per service instance). */
@@ -86,15 +86,5 @@ async function atRest(app: TestApp): Promise<string | undefined> {
  * next is final.
  */
 export async function quiescent(app: TestApp, timeoutMs = 15_000): Promise<void> {
-  let previous: string | undefined;
-  await eventually(
-    async () => {
-      const now = await atRest(app);
-      const steady = now !== undefined && now === previous;
-      previous = now;
-      return steady ? true : undefined;
-    },
-    timeoutMs,
-    'every event handled and every email sent',
-  );
+  await steady(() => atRest(app), timeoutMs, 'every event handled and every email sent');
 }

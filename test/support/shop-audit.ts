@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { ParsedMail } from 'mailparser';
-import { eventually } from './eventually.js';
+import { steady } from './eventually.js';
 
 /**
  * What the shop's own tables say after a run, read straight from the shared database: the test
@@ -160,18 +160,7 @@ export async function shopAtRest(databaseUrl: string, timeoutMs = 30_000): Promi
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    let previous: string | undefined;
-    await eventually(
-      async () => {
-        const now = await restingCounts(client);
-        const steady = now !== undefined && now === previous;
-        previous = now;
-        return steady ? true : undefined;
-      },
-      timeoutMs,
-      'every event handled and every email sent',
-      200,
-    );
+    await steady(() => restingCounts(client), timeoutMs, 'every event handled and every email sent', 200);
   } finally {
     await client.end();
   }
