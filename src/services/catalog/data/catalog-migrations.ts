@@ -4,16 +4,6 @@ import { orderLockPrefix } from './reservation-repository.js';
 
 // Migrations receive a schema-bound Kysely, so table names stay unqualified.
 /* eslint-disable @typescript-eslint/no-explicit-any */
-
-/**
- * `name` qualified with the schema `db` is bound to (`withSchema`), for statements Kysely has no
- * builder for (functions): its builders qualify names, raw SQL does not.
- */
-function inSchemaOf(db: Kysely<any>, name: string) {
-  const { schema } = db.schema.dropType(name).toOperationNode().name;
-  return schema ? sql.id(schema.name, name) : sql.id(name);
-}
-
 export const catalogMigrations: Migrations = {
   '0001_catalog_01_products': {
     async up(db: Kysely<any>) {
@@ -202,15 +192,6 @@ export const catalogMigrations: Migrations = {
     async down(db: Kysely<any>) {
       await db.schema.dropIndex('reservations_unmatched_idx').execute();
       await db.schema.alterTable('reservations').dropColumn('matched').execute();
-    },
-  },
-  '0005_catalog_01_drop_reserve_stock_function': {
-    // The reservation rules are TypeScript now (domain/reservation-rules.ts, reserve-stock.ts).
-    async up(db: Kysely<any>) {
-      await sql`drop function ${inSchemaOf(db, 'reserve_stock')}(text, jsonb, timestamptz, timestamptz)`.execute(db);
-    },
-    async down(db: Kysely<any>) {
-      await catalogMigrations['0003_catalog_01_reserve_stock_function']?.up(db);
     },
   },
 };
