@@ -6,7 +6,10 @@ import tseslint from 'typescript-eslint';
  * folder, or that `platform`/`contracts` make into any service, is an error.
  */
 const boundaries = {
-  meta: { type: 'problem', messages: { cross: '{{from}} must not import {{to}}: services share only platform and contracts.' } },
+  meta: {
+    type: 'problem',
+    messages: { cross: '{{from}} must not import {{to}}: services share only platform and contracts.' },
+  },
   create(context) {
     const file = path.relative(process.cwd(), context.filename).split(path.sep);
     const owner = file[0] === 'src' && file[1] === 'services' ? file[2] : undefined;
@@ -18,10 +21,19 @@ const boundaries = {
       const target = path.relative(process.cwd(), path.resolve(path.dirname(context.filename), spec)).split(path.sep);
       if (target[0] !== 'src' || target[1] !== 'services') return;
       if (shared || target[2] !== owner) {
-        context.report({ node, messageId: 'cross', data: { from: owner ? `service ${owner}` : file[1], to: target.slice(0, 3).join('/') } });
+        context.report({
+          node,
+          messageId: 'cross',
+          data: { from: owner ? `service ${owner}` : file[1], to: target.slice(0, 3).join('/') },
+        });
       }
     };
-    return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check, ImportExpression: check };
+    return {
+      ImportDeclaration: check,
+      ExportNamedDeclaration: check,
+      ExportAllDeclaration: check,
+      ImportExpression: check,
+    };
   },
 };
 

@@ -14,12 +14,28 @@ const rate = (value: number) => (Number.isFinite(value) ? value.toFixed(0) : 'n/
  * checkouts/s a core of each role takes, and the throughput of a deployment with N cores per
  * service, next to the two PostgreSQL limits (its CPU, and its commit rate on this disk).
  */
-export function printCapacityModel(checkout: CheckoutFigures, cpuMsPerRead: Record<string, number | null>, ceilingPerSecond: number | undefined): void {
+export function printCapacityModel(
+  checkout: CheckoutFigures,
+  cpuMsPerRead: Record<string, number | null>,
+  ceilingPerSecond: number | undefined,
+): void {
   const cpu = checkout.cpuMsPerCheckout;
-  process.stdout.write(`\nCapacity model: measured under ${checkout.customers} customers (${checkout.accepted} checkouts), predicted from it\n\n`);
+  process.stdout.write(
+    `\nCapacity model: measured under ${checkout.customers} customers (${checkout.accepted} checkouts), predicted from it\n\n`,
+  );
   printTable(
-    ['process', 'CPU ms per checkout (measured)', 'CPU ms per product read (measured)', 'checkouts/s per core (predicted)'],
-    Object.keys(cpu).map((name) => [name, ms(cpu[name]), ms(cpuMsPerRead[name]), cpu[name] ? rate(1000 / (cpu[name] ?? 0)) : 'n/a']),
+    [
+      'process',
+      'CPU ms per checkout (measured)',
+      'CPU ms per product read (measured)',
+      'checkouts/s per core (predicted)',
+    ],
+    Object.keys(cpu).map((name) => [
+      name,
+      ms(cpu[name]),
+      ms(cpuMsPerRead[name]),
+      cpu[name] ? rate(1000 / (cpu[name] ?? 0)) : 'n/a',
+    ]),
   );
   const servicesMs = emporiumRoles.map((role) => cpu[role] ?? 0);
   const busiest = emporiumRoles[servicesMs.indexOf(Math.max(...servicesMs))] ?? 'n/a';
@@ -27,7 +43,9 @@ export function printCapacityModel(checkout: CheckoutFigures, cpuMsPerRead: Reco
   const writes = checkout.writesPerCheckout;
   // The ceiling's naive checkout commits six transactions.
   const commitsPerSecond = ceilingPerSecond === undefined ? undefined : ceilingPerSecond * 6;
-  process.stdout.write(`\nPredicted checkouts/s with N cores for every Emporium service (the busiest, ${busiest}, sets it) and N cores for PostgreSQL:\n\n`);
+  process.stdout.write(
+    `\nPredicted checkouts/s with N cores for every Emporium service (the busiest, ${busiest}, sets it) and N cores for PostgreSQL:\n\n`,
+  );
   printTable(
     ['N cores', 'Emporium services', 'PostgreSQL CPU'],
     coreCounts.map((n) => [

@@ -27,12 +27,26 @@ const failed = (what: string) => {
 // and it shares the machine's two cores with the server it measures.
 const agent = new Agent({ keepAlive: true, maxSockets: plan.tokens.length });
 
-function post(path: string, token: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: { order?: { id: string } } }> {
+function post(
+  path: string,
+  token: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: { order?: { id: string } } }> {
   const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request(
       `${plan.url}${path}`,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), authorization: `Bearer ${token}`, ...headers } },
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+          authorization: `Bearer ${token}`,
+          ...headers,
+        },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -66,7 +80,16 @@ async function customer(token: string, until: number): Promise<void> {
       const res = await post(
         '/api/v1/checkout',
         token,
-        { shippingAddress: { name: 'Bench Customer', line1: '1 Load St', city: 'Testville', postalCode: '12345', country: 'US' }, payment: { token: 'tok_visa' } },
+        {
+          shippingAddress: {
+            name: 'Bench Customer',
+            line1: '1 Load St',
+            city: 'Testville',
+            postalCode: '12345',
+            country: 'US',
+          },
+          payment: { token: 'tok_visa' },
+        },
         { 'idempotency-key': randomUUID() },
       );
       latencies.push(performance.now() - started);
@@ -85,5 +108,7 @@ await Promise.all(plan.tokens.map((token) => customer(token, until)));
 const elapsedSeconds = (Date.now() - startedAt) / 1000;
 latencies.sort((a, b) => a - b);
 const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
-process.stdout.write(JSON.stringify({ orders, rejected, errors, errorKinds, elapsedSeconds, p50: pct(50), p99: pct(99) }) + '\n');
+process.stdout.write(
+  JSON.stringify({ orders, rejected, errors, errorKinds, elapsedSeconds, p50: pct(50), p99: pct(99) }) + '\n',
+);
 agent.destroy();

@@ -52,11 +52,13 @@ async function json<T>(url: string, init: RequestInit = {}): Promise<T> {
 
 async function inBatches<T>(count: number, size: number, make: (i: number) => Promise<T>): Promise<T[]> {
   const out: T[] = [];
-  for (let i = 0; i < count; i += size) out.push(...(await Promise.all(Array.from({ length: Math.min(size, count - i) }, (_, j) => make(i + j)))));
+  for (let i = 0; i < count; i += size)
+    out.push(...(await Promise.all(Array.from({ length: Math.min(size, count - i) }, (_, j) => make(i + j)))));
   return out;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 export interface CheckoutScenario {
   customers: number;
@@ -69,27 +71,55 @@ export interface CheckoutScenario {
   writeTransactions?: () => Promise<number>;
 }
 
-export async function runCheckoutScenario(base: string, admin: { email: string; password: string }, scenario: CheckoutScenario): Promise<CheckoutFigures> {
+export async function runCheckoutScenario(
+  base: string,
+  admin: { email: string; password: string },
+  scenario: CheckoutScenario,
+): Promise<CheckoutFigures> {
   const { customers, products, seconds, meters, writeTransactions } = scenario;
-  const { accessToken: adminToken } = await json<{ accessToken: string }>(`${base}/api/v1/auth/login`, { method: 'POST', body: JSON.stringify(admin) });
+  const { accessToken: adminToken } = await json<{ accessToken: string }>(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    body: JSON.stringify(admin),
+  });
   const auth = { authorization: `Bearer ${adminToken}` };
   const productIds = await inBatches(products, 10, async (i) => {
-    const body = { sku: `BENCH-${process.pid}-${i}`, name: `Bench product ${i}`, description: 'A product for the checkout benchmark.', price: { amount: 1000 + i }, stock: 10_000_000 };
-    return (await json<{ id: string }>(`${base}/api/v1/products`, { method: 'POST', headers: auth, body: JSON.stringify(body) })).id;
+    const body = {
+      sku: `BENCH-${process.pid}-${i}`,
+      name: `Bench product ${i}`,
+      description: 'A product for the checkout benchmark.',
+      price: { amount: 1000 + i },
+      stock: 10_000_000,
+    };
+    return (
+      await json<{ id: string }>(`${base}/api/v1/products`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify(body),
+      })
+    ).id;
   });
   const tokens = await inBatches(customers, 4, async (i) => {
     const body = { email: `bench-${process.pid}-${i}@example.com`, password: 'bench password 123', name: `Bench ${i}` };
-    return (await json<{ accessToken: string }>(`${base}/api/v1/auth/register`, { method: 'POST', body: JSON.stringify(body) })).accessToken;
+    return (
+      await json<{ accessToken: string }>(`${base}/api/v1/auth/register`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+      })
+    ).accessToken;
   });
 
   const before = { cpu: readMeters(meters), machine: machineCpu(), writes: await writeTransactions?.() };
-  const load = await runForJson<LoadOutput>('bench/checkout-load.ts', [JSON.stringify({ url: base, tokens, productIds, durationSeconds: seconds })]);
+  const load = await runForJson<LoadOutput>('bench/checkout-load.ts', [
+    JSON.stringify({ url: base, tokens, productIds, durationSeconds: seconds }),
+  ]);
   const after = { cpu: readMeters(meters), machine: machineCpu(), writes: await writeTransactions?.() };
   const placed = new Set(load.orders);
   const orders = await waitForOutcomes(base, auth, placed);
   const confirmed = orders.filter((o) => o.status === 'confirmed');
   const created = confirmed.map((o) => Date.parse(o.createdAt));
-  const confirmedAt = confirmed.map((o) => Date.parse(o.history.find((h) => h.status === 'confirmed')?.at ?? o.createdAt));
+  const confirmedAt = confirmed.map((o) =>
+    Date.parse(o.history.find((h) => h.status === 'confirmed')?.at ?? o.createdAt),
+  );
   const toConfirmed = confirmed.map((_, i) => (confirmedAt[i] ?? 0) - (created[i] ?? 0)).sort((a, b) => a - b);
   const span = (Math.max(...confirmedAt) - Math.min(...created)) / 1000;
   return {
@@ -107,8 +137,14 @@ export async function runCheckoutScenario(base: string, admin: { email: string; 
     toConfirmedP50: percentile(toConfirmed, 50),
     toConfirmedP99: percentile(toConfirmed, 99),
     cpuMsPerCheckout: perUnit(before.cpu, after.cpu, placed.size),
-    writesPerCheckout: before.writes !== undefined && after.writes !== undefined && placed.size > 0 ? (after.writes - before.writes) / placed.size : null,
-    machineBusy: before.machine && after.machine ? (after.machine.busy - before.machine.busy) / (after.machine.total - before.machine.total) : null,
+    writesPerCheckout:
+      before.writes !== undefined && after.writes !== undefined && placed.size > 0
+        ? (after.writes - before.writes) / placed.size
+        : null,
+    machineBusy:
+      before.machine && after.machine
+        ? (after.machine.busy - before.machine.busy) / (after.machine.total - before.machine.total)
+        : null,
   };
 }
 
@@ -119,7 +155,10 @@ async function waitForOutcomes(base: string, headers: Record<string, string>, pl
     const orders: Order[] = [];
     let cursor: string | null = null;
     do {
-      const page: { items: Order[]; nextCursor: string | null } = await json(`${base}/api/v1/admin/orders?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers });
+      const page: { items: Order[]; nextCursor: string | null } = await json(
+        `${base}/api/v1/admin/orders?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        { headers },
+      );
       orders.push(...page.items.filter((o) => placed.has(o.id)));
       cursor = page.nextCursor;
     } while (cursor);

@@ -45,7 +45,7 @@ export const processTreeCpu =
     if (pids.length === 0 || !pids.every((pid) => existsSync(`/proc/${pid}/stat`))) return null;
     const stats = procStats();
     const tree = new Set(pids);
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       for (const s of stats) {
         if (tree.has(s.pid) || !tree.has(s.ppid)) continue;
@@ -77,7 +77,11 @@ export const programCpu =
 /** The machine's CPU time so far, all of it and the part not idle (in ticks). */
 export function machineCpu(): { busy: number; total: number } | null {
   if (!existsSync('/proc/stat')) return null;
-  const ticks = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').split(/\s+/).slice(1).map(Number).filter((n) => !Number.isNaN(n));
+  const ticks = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
+    .split(/\s+/)
+    .slice(1)
+    .map(Number)
+    .filter((n) => !Number.isNaN(n));
   const total = ticks.reduce((a, b) => a + b, 0);
   const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
   return { busy: total - idle, total };
@@ -88,7 +92,11 @@ export const readMeters = (meters: Record<string, CpuMeter>): Record<string, num
   Object.fromEntries(Object.entries(meters).map(([name, meter]) => [name, meter()]));
 
 /** CPU ms per unit of work between two readings of the same meters. */
-export function perUnit(before: Record<string, number | null>, after: Record<string, number | null>, units: number): Record<string, number | null> {
+export function perUnit(
+  before: Record<string, number | null>,
+  after: Record<string, number | null>,
+  units: number,
+): Record<string, number | null> {
   return Object.fromEntries(
     Object.keys(before).map((name) => {
       const [b, a] = [before[name], after[name]];

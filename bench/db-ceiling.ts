@@ -16,9 +16,13 @@ export async function measureDbCeiling(adminUrl: string, seconds: number): Promi
   await run('createdb', [...base, name]);
   try {
     await run('psql', [...base, '-q', '-d', name, '-f', 'bench/ceiling/naive-checkout-setup.sql']);
-    const { stdout } = await run('pgbench', [...base, '-n', '-c', '16', '-j', '2', '-T', String(seconds), '-f', 'bench/ceiling/naive-checkout.sql', name], {
-      maxBuffer: 10 * 1024 * 1024,
-    });
+    const { stdout } = await run(
+      'pgbench',
+      [...base, '-n', '-c', '16', '-j', '2', '-T', String(seconds), '-f', 'bench/ceiling/naive-checkout.sql', name],
+      {
+        maxBuffer: 10 * 1024 * 1024,
+      },
+    );
     const tps = /tps = ([\d.]+)/.exec(stdout)?.[1];
     if (!tps) throw new Error(`pgbench printed no tps:\n${stdout}`);
     return Number(tps);

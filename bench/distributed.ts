@@ -22,15 +22,28 @@ export interface DistributedRun {
 /** One meter per role, over all of its instances, and one per server the layout runs on. */
 function meters(topology: Topology): Record<string, CpuMeter> {
   const roles = [...new Set(topology.instances.map((i) => i.role))];
-  const ofRole = (role: Role): CpuMeter => processTreeCpu(topology.instances.filter((i) => i.role === role).flatMap((i) => (i.pid === undefined ? [] : [i.pid])));
-  return { ...Object.fromEntries(roles.map((role) => [role, ofRole(role)])), nginx: programCpu('nginx'), ...serverMeters() };
+  const ofRole = (role: Role): CpuMeter =>
+    processTreeCpu(
+      topology.instances.filter((i) => i.role === role).flatMap((i) => (i.pid === undefined ? [] : [i.pid])),
+    );
+  return {
+    ...Object.fromEntries(roles.map((role) => [role, ofRole(role)])),
+    nginx: programCpu('nginx'),
+    ...serverMeters(),
+  };
 }
 
 /**
  * The read and checkout scenarios against the distributed layout, every process started as an
  * operator starts it (test/support/topology.ts), with the CPU each role and server spends.
  */
-export async function benchDistributed(options: { customers: number; products: number; checkoutSeconds: number; read: ReadSettings; checkoutOnly: boolean }): Promise<DistributedRun> {
+export async function benchDistributed(options: {
+  customers: number;
+  products: number;
+  checkoutSeconds: number;
+  read: ReadSettings;
+  checkoutOnly: boolean;
+}): Promise<DistributedRun> {
   // The processes run the production build, as deployed; inside the project, where Node finds node_modules.
   const buildDir = fileURLToPath(new URL(`../.test-build/bench-${process.pid}`, import.meta.url));
   build(buildDir);
@@ -48,7 +61,9 @@ export async function benchDistributed(options: { customers: number; products: n
     const gateways = topology.instances.filter((i) => i.role === 'gateway').map((i) => i.url);
     let cpuMsPerRead: Record<string, number | null> = {};
     if (!options.checkoutOnly) {
-      const product = ((await (await fetch(`${topology.entryUrl}/api/v1/products?limit=1`)).json()) as { items: { id: string }[] }).items[0];
+      const product = (
+        (await (await fetch(`${topology.entryUrl}/api/v1/products?limit=1`)).json()) as { items: { id: string }[] }
+      ).items[0];
       if (!product) throw new Error('the demo catalog is empty');
       // nginx keeps public product reads as long as their Cache-Control says: to measure what a read
       // costs the services, the load goes to a gateway directly.

@@ -3,8 +3,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 const tsx = ['--import', 'tsx'];
 
 /** Starts a TypeScript entry point in its own Node process. */
-export function startNode(entry: string, args: string[], env: NodeJS.ProcessEnv, nodeArgs: string[] = []): ChildProcess {
-  const child = spawn(process.execPath, [...nodeArgs, ...tsx, entry, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startNode(
+  entry: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  nodeArgs: string[] = [],
+): ChildProcess {
+  const child = spawn(process.execPath, [...nodeArgs, ...tsx, entry, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
   return child;
 }

@@ -31,7 +31,8 @@ const durationSeconds = Number(process.env.BENCH_DURATION_SECONDS ?? 10);
 // Each count is a run of its own, on a server and database of its own: below saturation the server
 // idles between a customer's requests, so one count alone says little about what it can take.
 const customerCounts = (process.env.BENCH_CUSTOMERS ?? '50,80').split(',').map(Number);
-if (customerCounts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('BENCH_CUSTOMERS: comma-separated whole numbers of customers, e.g. 50,80');
+if (customerCounts.some((n) => !Number.isInteger(n) || n < 1))
+  throw new Error('BENCH_CUSTOMERS: comma-separated whole numbers of customers, e.g. 50,80');
 // As many as the ceiling's script spreads its checkouts over: with a handful, every checkout
 // queues for the stock row of the same few products, a contention the ceiling does not have.
 const products = Number(process.env.BENCH_PRODUCTS ?? 1000);
@@ -41,7 +42,8 @@ const checkoutSeconds = Number(process.env.BENCH_CHECKOUT_SECONDS ?? 15);
 const postgresUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const choice = process.argv[2] ?? 'embedded';
 const onlyCheckout = process.argv[3] === 'checkout';
-if (!['embedded', 'real', 'both', 'distributed'].includes(choice)) throw new Error('npm run bench -- embedded|real|both|distributed [checkout]');
+if (!['embedded', 'real', 'both', 'distributed'].includes(choice))
+  throw new Error('npm run bench -- embedded|real|both|distributed [checkout]');
 const profiles = choice === 'both' ? ['embedded', 'real'] : choice === 'distributed' ? [] : [choice];
 const read = { connections, durationSeconds };
 
@@ -74,10 +76,16 @@ async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void>
  * creating a file on these VMs' disks costs 0.02–0.6 ms of CPU, a cost of the disk that would be
  * charged to the shop. `BENCH_MAIL_ON_DISK=1` keeps them on disk. PGlite's files stay on disk.
  */
-const scratchRoot = (profile: string) => (profile === 'real' && process.env.BENCH_MAIL_ON_DISK !== '1' && existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
+const scratchRoot = (profile: string) =>
+  profile === 'real' && process.env.BENCH_MAIL_ON_DISK !== '1' && existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 
 /** One server of `profile`: the read scenarios unless `checkoutOnly`, then the checkout scenario with `customers`. */
-async function benchProfile(profile: string, baselineUrl: string, customers: number, checkoutOnly: boolean): Promise<{ rows: [string, LoadResult][]; checkout: CheckoutFigures; mailIn: string }> {
+async function benchProfile(
+  profile: string,
+  baselineUrl: string,
+  customers: number,
+  checkoutOnly: boolean,
+): Promise<{ rows: [string, LoadResult][]; checkout: CheckoutFigures; mailIn: string }> {
   const root = scratchRoot(profile);
   const dataDir = mkdtempSync(join(root, 'emporium-bench-'));
   const mailIn = root === '/dev/shm' ? 'memory (/dev/shm)' : `disk (${root})`;
@@ -86,9 +94,19 @@ async function benchProfile(profile: string, baselineUrl: string, customers: num
   const admin = { email: 'bench-admin@example.com', password: randomBytes(12).toString('base64url') };
   const env: NodeJS.ProcessEnv = {
     // Any free metrics port: the split layout runs two servers on this machine.
-    PORT: String(port), HOST: '127.0.0.1', METRICS_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', LOG_FORMAT: 'json',
-    RATE_LIMIT_PER_HOUR: '1000000000', SEED_DEMO_DATA: 'true', ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password,
-    DATABASE_URL: '', REDIS_URL: '', AMQP_URL: '',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    METRICS_PORT: '0',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    LOG_FORMAT: 'json',
+    RATE_LIMIT_PER_HOUR: '1000000000',
+    SEED_DEMO_DATA: 'true',
+    ADMIN_EMAIL: admin.email,
+    ADMIN_PASSWORD: admin.password,
+    DATABASE_URL: '',
+    REDIS_URL: '',
+    AMQP_URL: '',
   };
   const database = profile === 'real' ? await freshDatabase() : undefined;
   const prefix = `bench-${process.pid}`;
@@ -105,22 +123,41 @@ async function benchProfile(profile: string, baselineUrl: string, customers: num
   }
   // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" to profile the server under load.
   // The young-generation size `npm start` gives the server (package.json), then any of the bench's own.
-  const nodeArgs = ['--max-semi-space-size=64', ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
+  const nodeArgs = [
+    '--max-semi-space-size=64',
+    ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  ];
   const servers = [startNode('src/apps/cli.ts', ['start'], { ...env, PROCESS_ROLE: split ? 'api' : 'all' }, nodeArgs)];
   try {
     await waitForHttp(`${base}/health/ready`, 60_000);
     if (split) {
       // Started once the API process has migrated and seeded, so the two do not race for it.
       const backgroundPort = await freePort();
-      servers.push(startNode('src/apps/cli.ts', ['start'], { ...env, PROCESS_ROLE: 'background', PORT: String(backgroundPort) }, nodeArgs));
+      servers.push(
+        startNode(
+          'src/apps/cli.ts',
+          ['start'],
+          { ...env, PROCESS_ROLE: 'background', PORT: String(backgroundPort) },
+          nodeArgs,
+        ),
+      );
       await waitForHttp(`http://127.0.0.1:${backgroundPort}/health/ready`, 60_000);
     }
     const serverPids = servers.flatMap((s) => (s.pid === undefined ? [] : [s.pid]));
     const meters = { Emporium: processTreeCpu(serverPids), ...(database ? serverMeters() : {}) };
     const checkout = () =>
-      runCheckoutScenario(base, admin, { customers, products, seconds: checkoutSeconds, meters, ...(database ? { writeTransactions: writeTransactionCounter(database.url) } : {}) });
+      runCheckoutScenario(base, admin, {
+        customers,
+        products,
+        seconds: checkoutSeconds,
+        meters,
+        ...(database ? { writeTransactions: writeTransactionCounter(database.url) } : {}),
+      });
     if (checkoutOnly) return { rows: [], checkout: await checkout(), mailIn };
-    const rows: [string, LoadResult][] = [['baseline: bare Fastify JSON', await load(baselineUrl, ['/'], read)], ...(await readScenarios(base, read))];
+    const rows: [string, LoadResult][] = [
+      ['baseline: bare Fastify JSON', await load(baselineUrl, ['/'], read)],
+      ...(await readScenarios(base, read)),
+    ];
     return { rows, checkout: await checkout(), mailIn };
   } finally {
     for (const server of servers) await stop(server);
@@ -143,36 +180,65 @@ const measureCeiling = () =>
 function printReads(columns: string[], runs: [string, LoadResult][][], baselineRps: number): void {
   const names = [...new Set(runs.flatMap((rows) => rows.map(([name]) => name)))];
   const cell = (r: LoadResult | undefined) =>
-    r ? `${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50} / p99 ${r.p99} ms, ${r.errors + r.non2xx} failed, ${((r.requestsPerSecond / baselineRps) * 100).toFixed(1)}% of baseline` : '—';
-  printTable(['scenario', ...columns], names.map((name) => [name, ...runs.map((rows) => cell(rows.find(([n]) => n === name)?.[1]))]));
+    r
+      ? `${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50} / p99 ${r.p99} ms, ${r.errors + r.non2xx} failed, ${((r.requestsPerSecond / baselineRps) * 100).toFixed(1)}% of baseline`
+      : '—';
+  printTable(
+    ['scenario', ...columns],
+    names.map((name) => [name, ...runs.map((rows) => cell(rows.find(([n]) => n === name)?.[1]))]),
+  );
 }
 
-function printCheckouts(columns: string[], checkouts: CheckoutFigures[], ceiling: number | undefined, mailIn: string[]): void {
-  process.stdout.write(`\nCheckout: ${products} products, ${checkoutSeconds} s per run (add to cart + checkout with tok_visa)\n\n`);
+function printCheckouts(
+  columns: string[],
+  checkouts: CheckoutFigures[],
+  ceiling: number | undefined,
+  mailIn: string[],
+): void {
+  process.stdout.write(
+    `\nCheckout: ${products} products, ${checkoutSeconds} s per run (add to cart + checkout with tok_visa)\n\n`,
+  );
   const figure = (name: string, value: (c: CheckoutFigures) => string) => [name, ...checkouts.map(value)];
   const meterNames = [...new Set(checkouts.flatMap((c) => Object.keys(c.cpuMsPerCheckout)))];
   printTable(
     ['figure', ...columns],
     [
-      figure('checkouts accepted', (c) => `${c.accepted} (${c.rejected} refused, ${c.errors} errors${c.errors ? `: ${JSON.stringify(c.errorKinds)}` : ''})`),
+      figure(
+        'checkouts accepted',
+        (c) =>
+          `${c.accepted} (${c.rejected} refused, ${c.errors} errors${c.errors ? `: ${JSON.stringify(c.errorKinds)}` : ''})`,
+      ),
       figure('accepted / s', (c) => c.acceptedPerSecond.toFixed(1)),
       figure('confirmed', (c) => String(c.confirmed)),
       figure('confirmed / s', (c) => c.confirmedPerSecond.toFixed(1)),
       figure('POST /checkout p50 / p99 ms', (c) => `${c.checkoutP50.toFixed(1)} / ${c.checkoutP99.toFixed(1)}`),
-      figure('checkout → confirmed p50 / p99 ms', (c) => `${c.toConfirmedP50.toFixed(0)} / ${c.toConfirmedP99.toFixed(0)}`),
-      ...meterNames.map((name) => figure(`CPU ms per accepted checkout: ${name}`, (c) => c.cpuMsPerCheckout[name]?.toFixed(2) ?? '—')),
+      figure(
+        'checkout → confirmed p50 / p99 ms',
+        (c) => `${c.toConfirmedP50.toFixed(0)} / ${c.toConfirmedP99.toFixed(0)}`,
+      ),
+      ...meterNames.map((name) =>
+        figure(`CPU ms per accepted checkout: ${name}`, (c) => c.cpuMsPerCheckout[name]?.toFixed(2) ?? '—'),
+      ),
       figure('PostgreSQL writing transactions per checkout', (c) => c.writesPerCheckout?.toFixed(1) ?? 'n/a'),
-      figure('machine CPU busy during the load', (c) => (c.machineBusy === null ? 'n/a' : `${(c.machineBusy * 100).toFixed(0)}%`)),
+      figure('machine CPU busy during the load', (c) =>
+        c.machineBusy === null ? 'n/a' : `${(c.machineBusy * 100).toFixed(0)}%`,
+      ),
       ['emails (.eml files) written to', ...mailIn],
-      figure('PostgreSQL ceiling (naive six-commit checkout) / s', () => (ceiling === undefined ? 'n/a' : ceiling.toFixed(1))),
-      figure('confirmed / s vs ceiling', (c) => (ceiling ? `${((c.confirmedPerSecond / ceiling) * 100).toFixed(0)}%` : 'n/a')),
+      figure('PostgreSQL ceiling (naive six-commit checkout) / s', () =>
+        ceiling === undefined ? 'n/a' : ceiling.toFixed(1),
+      ),
+      figure('confirmed / s vs ceiling', (c) =>
+        ceiling ? `${((c.confirmedPerSecond / ceiling) * 100).toFixed(0)}%` : 'n/a',
+      ),
     ],
   );
 }
 
 /** The real profile's one process and the distributed layout, one after the other for each count of customers. */
 async function compareLayouts(baselineUrl: string): Promise<void> {
-  process.stdout.write(`\n## one process against the distributed layout (${layoutName}), real profile: ${connections} connections, ${durationSeconds} s per read scenario\n\n`);
+  process.stdout.write(
+    `\n## one process against the distributed layout (${layoutName}), real profile: ${connections} connections, ${durationSeconds} s per read scenario\n\n`,
+  );
   let baselineRps = 1;
   let mailIn = '';
   const columns: string[] = [];
@@ -194,7 +260,12 @@ async function compareLayouts(baselineUrl: string): Promise<void> {
   }
   if (reads.length > 0) printReads(['one process', 'distributed'], reads, baselineRps);
   const ceiling = await measureCeiling();
-  printCheckouts(columns, checkouts, ceiling, checkouts.map((_, i) => (i % 2 === 0 ? mailIn : 'disk (the DATA_DIR of notifications)')));
+  printCheckouts(
+    columns,
+    checkouts,
+    ceiling,
+    checkouts.map((_, i) => (i % 2 === 0 ? mailIn : 'disk (the DATA_DIR of notifications)')),
+  );
   if (model) printCapacityModel(model.checkout, model.cpuMsPerRead, ceiling);
 }
 
@@ -206,17 +277,34 @@ async function main(): Promise<void> {
     await waitForHttp(`${baselineUrl}/`, 20_000);
     if (choice === 'distributed') return await compareLayouts(baselineUrl);
     for (const profile of profiles) {
-      process.stdout.write(`\n## ${profile} profile: ${connections} connections, ${durationSeconds} s per read scenario\n\n`);
+      process.stdout.write(
+        `\n## ${profile} profile: ${connections} connections, ${durationSeconds} s per read scenario\n\n`,
+      );
       const runs = [];
-      for (const [i, customers] of customerCounts.entries()) runs.push(await benchProfile(profile, baselineUrl, customers, onlyCheckout || i > 0));
+      for (const [i, customers] of customerCounts.entries())
+        runs.push(await benchProfile(profile, baselineUrl, customers, onlyCheckout || i > 0));
       const { rows, mailIn } = runs[0] ?? { rows: [], mailIn: '' };
       const baselineRps = rows[0]?.[1].requestsPerSecond ?? 1;
-      if (rows.length > 0) printTable(
-        ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'vs baseline'],
-        rows.map(([name, r]) => [name, r.requestsPerSecond.toFixed(0), String(r.p50), String(r.p99), String(r.errors), String(r.non2xx), `${((r.requestsPerSecond / baselineRps) * 100).toFixed(1)}%`]),
-      );
+      if (rows.length > 0)
+        printTable(
+          ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'vs baseline'],
+          rows.map(([name, r]) => [
+            name,
+            r.requestsPerSecond.toFixed(0),
+            String(r.p50),
+            String(r.p99),
+            String(r.errors),
+            String(r.non2xx),
+            `${((r.requestsPerSecond / baselineRps) * 100).toFixed(1)}%`,
+          ]),
+        );
       const checkouts = runs.map((r) => r.checkout);
-      printCheckouts(checkouts.map((c) => `${c.customers} customers`), checkouts, await measureCeiling(), checkouts.map(() => mailIn));
+      printCheckouts(
+        checkouts.map((c) => `${c.customers} customers`),
+        checkouts,
+        await measureCeiling(),
+        checkouts.map(() => mailIn),
+      );
     }
   } finally {
     await stop(baseline);

@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- one suite: the requests derived from the served OpenAPI document */
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
@@ -75,38 +76,65 @@ describe.each(profiles)('the API under fuzzing (%s profile)', (profile) => {
 
     const admin = await createAdmin(app);
     const [customer, other, loginUser, sessionUser] = await Promise.all([
-      registerUser(app, 'fuzz-customer'), registerUser(app, 'fuzz-other'), registerUser(app, 'fuzz-login'), registerUser(app, 'fuzz-session'),
+      registerUser(app, 'fuzz-customer'),
+      registerUser(app, 'fuzz-other'),
+      registerUser(app, 'fuzz-login'),
+      registerUser(app, 'fuzz-session'),
     ]);
     const categories = ['fuzz-tools', 'fuzz-toys'];
-    for (const slug of categories) await call(app, 'POST', '/api/v1/categories', { token: admin.accessToken, body: { slug, name: slug } });
+    for (const slug of categories)
+      await call(app, 'POST', '/api/v1/categories', { token: admin.accessToken, body: { slug, name: slug } });
     const products: CreatedProduct[] = [];
     for (let i = 0; i < 5; i++) products.push(await createProduct(app, admin, 100_000, 500 + i * 250, `Fuzz${i}`));
     const orderIds: string[] = [];
     for (const buyer of [customer, customer, other]) {
-      await call(app, 'POST', '/api/v1/cart/items', { token: buyer.accessToken, body: { productId: products[0]!.id, quantity: 1 } });
+      await call(app, 'POST', '/api/v1/cart/items', {
+        token: buyer.accessToken,
+        body: { productId: products[0]!.id, quantity: 1 },
+      });
       const placed = await call(app, 'POST', '/api/v1/checkout', {
         token: buyer.accessToken,
         headers: { 'idempotency-key': `fuzz-${orderIds.length}` },
-        body: { shippingAddress: { name: 'Fuzz', line1: '1 Main St', city: 'Town', postalCode: '1000', country: 'GB' }, payment: { token: 'tok_visa' } },
+        body: {
+          shippingAddress: { name: 'Fuzz', line1: '1 Main St', city: 'Town', postalCode: '1000', country: 'GB' },
+          payment: { token: 'tok_visa' },
+        },
       });
       orderIds.push(placed.body.order.id);
     }
-    await call(app, 'POST', '/api/v1/cart/items', { token: customer.accessToken, body: { productId: products[1]!.id, quantity: 2 } });
+    await call(app, 'POST', '/api/v1/cart/items', {
+      token: customer.accessToken,
+      body: { productId: products[1]!.id, quantity: 2 },
+    });
     world = { admin, customer, other, loginUser, sessionUser, products, categories, orderIds };
     forge = forgeries({ privateKey: app.signingKeys.privateKey!, publicKey: app.signingKeys.publicKey }, other.id);
     snapshot = await snapshotter(app, [customer.id, admin.id, sessionUser.id]);
   });
 
   afterAll(async () => {
-    const histogram = [...statuses].sort(([a], [b]) => a - b).map(([status, n]) => `${status}×${n}`).join(' ');
+    const histogram = [...statuses]
+      .sort(([a], [b]) => a - b)
+      .map(([status, n]) => `${status}×${n}`)
+      .join(' ');
     console.log(`API fuzzing (${profile}): ${sent} requests; statuses ${histogram}`);
     await app?.close();
   });
 
   /** Values the world decides: ids that exist (and some that do not), the login user's password… */
   const hintsFor = (operation: Operation): Hints => {
-    const ids = (known: string[], prefix: string) => fc.oneof({ arbitrary: fc.constantFrom(...known), weight: 4 }, fc.constant(`${prefix}_00000000000000000000000000000000`));
-    const dates = fc.constantFrom('-271821-04-20T00:00:00.000Z', '+275760-09-13T00:00:00.000Z', '-004714-11-23T00:00:00Z', '0000-01-01T00:00:00Z', '2026-12-06T00:00:00Z', '+010000-01-01T00:00:00Z');
+    const ids = (known: string[], prefix: string) =>
+      fc.oneof(
+        { arbitrary: fc.constantFrom(...known), weight: 4 },
+        fc.constant(`${prefix}_00000000000000000000000000000000`),
+      );
+    const dates = fc.constantFrom(
+      '-271821-04-20T00:00:00.000Z',
+      '+275760-09-13T00:00:00.000Z',
+      '-004714-11-23T00:00:00Z',
+      '0000-01-01T00:00:00Z',
+      '2026-12-06T00:00:00Z',
+      '+010000-01-01T00:00:00Z',
+    );
     const craftedCursor = fc
       .record(
         {
@@ -121,11 +149,29 @@ describe.each(profiles)('the API under fuzzing (%s profile)', (profile) => {
     const login = operation.path.endsWith('/login');
     const uniqueText = (prefix: string) => fc.uuid().map((u) => `${prefix}${u.replaceAll('-', '').slice(0, 16)}`);
     const hints: Record<string, fc.Arbitrary<unknown>> = {
-      id: operation.path.includes('/orders/') ? ids(world.orderIds, 'ord') : ids(world.products.map((p) => p.id), 'prod'),
-      productId: ids(world.products.map((p) => p.id), 'prod'),
-      email: login ? fc.oneof(fc.constant(world.loginUser.email), uniqueText('nobody-').map((s) => `${s}@example.com`)) : uniqueText('fuzz-').map((s) => `${s}@example.com`),
-      password: login ? fc.oneof({ arbitrary: fc.constant(world.loginUser.password), weight: 3 }, fc.constant('not the password')) : fc.constant('fuzzing password'),
-      refreshToken: fc.oneof({ arbitrary: fc.constant(freshRefreshToken), weight: 3 }, fc.constant('ses_00000000.aaaaaaaaaaaaaaaaaaaaaaaa')),
+      id: operation.path.includes('/orders/')
+        ? ids(world.orderIds, 'ord')
+        : ids(
+            world.products.map((p) => p.id),
+            'prod',
+          ),
+      productId: ids(
+        world.products.map((p) => p.id),
+        'prod',
+      ),
+      email: login
+        ? fc.oneof(
+            fc.constant(world.loginUser.email),
+            uniqueText('nobody-').map((s) => `${s}@example.com`),
+          )
+        : uniqueText('fuzz-').map((s) => `${s}@example.com`),
+      password: login
+        ? fc.oneof({ arbitrary: fc.constant(world.loginUser.password), weight: 3 }, fc.constant('not the password'))
+        : fc.constant('fuzzing password'),
+      refreshToken: fc.oneof(
+        { arbitrary: fc.constant(freshRefreshToken), weight: 3 },
+        fc.constant('ses_00000000.aaaaaaaaaaaaaaaaaaaaaaaa'),
+      ),
       sku: uniqueText('FZ-'),
       slug: uniqueText('fz-'),
       category: fc.constantFrom(...world.categories),
@@ -137,7 +183,13 @@ describe.each(profiles)('the API under fuzzing (%s profile)', (profile) => {
       'idempotency-key': fc.uuid(),
       'if-match': fc.constantFrom('"1"', 'W/"1"', '*', '"x"'),
       'if-none-match': fc.constantFrom('"1"', 'W/"1"', '*'),
-      cursor: fc.oneof(craftedCursor, fc.uuid().map((u) => u.replaceAll('-', '')).map((h) => Buffer.from(`ntf_${h}`).toString('base64url'))),
+      cursor: fc.oneof(
+        craftedCursor,
+        fc
+          .uuid()
+          .map((u) => u.replaceAll('-', ''))
+          .map((h) => Buffer.from(`ntf_${h}`).toString('base64url')),
+      ),
     };
     return (name) => hints[name];
   };
@@ -147,17 +199,27 @@ describe.each(profiles)('the API under fuzzing (%s profile)', (profile) => {
 
   const sendersOf = (operation: Operation): Sender[] => {
     if (endsSession(operation.path)) return ['anonymous', 'fresh-session'];
-    return operation.secured ? ['customer', 'customer', 'admin', 'admin', 'anonymous'] : ['anonymous', 'customer', 'admin'];
+    return operation.secured
+      ? ['customer', 'customer', 'admin', 'admin', 'anonymous']
+      : ['anonymous', 'customer', 'admin'];
   };
 
   const harness = async (request: RawRequest) => {
-    const response = await sendRaw(port, { ...request, headers: [...request.headers, ['x-forwarded-for', freshAddress()]] });
-    if (response.status >= 300) throw new Error(`harness request ${request.method} ${request.target} failed: ${response.status} ${response.body}`);
+    const response = await sendRaw(port, {
+      ...request,
+      headers: [...request.headers, ['x-forwarded-for', freshAddress()]],
+    });
+    if (response.status >= 300)
+      throw new Error(
+        `harness request ${request.method} ${request.target} failed: ${response.status} ${response.body}`,
+      );
     return JSON.parse(response.body || 'null');
   };
   const login = () =>
     harness({
-      method: 'POST', target: '/api/v1/auth/login', headers: [['content-type', 'application/json']],
+      method: 'POST',
+      target: '/api/v1/auth/login',
+      headers: [['content-type', 'application/json']],
       body: JSON.stringify({ email: world.sessionUser.email, password: world.sessionUser.password }),
     }) as Promise<{ accessToken: string; refreshToken: string }>;
   /** An open session nobody else uses; the pair a refresh hands out is kept for the next one (a login costs a password hash). */
@@ -172,18 +234,25 @@ describe.each(profiles)('the API under fuzzing (%s profile)', (profile) => {
   let ledger: ReturnType<typeof rateLimitLedger>;
   let baseline: Snapshot | undefined;
 
-  const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text);
+  const clip = (text: string, max: number) =>
+    text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text;
   const format = (request: RawRequest, fuzz: FuzzRequest, response?: RawResponse) => {
     const headers = request.headers.map(([k, v]) => `\n${k}: ${clip(v, 200)}`).join('');
     const body = request.body === undefined ? '' : `\n\n${clip(request.body, 600)}`;
-    const answer = response ? `\n→ ${response.status} ${response.headers['content-type'] ?? ''}\n${clip(response.body, 600)}` : '';
+    const answer = response
+      ? `\n→ ${response.status} ${response.headers['content-type'] ?? ''}\n${clip(response.body, 600)}`
+      : '';
     return `${fuzz.operation} sent as ${fuzz.sender}; mutations: ${fuzz.mutations.join('; ') || 'none'}\n${request.method} ${clip(request.target, 300)}${headers}${body}${answer}`;
   };
 
   /** After a refresh: its new pair is the spare session; a refused one leaves the old pair usable, unless refused as revoked. */
   const keepSession = (presented: { accessToken: string; refreshToken: string }, response: RawResponse) => {
-    const pair = response.status === 200 && !response.headers['idempotent-replayed'] ? (JSON.parse(response.body) as { accessToken?: string; refreshToken?: string }) : undefined;
-    if (pair?.accessToken && pair.refreshToken) spareSession = { accessToken: pair.accessToken, refreshToken: pair.refreshToken };
+    const pair =
+      response.status === 200 && !response.headers['idempotent-replayed']
+        ? (JSON.parse(response.body) as { accessToken?: string; refreshToken?: string })
+        : undefined;
+    if (pair?.accessToken && pair.refreshToken)
+      spareSession = { accessToken: pair.accessToken, refreshToken: pair.refreshToken };
     else if (response.status >= 400 && response.status !== 401) spareSession = presented;
   };
 
@@ -195,21 +264,29 @@ describe.each(profiles)('the API under fuzzing (%s profile)', (profile) => {
   const authorizationOf = async (fuzz: FuzzRequest): Promise<{ header?: string; user?: string }> => {
     let sender: { accessToken: string; id: string } | undefined;
     if (fuzz.sender === 'customer' || fuzz.sender === 'admin') sender = world[fuzz.sender];
-    if (fuzz.sender === 'fresh-session') sender = { accessToken: (await takeSession()).accessToken, id: world.sessionUser.id };
+    if (fuzz.sender === 'fresh-session')
+      sender = { accessToken: (await takeSession()).accessToken, id: world.sessionUser.id };
     if (!fuzz.authorization) return sender ? { header: `Bearer ${sender.accessToken}`, user: sender.id } : {};
     const { attack, garbage } = fuzz.authorization;
     // An anonymous request spoils a token all the same: a fresh session's where a valid one would
     // end its session (a logout in `bearer` spelling is a logout), else the customer's.
-    if (!sender && endsSession(fuzz.operation)) sender = { accessToken: (await takeSession()).accessToken, id: world.sessionUser.id };
+    if (!sender && endsSession(fuzz.operation))
+      sender = { accessToken: (await takeSession()).accessToken, id: world.sessionUser.id };
     // A customer's token is the one worth promoting to admin; otherwise the sender's own.
     const base = attack === 'claims-role-admin' || !sender ? world.customer : sender;
     switch (attack) {
-      case 'lowercase-scheme': return { header: `bearer ${base.accessToken}`, user: base.id };
-      case 'uppercase-scheme': return { header: `BEARER ${base.accessToken}`, user: base.id };
-      case 'no-scheme': return { header: base.accessToken };
-      case 'basic-scheme': return { header: `Basic ${base.accessToken}` };
-      case 'garbage': return { header: `Bearer ${garbage ?? ''}` };
-      default: return { header: `Bearer ${await forge[attack](base.accessToken)}` };
+      case 'lowercase-scheme':
+        return { header: `bearer ${base.accessToken}`, user: base.id };
+      case 'uppercase-scheme':
+        return { header: `BEARER ${base.accessToken}`, user: base.id };
+      case 'no-scheme':
+        return { header: base.accessToken };
+      case 'basic-scheme':
+        return { header: `Basic ${base.accessToken}` };
+      case 'garbage':
+        return { header: `Bearer ${garbage ?? ''}` };
+      default:
+        return { header: `Bearer ${await forge[attack](base.accessToken)}` };
     }
   };
 
@@ -230,9 +307,18 @@ describe.each(profiles)('the API under fuzzing (%s profile)', (profile) => {
     const body = refreshing ? fuzz.body!.replace(freshRefreshToken, refreshing.refreshToken) : fuzz.body;
     sent += 1;
     const requestId = `fuzz-${profile}-${sent}`;
-    const headers: [string, string][] = [...fuzz.headers, ['x-request-id', requestId], ['x-forwarded-for', freshAddress()]];
+    const headers: [string, string][] = [
+      ...fuzz.headers,
+      ['x-request-id', requestId],
+      ['x-forwarded-for', freshAddress()],
+    ];
     if (authorization.header !== undefined) headers.push(['authorization', authorization.header]);
-    const request: RawRequest = { method: fuzz.method, target: fuzz.target, headers, ...(body === undefined ? {} : { body }) };
+    const request: RawRequest = {
+      method: fuzz.method,
+      target: fuzz.target,
+      headers,
+      ...(body === undefined ? {} : { body }),
+    };
 
     const before = baseline ?? (await snapshot());
     const response = await sendRaw(port, request).catch((err: Error) => {
@@ -248,15 +334,20 @@ describe.each(profiles)('the API under fuzzing (%s profile)', (profile) => {
       ledger.check(authorization.user, response, routedToApi(requestId)) ??
       (changed.length > 0 ? `a refused request changed data:\n  ${changed.join('\n  ')}` : undefined);
     if (fault) throw new Error(`${fault}\n${format(request, fuzz, response)}`);
-    if (response.status < 300 && fuzz.operation.includes('/products/{id}') && /^(PATCH|DELETE)$/.test(fuzz.method)) await keepProductsOnSale();
+    if (response.status < 300 && fuzz.operation.includes('/products/{id}') && /^(PATCH|DELETE)$/.test(fuzz.method))
+      await keepProductsOnSale();
   };
 
   /** Archived or deactivated seed products would turn the rest of the run into 404s: put them back. */
   const keepProductsOnSale = async () => {
     for (const product of world.products) {
       await harness({
-        method: 'PATCH', target: `/api/v1/products/${product.id}`,
-        headers: [['content-type', 'application/json'], ['authorization', `Bearer ${world.admin.accessToken}`]],
+        method: 'PATCH',
+        target: `/api/v1/products/${product.id}`,
+        headers: [
+          ['content-type', 'application/json'],
+          ['authorization', `Bearer ${world.admin.accessToken}`],
+        ],
         body: JSON.stringify({ active: true }),
       });
     }
@@ -267,14 +358,22 @@ describe.each(profiles)('the API under fuzzing (%s profile)', (profile) => {
   it.each([
     ['a fixed', fixedSeed],
     ['a random', randomSeed],
-  ])('answers every derived request within the contract (%s seed)', async (_label, seed) => {
-    const document = await call(app, 'GET', '/openapi.json');
-    const operations = operationsOf(document.body);
-    ledger = rateLimitLedger(fuzzAppConfig.rateLimitPerHour);
-    const requests = fc.oneof(...operations.map((op) => requestsFor(op, { hints: hintsFor(op), senders: sendersOf(op) })));
-    console.log(`API fuzzing (${profile}): seed ${seed}, ${Math.ceil(runs / 2)} requests over ${operations.length} operations (replay a random seed with FUZZ_SEED=${seed})`);
-    await fc.assert(fc.asyncProperty(requests, exercise), { seed, numRuns: Math.ceil(runs / 2), endOnFailure: true });
-  }, 600_000);
+  ])(
+    'answers every derived request within the contract (%s seed)',
+    async (_label, seed) => {
+      const document = await call(app, 'GET', '/openapi.json');
+      const operations = operationsOf(document.body);
+      ledger = rateLimitLedger(fuzzAppConfig.rateLimitPerHour);
+      const requests = fc.oneof(
+        ...operations.map((op) => requestsFor(op, { hints: hintsFor(op), senders: sendersOf(op) })),
+      );
+      console.log(
+        `API fuzzing (${profile}): seed ${seed}, ${Math.ceil(runs / 2)} requests over ${operations.length} operations (replay a random seed with FUZZ_SEED=${seed})`,
+      );
+      await fc.assert(fc.asyncProperty(requests, exercise), { seed, numRuns: Math.ceil(runs / 2), endOnFailure: true });
+    },
+    600_000,
+  );
 });
 
 function safeDecode(path: string): string {

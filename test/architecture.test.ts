@@ -8,7 +8,10 @@ const lint = async (filePath: string, code: string) => {
 
 describe('service boundaries (lint rule)', () => {
   it('rejects a service importing another service', async () => {
-    const messages = await lint('src/services/identity/domain/x.ts', "import { y } from '../../catalog/domain/y.js';\nexport const z = y;\n");
+    const messages = await lint(
+      'src/services/identity/domain/x.ts',
+      "import { y } from '../../catalog/domain/y.js';\nexport const z = y;\n",
+    );
     expect(messages).toHaveLength(1);
     expect(messages[0]?.message).toMatch(/must not import src\/services\/catalog/);
   });

@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- one table of every route against every kind of caller */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { profiles } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
@@ -42,7 +43,13 @@ const row = (request: Row['request'], anonymous: Cell, customerA: Cell, customer
   cells: { anonymous, customerA, customerB, admin },
 });
 
-const address = (owner: TestUser) => ({ name: `Recipient ${owner.email}`, line1: '1 Main St', city: 'Town', postalCode: '1000', country: 'GB' });
+const address = (owner: TestUser) => ({
+  name: `Recipient ${owner.email}`,
+  line1: '1 Main St',
+  city: 'Town',
+  postalCode: '1000',
+  country: 'GB',
+});
 
 async function product({ app, users }: Scene) {
   return (await createProduct(app, users.admin, 100, 900, 'Matrix')).id;
@@ -50,7 +57,10 @@ async function product({ app, users }: Scene) {
 
 async function cartLine(scene: Scene, owner: TestUser) {
   const productId = await product(scene);
-  const added = await call(scene.app, 'POST', '/api/v1/cart/items', { token: owner.accessToken, body: { productId, quantity: 1 } });
+  const added = await call(scene.app, 'POST', '/api/v1/cart/items', {
+    token: owner.accessToken,
+    body: { productId, quantity: 1 },
+  });
   if (added.status !== 200) throw new Error(`adding to the cart failed: ${added.status} ${added.text}`);
   return productId;
 }
@@ -65,7 +75,14 @@ async function order(scene: Scene, owner: TestUser, status: 'pending_payment' | 
   if (placed.status !== 202) throw new Error(`checkout failed: ${placed.status} ${placed.text}`);
   const id = placed.body.order.id as string;
   if (status === 'confirmed') {
-    await eventually(async () => ((await call(scene.app, 'GET', `/api/v1/orders/${id}`, { token: owner.accessToken })).body.status === 'confirmed' ? true : undefined), 15_000, 'order confirmed');
+    await eventually(
+      async () =>
+        (await call(scene.app, 'GET', `/api/v1/orders/${id}`, { token: owner.accessToken })).body.status === 'confirmed'
+          ? true
+          : undefined,
+      15_000,
+      'order confirmed',
+    );
   }
   return id;
 }
@@ -76,7 +93,8 @@ async function freshSession({ app }: Scene, user: TestUser) {
   return res.body as { accessToken: string; refreshToken: string };
 }
 
-const viewOf = (scene: Scene, owner: TestUser, url: string) => async () => (await call(scene.app, 'GET', url, { token: owner.accessToken })).body;
+const viewOf = (scene: Scene, owner: TestUser, url: string) => async () =>
+  (await call(scene.app, 'GET', url, { token: owner.accessToken })).body;
 
 /**
  * Every route the app serves, and what each kind of caller gets from it. A column holds one
@@ -85,37 +103,168 @@ const viewOf = (scene: Scene, owner: TestUser, url: string) => async () => (awai
  */
 const matrix: Record<string, Row> = {
   //                                                                                          anonymous  customer A  customer B  admin
-  'POST /api/v1/auth/register': row(async () => ({ url: '/api/v1/auth/register', body: { email: uniqueEmail('matrix'), password: 'matrix password', name: 'Matrix' } }), 201, 201, 201, 201),
-  'POST /api/v1/auth/login': row(async ({ owner }) => ({ url: '/api/v1/auth/login', body: { email: owner.email, password: owner.password } }), 200, 200, 200, 200),
-  'POST /api/v1/auth/refresh': row(async ({ scene, owner }) => ({ url: '/api/v1/auth/refresh', body: { refreshToken: (await freshSession(scene, owner)).refreshToken } }), 200, 200, 200, 200),
-  'POST /api/v1/auth/logout': row(async ({ scene, sender }) => ({ url: '/api/v1/auth/logout', ...(sender ? { token: (await freshSession(scene, sender)).accessToken } : {}) }), 401, 204, 204, 204),
+  'POST /api/v1/auth/register': row(
+    async () => ({
+      url: '/api/v1/auth/register',
+      body: { email: uniqueEmail('matrix'), password: 'matrix password', name: 'Matrix' },
+    }),
+    201,
+    201,
+    201,
+    201,
+  ),
+  'POST /api/v1/auth/login': row(
+    async ({ owner }) => ({ url: '/api/v1/auth/login', body: { email: owner.email, password: owner.password } }),
+    200,
+    200,
+    200,
+    200,
+  ),
+  'POST /api/v1/auth/refresh': row(
+    async ({ scene, owner }) => ({
+      url: '/api/v1/auth/refresh',
+      body: { refreshToken: (await freshSession(scene, owner)).refreshToken },
+    }),
+    200,
+    200,
+    200,
+    200,
+  ),
+  'POST /api/v1/auth/logout': row(
+    async ({ scene, sender }) => ({
+      url: '/api/v1/auth/logout',
+      ...(sender ? { token: (await freshSession(scene, sender)).accessToken } : {}),
+    }),
+    401,
+    204,
+    204,
+    204,
+  ),
   'GET /api/v1/me': row(async () => ({ url: '/api/v1/me' }), 401, 200, 200, 200),
   'GET /api/v1/products': row(async () => ({ url: '/api/v1/products' }), 200, 200, 200, 200),
-  'GET /api/v1/products/:id': row(async ({ scene }) => ({ url: `/api/v1/products/${await product(scene)}` }), 200, 200, 200, 200),
-  'POST /api/v1/products': row(async () => ({ url: '/api/v1/products', body: { sku: unique('MX'), name: 'Matrix', description: 'x', price: { amount: 100 } } }), 401, 403, 403, 201),
-  'PATCH /api/v1/products/:id': row(async ({ scene }) => ({ url: `/api/v1/products/${await product(scene)}`, body: { name: 'Renamed' } }), 401, 403, 403, 200),
-  'DELETE /api/v1/products/:id': row(async ({ scene }) => ({ url: `/api/v1/products/${await product(scene)}` }), 401, 403, 403, 204),
-  'POST /api/v1/products/:id/inventory-adjustments': row(async ({ scene }) => ({ url: `/api/v1/products/${await product(scene)}/inventory-adjustments`, body: { delta: 5, reason: 'Count' } }), 401, 403, 403, 200),
+  'GET /api/v1/products/:id': row(
+    async ({ scene }) => ({ url: `/api/v1/products/${await product(scene)}` }),
+    200,
+    200,
+    200,
+    200,
+  ),
+  'POST /api/v1/products': row(
+    async () => ({
+      url: '/api/v1/products',
+      body: { sku: unique('MX'), name: 'Matrix', description: 'x', price: { amount: 100 } },
+    }),
+    401,
+    403,
+    403,
+    201,
+  ),
+  'PATCH /api/v1/products/:id': row(
+    async ({ scene }) => ({ url: `/api/v1/products/${await product(scene)}`, body: { name: 'Renamed' } }),
+    401,
+    403,
+    403,
+    200,
+  ),
+  'DELETE /api/v1/products/:id': row(
+    async ({ scene }) => ({ url: `/api/v1/products/${await product(scene)}` }),
+    401,
+    403,
+    403,
+    204,
+  ),
+  'POST /api/v1/products/:id/inventory-adjustments': row(
+    async ({ scene }) => ({
+      url: `/api/v1/products/${await product(scene)}/inventory-adjustments`,
+      body: { delta: 5, reason: 'Count' },
+    }),
+    401,
+    403,
+    403,
+    200,
+  ),
   'GET /api/v1/categories': row(async () => ({ url: '/api/v1/categories' }), 200, 200, 200, 200),
-  'POST /api/v1/categories': row(async () => ({ url: '/api/v1/categories', body: { slug: unique('mx').toLowerCase(), name: 'Matrix' } }), 401, 403, 403, 201),
+  'POST /api/v1/categories': row(
+    async () => ({ url: '/api/v1/categories', body: { slug: unique('mx').toLowerCase(), name: 'Matrix' } }),
+    401,
+    403,
+    403,
+    201,
+  ),
   'GET /api/v1/cart': row(async () => ({ url: '/api/v1/cart' }), 401, 200, 200, 200),
-  'POST /api/v1/cart/items': row(async ({ scene }) => ({ url: '/api/v1/cart/items', body: { productId: await product(scene), quantity: 1 } }), 401, 200, 200, 200),
+  'POST /api/v1/cart/items': row(
+    async ({ scene }) => ({ url: '/api/v1/cart/items', body: { productId: await product(scene), quantity: 1 } }),
+    401,
+    200,
+    200,
+    200,
+  ),
   // Nobody can name another's cart: a line set by its product goes into the sender's own cart.
-  'PUT /api/v1/cart/items/:productId': row(async ({ scene, owner }) => ({ url: `/api/v1/cart/items/${await cartLine(scene, owner)}`, body: { quantity: 3 }, ownerView: viewOf(scene, owner, '/api/v1/cart') }), 401, [200, 200], [200, 200], [200, 200]),
-  'DELETE /api/v1/cart/items/:productId': row(async ({ scene, owner }) => ({ url: `/api/v1/cart/items/${await cartLine(scene, owner)}`, ownerView: viewOf(scene, owner, '/api/v1/cart') }), 401, [200, 404], [200, 404], [200, 404]),
+  'PUT /api/v1/cart/items/:productId': row(
+    async ({ scene, owner }) => ({
+      url: `/api/v1/cart/items/${await cartLine(scene, owner)}`,
+      body: { quantity: 3 },
+      ownerView: viewOf(scene, owner, '/api/v1/cart'),
+    }),
+    401,
+    [200, 200],
+    [200, 200],
+    [200, 200],
+  ),
+  'DELETE /api/v1/cart/items/:productId': row(
+    async ({ scene, owner }) => ({
+      url: `/api/v1/cart/items/${await cartLine(scene, owner)}`,
+      ownerView: viewOf(scene, owner, '/api/v1/cart'),
+    }),
+    401,
+    [200, 404],
+    [200, 404],
+    [200, 404],
+  ),
   'DELETE /api/v1/cart': row(async () => ({ url: '/api/v1/cart' }), 401, 204, 204, 204),
-  'POST /api/v1/checkout': row(async ({ scene, sender }) => {
-    if (sender) await cartLine(scene, sender);
-    return { url: '/api/v1/checkout', headers: { 'idempotency-key': unique('matrix') }, body: { shippingAddress: address(sender ?? scene.users.customerA), payment: { token: 'tok_visa' } } };
-  }, 401, 202, 202, 202),
+  'POST /api/v1/checkout': row(
+    async ({ scene, sender }) => {
+      if (sender) await cartLine(scene, sender);
+      return {
+        url: '/api/v1/checkout',
+        headers: { 'idempotency-key': unique('matrix') },
+        body: { shippingAddress: address(sender ?? scene.users.customerA), payment: { token: 'tok_visa' } },
+      };
+    },
+    401,
+    202,
+    202,
+    202,
+  ),
   'GET /api/v1/orders': row(async () => ({ url: '/api/v1/orders' }), 401, 200, 200, 200),
-  'GET /api/v1/orders/:id': row(async ({ scene, owner }) => ({ url: `/api/v1/orders/${await order(scene, owner, 'pending_payment')}` }), 401, [200, 404], [200, 404], [200, 404]),
-  'POST /api/v1/orders/:id/cancel': row(async ({ scene, owner }) => {
-    const id = await order(scene, owner, 'pending_payment');
-    return { url: `/api/v1/orders/${id}/cancel`, ownerView: viewOf(scene, owner, `/api/v1/orders/${id}`) };
-  }, 401, [200, 404], [200, 404], [200, 404]),
+  'GET /api/v1/orders/:id': row(
+    async ({ scene, owner }) => ({ url: `/api/v1/orders/${await order(scene, owner, 'pending_payment')}` }),
+    401,
+    [200, 404],
+    [200, 404],
+    [200, 404],
+  ),
+  'POST /api/v1/orders/:id/cancel': row(
+    async ({ scene, owner }) => {
+      const id = await order(scene, owner, 'pending_payment');
+      return { url: `/api/v1/orders/${id}/cancel`, ownerView: viewOf(scene, owner, `/api/v1/orders/${id}`) };
+    },
+    401,
+    [200, 404],
+    [200, 404],
+    [200, 404],
+  ),
   'GET /api/v1/admin/orders': row(async () => ({ url: '/api/v1/admin/orders' }), 401, 403, 403, 200),
-  'POST /api/v1/admin/orders/:id/ship': row(async ({ scene, owner }) => ({ url: `/api/v1/admin/orders/${await order(scene, owner, 'confirmed')}/ship`, body: { carrier: 'DHL', trackingNumber: 'JD0146' } }), 401, 403, 403, 200),
+  'POST /api/v1/admin/orders/:id/ship': row(
+    async ({ scene, owner }) => ({
+      url: `/api/v1/admin/orders/${await order(scene, owner, 'confirmed')}/ship`,
+      body: { carrier: 'DHL', trackingNumber: 'JD0146' },
+    }),
+    401,
+    403,
+    403,
+    200,
+  ),
   'GET /api/v1/notifications': row(async () => ({ url: '/api/v1/notifications' }), 401, 200, 200, 200),
   // Operational, never on the public entry point (API.md, Operations).
   'GET /metrics': row(async () => ({ url: '/metrics' }), 404, 404, 404, 404),
@@ -123,8 +272,15 @@ const matrix: Record<string, Row> = {
 
 /** Served for people and operators, outside the API: documentation and health probes. */
 const outsideTheMatrix = new Set([
-  'GET /openapi.json', 'GET /docs', 'GET /docs/json', 'GET /docs/yaml', 'GET /docs/static/*', 'GET /docs/static/index.html',
-  'GET /docs/static/swagger-initializer.js', 'GET /health/live', 'GET /health/ready',
+  'GET /openapi.json',
+  'GET /docs',
+  'GET /docs/json',
+  'GET /docs/yaml',
+  'GET /docs/static/*',
+  'GET /docs/static/index.html',
+  'GET /docs/static/swagger-initializer.js',
+  'GET /health/live',
+  'GET /health/ready',
 ]);
 
 /** The GET row of a HEAD route (Fastify serves HEAD beside every GET): a HEAD answers as its GET does. */
@@ -155,33 +311,56 @@ describe.each(profiles)('who may do what (%s profile)', (profile) => {
     for (const key of notServed) expect(Object.values(matrix[key]!.cells), key).toEqual([404, 404, 404, 404]);
   });
 
-  it.each(Object.keys(matrix))('%s', async (route) => {
-    const [method, path] = route.split(' ') as [string, string];
-    const { cells: expected, request } = matrix[route]!;
-    const methods = method === 'GET' && scene.app.routes.some((r) => r.method === 'HEAD' && r.url === path) ? ['GET', 'HEAD'] : [method];
-    for (const who of everyone) {
-      const sender = who === 'anonymous' ? undefined : scene.users[who];
-      const cell = expected[who];
-      const targets: [string, number, TestUser][] = typeof cell === 'number'
-        ? [['', cell, sender ?? scene.users.customerA]]
-        : [[' on own resource', cell[0], sender!], [' on another\'s resource', cell[1], who === 'customerA' ? scene.users.customerB : scene.users.customerA]];
-      for (const verb of methods) {
-        for (const [whose, status, owner] of targets) {
-          const sent = await request({ scene, ...(sender ? { sender } : {}), owner });
-          const before = owner !== sender ? await sent.ownerView?.() : undefined;
-          const token = sent.token ?? sender?.accessToken;
-          const res = await call(scene.app, verb, sent.url, { ...(token ? { token } : {}), ...(sent.body ? { body: sent.body } : {}), ...(sent.headers ? { headers: sent.headers } : {}) });
-          const label = `${verb} ${path} by ${who}${whose}`;
-          cells += 1;
-          expect(res.status, label).toBe(status);
-          if (res.status >= 400) expect(String(res.headers['content-type']), label).toMatch(/^application\/problem\+json/);
-          if (who === 'customerA' || who === 'customerB') {
-            const stranger = who === 'customerA' ? scene.users.customerB : scene.users.customerA;
-            expect(res.text.includes(stranger.email), `${label}: the answer shows another customer's data`).toBe(false);
+  it.each(Object.keys(matrix))(
+    '%s',
+    async (route) => {
+      const [method, path] = route.split(' ') as [string, string];
+      const { cells: expected, request } = matrix[route]!;
+      const methods =
+        method === 'GET' && scene.app.routes.some((r) => r.method === 'HEAD' && r.url === path)
+          ? ['GET', 'HEAD']
+          : [method];
+      for (const who of everyone) {
+        const sender = who === 'anonymous' ? undefined : scene.users[who];
+        const cell = expected[who];
+        const targets: [string, number, TestUser][] =
+          typeof cell === 'number'
+            ? [['', cell, sender ?? scene.users.customerA]]
+            : [
+                [' on own resource', cell[0], sender!],
+                [
+                  " on another's resource",
+                  cell[1],
+                  who === 'customerA' ? scene.users.customerB : scene.users.customerA,
+                ],
+              ];
+        for (const verb of methods) {
+          for (const [whose, status, owner] of targets) {
+            const sent = await request({ scene, ...(sender ? { sender } : {}), owner });
+            const before = owner !== sender ? await sent.ownerView?.() : undefined;
+            const token = sent.token ?? sender?.accessToken;
+            const res = await call(scene.app, verb, sent.url, {
+              ...(token ? { token } : {}),
+              ...(sent.body ? { body: sent.body } : {}),
+              ...(sent.headers ? { headers: sent.headers } : {}),
+            });
+            const label = `${verb} ${path} by ${who}${whose}`;
+            cells += 1;
+            expect(res.status, label).toBe(status);
+            if (res.status >= 400)
+              expect(String(res.headers['content-type']), label).toMatch(/^application\/problem\+json/);
+            if (who === 'customerA' || who === 'customerB') {
+              const stranger = who === 'customerA' ? scene.users.customerB : scene.users.customerA;
+              expect(res.text.includes(stranger.email), `${label}: the answer shows another customer's data`).toBe(
+                false,
+              );
+            }
+            if (owner !== sender && sent.ownerView)
+              expect(await sent.ownerView(), `${label}: another user's request changed it`).toEqual(before);
           }
-          if (owner !== sender && sent.ownerView) expect(await sent.ownerView(), `${label}: another user's request changed it`).toEqual(before);
         }
       }
-    }
-  }, 60_000);
+    },
+    60_000,
+  );
 });

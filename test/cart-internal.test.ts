@@ -32,7 +32,11 @@ describe.each(profiles)('cart across processes (%s profile)', (profile) => {
 
   beforeAll(async () => {
     app = await createTestApp(profile, { background: false });
-    internal = buildHttpApp({ config: app.config, logger: createLogger({ logLevel: 'silent', logFormat: 'json' }), metrics: createMetrics() });
+    internal = buildHttpApp({
+      config: app.config,
+      logger: createLogger({ logLevel: 'silent', logFormat: 'json' }),
+      metrics: createMetrics(),
+    });
     for (const name of ['catalog', 'cart'] as const) {
       const service = app.services.get(name) as CatalogService | CartService;
       await internal.register(async (scope) => service.internalRoutes?.(scope as HttpApp), { prefix: '/internal' });
@@ -53,33 +57,64 @@ describe.each(profiles)('cart across processes (%s profile)', (profile) => {
     await app?.close();
   });
 
-  it('serves a user\'s lines at GET /internal/carts/{userId}/lines', async () => {
+  it("serves a user's lines at GET /internal/carts/{userId}/lines", async () => {
     const admin = await createAdmin(app);
     const user = await registerUser(app);
     const product = await call(app, 'POST', '/api/v1/products', {
       token: admin.accessToken,
-      body: { sku: `CI-${randomBytes(4).toString('hex')}`, name: 'Kettle', description: '', price: { amount: 900 }, stock: 3 },
+      body: {
+        sku: `CI-${randomBytes(4).toString('hex')}`,
+        name: 'Kettle',
+        description: '',
+        price: { amount: 900 },
+        stock: 3,
+      },
     });
-    await call(app, 'POST', '/api/v1/cart/items', { token: user.accessToken, body: { productId: product.body.id, quantity: 2 } });
+    await call(app, 'POST', '/api/v1/cart/items', {
+      token: user.accessToken,
+      body: { productId: product.body.id, quantity: 2 },
+    });
 
     const lines = await fetch(`${internalUrl}/internal/carts/${user.id}/lines`);
     expect(lines.status).toBe(200);
-    expect(await lines.json()).toEqual({ items: [{ productId: product.body.id, quantity: 2 }], version: expect.any(String), subtotal: { amount: 1800, currency: 'USD' } });
+    expect(await lines.json()).toEqual({
+      items: [{ productId: product.body.id, quantity: 2 }],
+      version: expect.any(String),
+      subtotal: { amount: 1800, currency: 'USD' },
+    });
     const none = await fetch(`${internalUrl}/internal/carts/usr_nobody/lines`);
-    expect(await none.json()).toEqual({ items: [], version: expect.any(String), subtotal: { amount: 0, currency: 'USD' } });
+    expect(await none.json()).toEqual({
+      items: [],
+      version: expect.any(String),
+      subtotal: { amount: 0, currency: 'USD' },
+    });
 
     const reader = createHttpProductReader(poolOf(internalUrl));
     expect(await reader.productsByIds([product.body.id, 'prod_nothing', product.body.id])).toEqual([
-      { id: product.body.id, sku: product.body.sku, name: 'Kettle', price: { amount: 900, currency: 'USD' }, active: true },
+      {
+        id: product.body.id,
+        sku: product.body.sku,
+        name: 'Kettle',
+        price: { amount: 900, currency: 'USD' },
+        active: true,
+      },
     ]);
     expect(await reader.productsByIds([])).toEqual([]);
-    await call(app, 'PATCH', `/api/v1/products/${product.body.id}`, { token: admin.accessToken, body: { price: { amount: 950 } } });
-    expect(await reader.productsByIds([product.body.id])).toMatchObject([{ id: product.body.id, price: { amount: 950 } }]);
+    await call(app, 'PATCH', `/api/v1/products/${product.body.id}`, {
+      token: admin.accessToken,
+      body: { price: { amount: 950 } },
+    });
+    expect(await reader.productsByIds([product.body.id])).toMatchObject([
+      { id: product.body.id, price: { amount: 950 } },
+    ]);
   });
 
   it('turns a failing or silent catalog into 502 bad_gateway without naming it', async () => {
     const failing = createHttpProductReader(poolOf(brokenUrl), { timeoutMs: 200 });
-    await expect(failing.productsByIds(['prod_x'])).rejects.toMatchObject({ code: 'bad_gateway', message: 'The catalog refused a product lookup.' });
+    await expect(failing.productsByIds(['prod_x'])).rejects.toMatchObject({
+      code: 'bad_gateway',
+      message: 'The catalog refused a product lookup.',
+    });
     silent = true;
     const err = await failing.productsByIds(['prod_x']).catch((e: unknown) => e as Error);
     expect(err).toMatchObject({ code: 'bad_gateway', message: 'The catalog did not answer a product lookup in time.' });

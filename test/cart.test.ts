@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- one suite of the cart's behaviour on every profile */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
@@ -46,14 +47,19 @@ describe.each(profiles)('cart (%s profile)', (profile) => {
     expect(first.status, first.text).toBe(200);
     expect(first.headers['cache-control']).toBe('no-store');
     expect(first.body).toEqual({
-      items: [{ productId: mug.id, sku: mug.sku, name: mug.name, unitPrice: usd(1500), quantity: 2, lineTotal: usd(3000) }],
+      items: [
+        { productId: mug.id, sku: mug.sku, name: mug.name, unitPrice: usd(1500), quantity: 2, lineTotal: usd(3000) },
+      ],
       subtotal: usd(3000),
       itemCount: 2,
       updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/),
     });
     await add(user, pot.id, 1);
     const merged = await add(user, mug.id, 3);
-    expect(merged.body.items.map((i: { productId: string; quantity: number }) => [i.productId, i.quantity])).toEqual([[mug.id, 5], [pot.id, 1]]);
+    expect(merged.body.items.map((i: { productId: string; quantity: number }) => [i.productId, i.quantity])).toEqual([
+      [mug.id, 5],
+      [pot.id, 1],
+    ]);
     expect(merged.body).toMatchObject({ subtotal: usd(5 * 1500 + 2250), itemCount: 6 });
     expect((await cartOf(user)).body).toEqual(merged.body);
 
@@ -134,7 +140,10 @@ describe.each(profiles)('cart (%s profile)', (profile) => {
     const mug = await newProduct(1000);
     await add(user, mug.id, 3);
     expect((await cartOf(user)).body.items[0]).toMatchObject({ unitPrice: usd(1000) });
-    const patched = await call(app, 'PATCH', `/api/v1/products/${mug.id}`, { token: admin.accessToken, body: { price: { amount: 1200 }, name: 'Big Mug' } });
+    const patched = await call(app, 'PATCH', `/api/v1/products/${mug.id}`, {
+      token: admin.accessToken,
+      body: { price: { amount: 1200 }, name: 'Big Mug' },
+    });
     expect(patched.status, patched.text).toBe(200);
     const cart = await cartOf(user);
     expect(cart.body.items[0]).toMatchObject({ name: 'Big Mug', unitPrice: usd(1200), lineTotal: usd(3600) });
@@ -150,7 +159,10 @@ describe.each(profiles)('cart (%s profile)', (profile) => {
     ['an unknown property', { price: 1 }, '/price'],
   ])('rejects adding with %s (400 validation_failed)', async (_label, change, path) => {
     const user = await registerUser(app);
-    const res = await call(app, 'POST', '/api/v1/cart/items', { token: user.accessToken, body: { productId: 'prod_x', quantity: 1, ...change } });
+    const res = await call(app, 'POST', '/api/v1/cart/items', {
+      token: user.accessToken,
+      body: { productId: 'prod_x', quantity: 1, ...change },
+    });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('validation_failed');
     expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(path);
@@ -200,7 +212,9 @@ describe.each(profiles)('cart (%s profile)', (profile) => {
     const user = await registerUser(app);
     const mug = await newProduct();
     const pot = await newProduct();
-    const results = await Promise.all(Array.from({ length: 24 }, (_, i) => add(user, i % 2 === 0 ? mug.id : pot.id, 1)));
+    const results = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => add(user, i % 2 === 0 ? mug.id : pot.id, 1)),
+    );
     expect(results.map((r) => r.status)).toEqual(results.map(() => 200));
     const cart = await cartOf(user);
     expect(cart.body.items.map((i: { quantity: number }) => i.quantity)).toEqual([12, 12]);
@@ -222,7 +236,11 @@ describe.each(profiles)('cart (%s profile)', (profile) => {
     await add(user, mug.id, 4);
     const carts = (app.services.get('cart') as CartService).carts;
     const read = await carts.linesOf(user.id);
-    expect(read).toEqual({ items: [{ productId: mug.id, quantity: 4 }], version: expect.any(String), subtotal: { amount: 6000, currency: 'USD' } });
+    expect(read).toEqual({
+      items: [{ productId: mug.id, quantity: 4 }],
+      version: expect.any(String),
+      subtotal: { amount: 6000, currency: 'USD' },
+    });
     expect((await carts.linesOf(user.id)).version).toBe(read.version);
     expect((await carts.linesOf('usr_nobody')).items).toEqual([]);
 
@@ -248,7 +266,9 @@ describe.each(profiles)('cart (%s profile)', (profile) => {
     const { items: read } = await carts.linesOf(user.id);
     await add(user, pot.id, 1);
     await carts.takeOrder({ orderId: newOrderId(new Date()), userId: user.id, items: read });
-    expect((await cartOf(user)).body.items.map((i: { productId: string; quantity: number }) => [i.productId, i.quantity])).toEqual([[pot.id, 1]]);
+    expect(
+      (await cartOf(user)).body.items.map((i: { productId: string; quantity: number }) => [i.productId, i.quantity]),
+    ).toEqual([[pot.id, 1]]);
   });
 
   it('is emptied when an order.placed event for the user arrives', async () => {
@@ -257,9 +277,22 @@ describe.each(profiles)('cart (%s profile)', (profile) => {
     const mug = await newProduct(700);
     await add(user, mug.id, 2);
     await add(other, mug.id, 1);
-    const line = { productId: mug.id, sku: mug.sku, name: mug.name, unitPrice: usd(700), quantity: 2, lineTotal: usd(1400) };
+    const line = {
+      productId: mug.id,
+      sku: mug.sku,
+      name: mug.name,
+      unitPrice: usd(700),
+      quantity: 2,
+      lineTotal: usd(1400),
+    };
     await writeOutboxEvents(app.infrastructure.db.forSchema('orders'), [
-      orderPlaced({ orderId: randomUUID(), userId: user.id, items: [line], total: usd(1400), payment: { token: 'tok_visa' } }),
+      orderPlaced({
+        orderId: randomUUID(),
+        userId: user.id,
+        items: [line],
+        total: usd(1400),
+        payment: { token: 'tok_visa' },
+      }),
     ]);
     await expect.poll(async () => (await cartOf(user)).body.items, { timeout: 5_000, interval: 50 }).toEqual([]);
     expect((await cartOf(other)).body.items).toMatchObject([{ productId: mug.id, quantity: 1 }]);
@@ -270,22 +303,46 @@ describe.each(profiles)('cart (%s profile)', (profile) => {
     const mug = await newProduct(700);
     const pot = await newProduct(900);
     await add(user, mug.id, 1);
-    const line = { productId: mug.id, sku: mug.sku, name: mug.name, unitPrice: usd(700), quantity: 1, lineTotal: usd(700) };
+    const line = {
+      productId: mug.id,
+      sku: mug.sku,
+      name: mug.name,
+      unitPrice: usd(700),
+      quantity: 1,
+      lineTotal: usd(700),
+    };
     const orderId = randomUUID();
     const order = { orderId, userId: user.id, items: [line], total: usd(700), payment: { token: 'tok_visa' } };
     // The customer went on shopping before order.placed reached the cart: one more mug, a pot.
     await add(user, mug.id, 1);
     await add(user, pot.id, 1);
-    const envelope = { id: randomUUID(), type: 'order.placed', version: 1, occurredAt: new Date().toISOString(), traceparent: null, data: order };
+    const envelope = {
+      id: randomUUID(),
+      type: 'order.placed',
+      version: 1,
+      occurredAt: new Date().toISOString(),
+      traceparent: null,
+      data: order,
+    };
     const before = await deliveriesFinished(app, 'cart', 'order.placed');
     // The same event twice, and a second event for the same order (a handler that wrote the cart and then failed to commit).
     await app.infrastructure.bus.publish([envelope]);
     await app.infrastructure.bus.publish([envelope]);
     await app.infrastructure.bus.publish([{ ...envelope, id: randomUUID() }]);
-    await expect.poll(() => deliveriesFinished(app, 'cart', 'order.placed'), { timeout: 5_000, interval: 25 }).toBe(before + 3);
-    expect((await sql`select 1 from cart.inbox where event_id = ${envelope.id}`.execute(app.infrastructure.db.root)).rows).toHaveLength(1);
-    const items = (await cartOf(user)).body.items.map((i: { productId: string; quantity: number }) => [i.productId, i.quantity]);
-    expect(items).toEqual([[mug.id, 1], [pot.id, 1]]);
+    await expect
+      .poll(() => deliveriesFinished(app, 'cart', 'order.placed'), { timeout: 5_000, interval: 25 })
+      .toBe(before + 3);
+    expect(
+      (await sql`select 1 from cart.inbox where event_id = ${envelope.id}`.execute(app.infrastructure.db.root)).rows,
+    ).toHaveLength(1);
+    const items = (await cartOf(user)).body.items.map((i: { productId: string; quantity: number }) => [
+      i.productId,
+      i.quantity,
+    ]);
+    expect(items).toEqual([
+      [mug.id, 1],
+      [pot.id, 1],
+    ]);
   });
 
   it('keeps lines added since when order.placed comes after the cart forgot that checkout took the order', async () => {
@@ -297,16 +354,30 @@ describe.each(profiles)('cart (%s profile)', (profile) => {
     const first = newOrderId(new Date(Date.now() - 60_000));
     await carts.takeOrder({ orderId: first, userId: user.id, items });
     // A busy customer: many more orders taken out of the cart while order.placed of the first waited.
-    for (let i = 59; i > 29; i -= 1) await carts.takeOrder({ orderId: newOrderId(new Date(Date.now() - i * 1_000)), userId: user.id, items });
+    for (let i = 59; i > 29; i -= 1)
+      await carts.takeOrder({ orderId: newOrderId(new Date(Date.now() - i * 1_000)), userId: user.id, items });
     await add(user, mug.id, 1);
-    const line = { productId: mug.id, sku: mug.sku, name: mug.name, unitPrice: usd(700), quantity: 1, lineTotal: usd(700) };
+    const line = {
+      productId: mug.id,
+      sku: mug.sku,
+      name: mug.name,
+      unitPrice: usd(700),
+      quantity: 1,
+      lineTotal: usd(700),
+    };
     const envelope = {
-      id: randomUUID(), type: 'order.placed', version: 1, occurredAt: new Date().toISOString(), traceparent: null,
+      id: randomUUID(),
+      type: 'order.placed',
+      version: 1,
+      occurredAt: new Date().toISOString(),
+      traceparent: null,
       data: { orderId: first, userId: user.id, items: [line], total: usd(700), payment: { token: 'tok_visa' } },
     };
     const before = await deliveriesFinished(app, 'cart', 'order.placed');
     await app.infrastructure.bus.publish([envelope]);
-    await expect.poll(() => deliveriesFinished(app, 'cart', 'order.placed'), { timeout: 5_000, interval: 25 }).toBe(before + 1);
+    await expect
+      .poll(() => deliveriesFinished(app, 'cart', 'order.placed'), { timeout: 5_000, interval: 25 })
+      .toBe(before + 1);
     expect((await cartOf(user)).body.items).toMatchObject([{ productId: mug.id, quantity: 1 }]);
   });
 
@@ -318,17 +389,41 @@ describe.each(profiles)('cart (%s profile)', (profile) => {
       await add(user, mug.id, 2);
       await add(user, pot.id, 1);
     }
-    const line = { productId: mug.id, sku: mug.sku, name: mug.name, unitPrice: usd(700), quantity: 1, lineTotal: usd(700) };
+    const line = {
+      productId: mug.id,
+      sku: mug.sku,
+      name: mug.name,
+      unitPrice: usd(700),
+      quantity: 1,
+      lineTotal: usd(700),
+    };
     // Two orders per user in one publish, each taking one mug.
     const envelopes = users.flatMap((user) =>
       [0, 1].map(() => ({
-        id: randomUUID(), type: 'order.placed', version: 1, occurredAt: new Date().toISOString(), traceparent: null,
-        data: { orderId: newOrderId(new Date()), userId: user.id, items: [line], total: usd(700), payment: { token: 'tok_visa' } },
+        id: randomUUID(),
+        type: 'order.placed',
+        version: 1,
+        occurredAt: new Date().toISOString(),
+        traceparent: null,
+        data: {
+          orderId: newOrderId(new Date()),
+          userId: user.id,
+          items: [line],
+          total: usd(700),
+          payment: { token: 'tok_visa' },
+        },
       })),
     );
     await app.infrastructure.bus.publish(envelopes);
     const lines = async () =>
-      Promise.all(users.map(async (user) => (await cartOf(user)).body.items.map((i: { productId: string; quantity: number }) => [i.productId, i.quantity])));
+      Promise.all(
+        users.map(async (user) =>
+          (await cartOf(user)).body.items.map((i: { productId: string; quantity: number }) => [
+            i.productId,
+            i.quantity,
+          ]),
+        ),
+      );
     await expect.poll(lines, { timeout: 5_000, interval: 50 }).toEqual(users.map(() => [[pot.id, 1]]));
   });
 });

@@ -4,7 +4,13 @@ import { layouts } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { call, createAdmin, registerUser, type TestUser, unique } from './support/http.js';
 
-const address = { name: 'Ada Lovelace', line1: '12 St James’s Square', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' };
+const address = {
+  name: 'Ada Lovelace',
+  line1: '12 St James’s Square',
+  city: 'London',
+  postalCode: 'SW1Y 4JH',
+  country: 'GB',
+};
 
 describe.each(layouts)('catalog HTTP caching and preconditions (%s profile)', (profile) => {
   let app: TestApp;
@@ -13,7 +19,13 @@ describe.each(layouts)('catalog HTTP caching and preconditions (%s profile)', (p
   const newProduct = async (body: Record<string, unknown> = {}) => {
     const res = await call(app, 'POST', '/api/v1/products', {
       token: admin.accessToken,
-      body: { sku: unique('SKU'), name: 'Copper Kettle', description: 'Boils water on any hob.', price: { amount: 4999 }, ...body },
+      body: {
+        sku: unique('SKU'),
+        name: 'Copper Kettle',
+        description: 'Boils water on any hob.',
+        price: { amount: 4999 },
+        ...body,
+      },
     });
     expect(res.status, res.text).toBe(201);
     return res;
@@ -21,10 +33,21 @@ describe.each(layouts)('catalog HTTP caching and preconditions (%s profile)', (p
 
   /** The cart's lookups of product facts so far, as the catalog instances that cache and serve them count them. */
   const factLookups = async () => {
-    const texts = await Promise.all(app.instancesServing('catalog').map((catalog) => catalog.metrics.registry.metrics()));
+    const texts = await Promise.all(
+      app.instancesServing('catalog').map((catalog) => catalog.metrics.registry.metrics()),
+    );
     const count = (result: string) =>
       texts
-        .map((text) => text.split('\n').find((l) => l.startsWith('emporium_cache_lookups_total{') && l.includes('cache="product-facts"') && l.includes(`result="${result}"`)))
+        .map((text) =>
+          text
+            .split('\n')
+            .find(
+              (l) =>
+                l.startsWith('emporium_cache_lookups_total{') &&
+                l.includes('cache="product-facts"') &&
+                l.includes(`result="${result}"`),
+            ),
+        )
         .reduce((sum, line) => sum + (line ? Number(line.split(' ').pop()) : 0), 0);
     return { hit: count('hit'), miss: count('miss') };
   };
@@ -81,8 +104,13 @@ describe.each(layouts)('catalog HTTP caching and preconditions (%s profile)', (p
   it('changes the ETag when the stock changes', async () => {
     const product = (await newProduct({ stock: 1 })).body;
     const before = await call(app, 'GET', `/api/v1/products/${product.id}`);
-    await call(app, 'POST', `/api/v1/products/${product.id}/inventory-adjustments`, { token: admin.accessToken, body: { delta: 4, reason: 'Delivery' } });
-    const after = await call(app, 'GET', `/api/v1/products/${product.id}`, { headers: { 'if-none-match': String(before.headers.etag) } });
+    await call(app, 'POST', `/api/v1/products/${product.id}/inventory-adjustments`, {
+      token: admin.accessToken,
+      body: { delta: 4, reason: 'Delivery' },
+    });
+    const after = await call(app, 'GET', `/api/v1/products/${product.id}`, {
+      headers: { 'if-none-match': String(before.headers.etag) },
+    });
     expect(after.status).toBe(200);
     expect(after.body.stock).toEqual({ available: 5 });
   });
@@ -90,11 +118,15 @@ describe.each(layouts)('catalog HTTP caching and preconditions (%s profile)', (p
   it("keeps the cart's product facts cached through stock changes and checkout", async () => {
     const user = await registerUser(app);
     const product = (await newProduct({ stock: 5 })).body;
-    const addToCart = (quantity: number) => call(app, 'POST', '/api/v1/cart/items', { token: user.accessToken, body: { productId: product.id, quantity } });
+    const addToCart = (quantity: number) =>
+      call(app, 'POST', '/api/v1/cart/items', { token: user.accessToken, body: { productId: product.id, quantity } });
     expect((await addToCart(1)).status).toBe(200);
     const before = await factLookups();
 
-    await call(app, 'POST', `/api/v1/products/${product.id}/inventory-adjustments`, { token: admin.accessToken, body: { delta: 2, reason: 'Delivery' } });
+    await call(app, 'POST', `/api/v1/products/${product.id}/inventory-adjustments`, {
+      token: admin.accessToken,
+      body: { delta: 2, reason: 'Delivery' },
+    });
     const checkout = await call(app, 'POST', '/api/v1/checkout', {
       token: user.accessToken,
       headers: { 'idempotency-key': randomUUID() },
@@ -113,8 +145,12 @@ describe.each(layouts)('catalog HTTP caching and preconditions (%s profile)', (p
     const user = await registerUser(app);
     const product = (await newProduct()).body;
     const cart = async () => (await call(app, 'GET', '/api/v1/cart', { token: user.accessToken })).body;
-    const patch = (body: object) => call(app, 'PATCH', `/api/v1/products/${product.id}`, { token: admin.accessToken, body });
-    await call(app, 'POST', '/api/v1/cart/items', { token: user.accessToken, body: { productId: product.id, quantity: 1 } });
+    const patch = (body: object) =>
+      call(app, 'PATCH', `/api/v1/products/${product.id}`, { token: admin.accessToken, body });
+    await call(app, 'POST', '/api/v1/cart/items', {
+      token: user.accessToken,
+      body: { productId: product.id, quantity: 1 },
+    });
     const misses = async () => (await factLookups()).miss;
     const start = await misses();
 
@@ -128,7 +164,9 @@ describe.each(layouts)('catalog HTTP caching and preconditions (%s profile)', (p
     expect((await cart()).items).toMatchObject([{ name: 'Steel Kettle', unitPrice: { amount: 5999 } }]);
     expect(await misses()).toBe(start + 2);
 
-    expect((await call(app, 'DELETE', `/api/v1/products/${product.id}`, { token: admin.accessToken })).status).toBe(204);
+    expect((await call(app, 'DELETE', `/api/v1/products/${product.id}`, { token: admin.accessToken })).status).toBe(
+      204,
+    );
     expect((await cart()).items).toEqual([]);
     expect((await patch({ active: true })).status).toBe(200);
     expect((await cart()).items).toMatchObject([{ productId: product.id, name: 'Steel Kettle' }]);

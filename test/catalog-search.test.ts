@@ -15,7 +15,10 @@ describe.each(profiles)('catalog search and pagination (%s profile)', (profile) 
     expect(res.status).toBe(201);
     return slug;
   };
-  const newProduct = async (category: string, fields: { name?: string; description?: string; price?: number; stock?: number } = {}) => {
+  const newProduct = async (
+    category: string,
+    fields: { name?: string; description?: string; price?: number; stock?: number } = {},
+  ) => {
     const res = await call(app, 'POST', '/api/v1/products', {
       token: admin.accessToken,
       body: {
@@ -59,7 +62,10 @@ describe.each(profiles)('catalog search and pagination (%s profile)', (profile) 
   it('finds products by words in name and description, best match first', async () => {
     const category = await newCategory();
     const inName = await newProduct(category, { name: 'Titanium Spork', description: 'A camping utensil.' });
-    const inDescription = await newProduct(category, { name: 'Camp Cutlery', description: 'Includes a titanium spork and a knife.' });
+    const inDescription = await newProduct(category, {
+      name: 'Camp Cutlery',
+      description: 'Includes a titanium spork and a knife.',
+    });
     await newProduct(category, { name: 'Wool Blanket', description: 'Warm at night.' });
 
     const found = await list(`q=${encodeURIComponent('titanium sporks')}&category=${category}`);
@@ -78,7 +84,10 @@ describe.each(profiles)('catalog search and pagination (%s profile)', (profile) 
     expect(ids((await list(`category=${category}`)).items)).toEqual([dear.id, middle.id, cheap.id]);
     expect(ids((await list(`category=${category}&sort=price_asc`)).items)).toEqual([cheap.id, middle.id, dear.id]);
     expect(ids((await list(`category=${category}&sort=price_desc`)).items)).toEqual([dear.id, middle.id, cheap.id]);
-    expect(ids((await list(`category=${category}&minPrice=1000&maxPrice=9000&sort=price_asc`)).items)).toEqual([middle.id, dear.id]);
+    expect(ids((await list(`category=${category}&minPrice=1000&maxPrice=9000&sort=price_asc`)).items)).toEqual([
+      middle.id,
+      dear.id,
+    ]);
     expect(ids((await list(`category=${category}&inStock=true&sort=price_asc`)).items)).toEqual([middle.id, dear.id]);
     expect((await list('category=no-such-category')).items).toEqual([]);
 
@@ -97,8 +106,14 @@ describe.each(profiles)('catalog search and pagination (%s profile)', (profile) 
     expect(ids((await list(`category=${category}`)).items)).toEqual([first.id]);
     const second = await newProduct(category);
     expect(ids((await list(`category=${category}`)).items)).toEqual([second.id, first.id]);
-    await call(app, 'PATCH', `/api/v1/products/${first.id}`, { token: admin.accessToken, body: { price: { amount: 1 } } });
-    expect((await list(`category=${category}&sort=price_asc`)).items[0]).toMatchObject({ id: first.id, price: { amount: 1 } });
+    await call(app, 'PATCH', `/api/v1/products/${first.id}`, {
+      token: admin.accessToken,
+      body: { price: { amount: 1 } },
+    });
+    expect((await list(`category=${category}&sort=price_asc`)).items[0]).toMatchObject({
+      id: first.id,
+      price: { amount: 1 },
+    });
   });
 
   it.each(['newest', 'price_asc', 'price_desc', 'relevance'])(
@@ -109,7 +124,13 @@ describe.each(profiles)('catalog search and pagination (%s profile)', (profile) 
       const original: Item[] = [];
       // Equal prices on purpose: the id must break ties for the order to be total.
       for (let i = 0; i < 13; i++) {
-        original.push(await newProduct(category, { name: `${word} number ${i}`, description: i % 2 ? `Also a ${word}.` : 'Plain.', price: 100 * (i % 4) }));
+        original.push(
+          await newProduct(category, {
+            name: `${word} number ${i}`,
+            description: i % 2 ? `Also a ${word}.` : 'Plain.',
+            price: 100 * (i % 4),
+          }),
+        );
       }
       let inserted = 0;
       const seen = await walk(`category=${category}&sort=${sort}&limit=4&q=${word}`, async () => {
@@ -119,7 +140,8 @@ describe.each(profiles)('catalog search and pagination (%s profile)', (profile) 
       const seenIds = ids(seen);
       expect(new Set(seenIds).size).toBe(seenIds.length);
       for (const product of original) expect(seenIds).toContain(product.id);
-      if (sort === 'price_asc') expect(seen.map((i) => i.price.amount)).toEqual([...seen.map((i) => i.price.amount)].sort((a, b) => a - b));
+      if (sort === 'price_asc')
+        expect(seen.map((i) => i.price.amount)).toEqual([...seen.map((i) => i.price.amount)].sort((a, b) => a - b));
     },
   );
 

@@ -25,7 +25,14 @@ describe.each(profiles)('catalog demo data (%s profile)', (profile) => {
   it('fills an empty catalog with at least 60 products in 6 categories', async () => {
     const categories = await call(app, 'GET', '/api/v1/categories');
     expect(categories.body.items).toHaveLength(6);
-    expect(categories.body.items.map((c: { name: string }) => c.name).sort()).toEqual(['Apparel', 'Books', 'Electronics', 'Home Office', 'Kitchen', 'Outdoor']);
+    expect(categories.body.items.map((c: { name: string }) => c.name).sort()).toEqual([
+      'Apparel',
+      'Books',
+      'Electronics',
+      'Home Office',
+      'Kitchen',
+      'Outdoor',
+    ]);
     for (const category of categories.body.items) expect(category.productCount).toBeGreaterThanOrEqual(10);
 
     const products = await allProducts();

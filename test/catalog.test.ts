@@ -3,7 +3,6 @@ import { profiles } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { call, createAdmin, registerUser, type TestUser, unique } from './support/http.js';
 
-
 describe.each(profiles)('catalog products (%s profile)', (profile) => {
   let app: TestApp;
   let admin: TestUser;
@@ -13,7 +12,13 @@ describe.each(profiles)('catalog products (%s profile)', (profile) => {
   const newProduct = async (body: Record<string, unknown> = {}) => {
     const res = await call(app, 'POST', '/api/v1/products', {
       token: admin.accessToken,
-      body: { sku: unique('SKU'), name: 'Copper Kettle', description: 'Boils water on any hob.', price: { amount: 4999 }, ...body },
+      body: {
+        sku: unique('SKU'),
+        name: 'Copper Kettle',
+        description: 'Boils water on any hob.',
+        price: { amount: 4999 },
+        ...body,
+      },
     });
     expect(res.status, res.text).toBe(201);
     return res;
@@ -23,14 +28,22 @@ describe.each(profiles)('catalog products (%s profile)', (profile) => {
     app = await createTestApp(profile);
     admin = await createAdmin(app);
     customer = await registerUser(app, 'shopper');
-    const res = await call(app, 'POST', '/api/v1/categories', { token: admin.accessToken, body: { slug: category, name: 'Kitchen' } });
+    const res = await call(app, 'POST', '/api/v1/categories', {
+      token: admin.accessToken,
+      body: { slug: category, name: 'Kitchen' },
+    });
     expect(res.status, res.text).toBe(201);
   });
   afterAll(() => app?.close());
 
   it('creates a product in the shape of the API contract and reads it back', async () => {
     const sku = unique('KETTLE');
-    const created = await newProduct({ sku, categories: [category], stock: 7, price: { amount: 4999, currency: 'USD' } });
+    const created = await newProduct({
+      sku,
+      categories: [category],
+      stock: 7,
+      price: { amount: 4999, currency: 'USD' },
+    });
     expect(created.headers['cache-control']).toBe('no-store');
     expect(created.headers.location).toBe(`/api/v1/products/${created.body.id}`);
     expect(created.body).toEqual({
@@ -97,11 +110,19 @@ describe.each(profiles)('catalog products (%s profile)', (profile) => {
 
     const unknown = await call(app, 'POST', '/api/v1/products', {
       token: admin.accessToken,
-      body: { sku: unique('CAT'), name: 'Cat', description: '', price: { amount: 100 }, categories: [category, 'no-such-category'] },
+      body: {
+        sku: unique('CAT'),
+        name: 'Cat',
+        description: '',
+        price: { amount: 100 },
+        categories: [category, 'no-such-category'],
+      },
     });
     expect(unknown.status).toBe(400);
     expect(unknown.body.detail).toContain('no-such-category');
-    expect(unknown.body.errors).toEqual([{ path: '/categories/1', message: 'is not a known category: no-such-category' }]);
+    expect(unknown.body.errors).toEqual([
+      { path: '/categories/1', message: 'is not a known category: no-such-category' },
+    ]);
   });
 
   it('keeps admin routes from anonymous callers (401) and customers (403)', async () => {
@@ -134,15 +155,27 @@ describe.each(profiles)('catalog products (%s profile)', (profile) => {
     });
     expect(patched.status, patched.text).toBe(200);
     expect(patched.headers['cache-control']).toBe('no-store');
-    expect(patched.body).toMatchObject({ name: 'Steel Kettle', description: product.description, price: { amount: 3999, currency: 'USD' }, categories: [], version: 2 });
+    expect(patched.body).toMatchObject({
+      name: 'Steel Kettle',
+      description: product.description,
+      price: { amount: 3999, currency: 'USD' },
+      categories: [],
+      version: 2,
+    });
     const read = await call(app, 'GET', `/api/v1/products/${product.id}`);
     expect(read.body).toEqual(patched.body);
 
-    const unchanged = await call(app, 'PATCH', `/api/v1/products/${product.id}`, { token: admin.accessToken, body: { name: 'Steel Kettle' } });
+    const unchanged = await call(app, 'PATCH', `/api/v1/products/${product.id}`, {
+      token: admin.accessToken,
+      body: { name: 'Steel Kettle' },
+    });
     expect(unchanged.body.version).toBe(2);
     const empty = await call(app, 'PATCH', `/api/v1/products/${product.id}`, { token: admin.accessToken, body: {} });
     expect(empty.status).toBe(400);
-    const missing = await call(app, 'PATCH', '/api/v1/products/prod_missing', { token: admin.accessToken, body: { name: 'X' } });
+    const missing = await call(app, 'PATCH', '/api/v1/products/prod_missing', {
+      token: admin.accessToken,
+      body: { name: 'X' },
+    });
     expect(missing.status).toBe(404);
   });
 
@@ -156,22 +189,36 @@ describe.each(profiles)('catalog products (%s profile)', (profile) => {
     expect((await call(app, 'GET', `/api/v1/products/${product.id}`)).status).toBe(404);
     const after = await call(app, 'GET', `/api/v1/products?category=${category}&limit=100`);
     expect(after.body.items.map((p: { id: string }) => p.id)).not.toContain(product.id);
-    expect((await call(app, 'DELETE', `/api/v1/products/${product.id}`, { token: admin.accessToken })).status).toBe(204);
+    expect((await call(app, 'DELETE', `/api/v1/products/${product.id}`, { token: admin.accessToken })).status).toBe(
+      204,
+    );
     expect((await call(app, 'DELETE', '/api/v1/products/prod_missing', { token: admin.accessToken })).status).toBe(404);
 
-    const restored = await call(app, 'PATCH', `/api/v1/products/${product.id}`, { token: admin.accessToken, body: { active: true } });
+    const restored = await call(app, 'PATCH', `/api/v1/products/${product.id}`, {
+      token: admin.accessToken,
+      body: { active: true },
+    });
     expect(restored.body).toMatchObject({ active: true, version: 3 });
     expect((await call(app, 'GET', `/api/v1/products/${product.id}`)).status).toBe(200);
   });
 
   it('lists categories with their count of active products', async () => {
     const slug = unique('garden');
-    const created = await call(app, 'POST', '/api/v1/categories', { token: admin.accessToken, body: { slug, name: 'Garden' } });
+    const created = await call(app, 'POST', '/api/v1/categories', {
+      token: admin.accessToken,
+      body: { slug, name: 'Garden' },
+    });
     expect(created.body).toEqual({ slug, name: 'Garden', productCount: 0 });
-    const taken = await call(app, 'POST', '/api/v1/categories', { token: admin.accessToken, body: { slug, name: 'Garden again' } });
+    const taken = await call(app, 'POST', '/api/v1/categories', {
+      token: admin.accessToken,
+      body: { slug, name: 'Garden again' },
+    });
     expect(taken.status).toBe(409);
     expect(taken.body.code).toBe('category_taken');
-    const badSlug = await call(app, 'POST', '/api/v1/categories', { token: admin.accessToken, body: { slug: 'Big Garden', name: 'Garden' } });
+    const badSlug = await call(app, 'POST', '/api/v1/categories', {
+      token: admin.accessToken,
+      body: { slug: 'Big Garden', name: 'Garden' },
+    });
     expect(badSlug.status).toBe(400);
 
     const count = async () => {

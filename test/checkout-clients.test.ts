@@ -26,7 +26,11 @@ describe.each(profiles)('orders’ HTTP clients for catalog and cart (%s profile
 
   beforeAll(async () => {
     app = await createTestApp(profile, { services: ['identity', 'catalog', 'cart'], background: false });
-    internal = buildHttpApp({ config: app.config, logger: createLogger({ logLevel: 'silent', logFormat: 'json' }), metrics: createMetrics() });
+    internal = buildHttpApp({
+      config: app.config,
+      logger: createLogger({ logLevel: 'silent', logFormat: 'json' }),
+      metrics: createMetrics(),
+    });
     for (const name of ['catalog', 'cart'] as const) {
       const service = app.services.get(name);
       await internal.register(async (scope) => service?.internalRoutes?.(scope as HttpApp), { prefix: '/internal' });
@@ -43,7 +47,13 @@ describe.each(profiles)('orders’ HTTP clients for catalog and cart (%s profile
     const admin = await createAdmin(app);
     const created = await call(app, 'POST', '/api/v1/products', {
       token: admin.accessToken,
-      body: { sku: `CLI-${randomBytes(4).toString('hex')}`, name: 'Remote widget', description: '', price: { amount: 450 }, stock: 3 },
+      body: {
+        sku: `CLI-${randomBytes(4).toString('hex')}`,
+        name: 'Remote widget',
+        description: '',
+        price: { amount: 450 },
+        stock: 3,
+      },
     });
     const product = created.body as { id: string; sku: string; name: string };
     const inventory = createHttpInventoryClient(poolOf(baseUrl));
@@ -51,7 +61,15 @@ describe.each(profiles)('orders’ HTTP clients for catalog and cart (%s profile
 
     expect(await inventory.reserve(orderId, [{ productId: product.id, quantity: 2 }])).toEqual({
       ok: true,
-      lines: [{ productId: product.id, sku: product.sku, name: product.name, unitPrice: { amount: 450, currency: 'USD' }, quantity: 2 }],
+      lines: [
+        {
+          productId: product.id,
+          sku: product.sku,
+          name: product.name,
+          unitPrice: { amount: 450, currency: 'USD' },
+          quantity: 2,
+        },
+      ],
     });
     expect(await inventory.reserve(randomUUID(), [{ productId: product.id, quantity: 2 }])).toEqual({
       ok: false,
@@ -67,11 +85,18 @@ describe.each(profiles)('orders’ HTTP clients for catalog and cart (%s profile
     const admin = await createAdmin(app);
     const created = await call(app, 'POST', '/api/v1/products', {
       token: admin.accessToken,
-      body: { sku: `CLI-${randomBytes(4).toString('hex')}`, name: 'Held widget', description: '', price: { amount: 450 }, stock: 3 },
+      body: {
+        sku: `CLI-${randomBytes(4).toString('hex')}`,
+        name: 'Held widget',
+        description: '',
+        price: { amount: 450 },
+        stock: 3,
+      },
     });
     const inventory = createHttpInventoryClient(poolOf(baseUrl));
     const [placed, abandoned] = [`ord_${randomBytes(16).toString('hex')}`, `ord_${randomBytes(16).toString('hex')}`];
-    for (const orderId of [placed, abandoned]) expect((await inventory.reserve(orderId, [{ productId: created.body.id, quantity: 1 }])).ok).toBe(true);
+    for (const orderId of [placed, abandoned])
+      expect((await inventory.reserve(orderId, [{ productId: created.body.id, quantity: 1 }])).ok).toBe(true);
 
     expect(await inventory.unmatched(60_000)).not.toContain(placed);
     expect(await inventory.unmatched(0)).toEqual(expect.arrayContaining([placed, abandoned]));
@@ -89,12 +114,25 @@ describe.each(profiles)('orders’ HTTP clients for catalog and cart (%s profile
     const user = await registerUser(app);
     const created = await call(app, 'POST', '/api/v1/products', {
       token: admin.accessToken,
-      body: { sku: `CLI-${randomBytes(4).toString('hex')}`, name: 'Remote mug', description: '', price: { amount: 900 }, stock: 9 },
+      body: {
+        sku: `CLI-${randomBytes(4).toString('hex')}`,
+        name: 'Remote mug',
+        description: '',
+        price: { amount: 900 },
+        stock: 9,
+      },
     });
-    await call(app, 'POST', '/api/v1/cart/items', { token: user.accessToken, body: { productId: created.body.id, quantity: 4 } });
+    await call(app, 'POST', '/api/v1/cart/items', {
+      token: user.accessToken,
+      body: { productId: created.body.id, quantity: 4 },
+    });
     const carts = createHttpCartClient(poolOf(baseUrl));
     const read = await carts.linesOf(user.id);
-    expect(read).toEqual({ items: [{ productId: created.body.id, quantity: 4 }], version: expect.any(String), subtotal: { amount: 3600, currency: 'USD' } });
+    expect(read).toEqual({
+      items: [{ productId: created.body.id, quantity: 4 }],
+      version: expect.any(String),
+      subtotal: { amount: 3600, currency: 'USD' },
+    });
     expect((await carts.linesOf('usr_nobody')).items).toEqual([]);
 
     const order = { orderId: 'ord_remote_take', userId: user.id, items: [{ productId: created.body.id, quantity: 3 }] };
@@ -107,6 +145,8 @@ describe.each(profiles)('orders’ HTTP clients for catalog and cart (%s profile
 
   it('reports a service that does not answer as 502 bad_gateway', async () => {
     const gone = createHttpInventoryClient(poolOf('http://127.0.0.1:9'));
-    await expect(gone.release('ord_x')).rejects.toSatisfy((err) => err instanceof AppError && err.code === 'bad_gateway');
+    await expect(gone.release('ord_x')).rejects.toSatisfy(
+      (err) => err instanceof AppError && err.code === 'bad_gateway',
+    );
   });
 });

@@ -3,13 +3,28 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layouts } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
-import { addToCart, availableStock, call, createAdmin, createProduct, registerUser, type CallResult, type TestUser } from './support/http.js';
+import {
+  addToCart,
+  availableStock,
+  call,
+  createAdmin,
+  createProduct,
+  registerUser,
+  type CallResult,
+  type TestUser,
+} from './support/http.js';
 import { eventually } from './support/eventually.js';
 import { quiescent } from './support/quiescence.js';
 import { markerKey } from '../src/platform/http/idempotency.js';
 import { checkoutLockTtlMs } from '../src/services/orders/domain/checkout.js';
 
-const address = { name: 'Ada Lovelace', line1: '12 St James’s Square', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' };
+const address = {
+  name: 'Ada Lovelace',
+  line1: '12 St James’s Square',
+  city: 'London',
+  postalCode: 'SW1Y 4JH',
+  country: 'GB',
+};
 
 /** A double click or several tabs: one cart, checked out at once with a new key each. */
 describe.each(layouts)('concurrent checkouts of one cart (%s profile)', (profile) => {
@@ -23,11 +38,17 @@ describe.each(layouts)('concurrent checkouts of one cart (%s profile)', (profile
       body: { shippingAddress: address, payment: { token: 'tok_visa' } },
     });
   const ordersOf = async (user: TestUser) =>
-    (await call(app, 'GET', '/api/v1/orders?limit=100', { token: user.accessToken })).body.items as { id: string; status: string; items: { productId: string; quantity: number }[] }[];
+    (await call(app, 'GET', '/api/v1/orders?limit=100', { token: user.accessToken })).body.items as {
+      id: string;
+      status: string;
+      items: { productId: string; quantity: number }[];
+    }[];
   const successfulCharges = async (userId: string) => {
     const { rows } = await sql<{ n: number }>`
       select count(*)::int as n from payments.processor_ledger l join payments.payments p on l.idempotency_key = p.id
-      where p.order_id in (select id from orders.orders where user_id = ${userId}) and l.kind = 'charge' and l.outcome = 'succeeded'`.execute(app.infrastructure.db.root);
+      where p.order_id in (select id from orders.orders where user_id = ${userId}) and l.kind = 'charge' and l.outcome = 'succeeded'`.execute(
+      app.infrastructure.db.root,
+    );
     return rows[0]?.n;
   };
   /** One 202, every other answer a 409 checkout_in_progress or a 422 cart_empty. */
@@ -35,23 +56,32 @@ describe.each(layouts)('concurrent checkouts of one cart (%s profile)', (profile
     const placed = answers.filter((a) => a.status === 202);
     expect(placed, answers.map((a) => `${a.status} ${a.text}`).join('\n')).toHaveLength(1);
     for (const refused of answers.filter((a) => a.status !== 202)) {
-      expect([`${refused.status} ${refused.body?.code}`]).toEqual([expect.stringMatching(/^(409 checkout_in_progress|422 cart_empty)$/)]);
+      expect([`${refused.status} ${refused.body?.code}`]).toEqual([
+        expect.stringMatching(/^(409 checkout_in_progress|422 cart_empty)$/),
+      ]);
       expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
     }
     return placed[0]?.body.order as { id: string };
   };
   /** The order gets confirmed, and once the saga has settled the user was charged once in all. */
   const expectChargedOnce = async (user: TestUser, orderId: string) => {
-    await eventually(async () => {
-      const res = await call(app, 'GET', `/api/v1/orders/${orderId}`, { token: user.accessToken });
-      return res.body.status === 'confirmed' ? res.body : undefined;
-    }, 15_000, `order ${orderId} confirmed`);
+    await eventually(
+      async () => {
+        const res = await call(app, 'GET', `/api/v1/orders/${orderId}`, { token: user.accessToken });
+        return res.body.status === 'confirmed' ? res.body : undefined;
+      },
+      15_000,
+      `order ${orderId} confirmed`,
+    );
     await quiescent(app);
     expect(await successfulCharges(user.id)).toBe(1);
   };
 
   beforeAll(async () => {
-    app = await createTestApp(profile, { services: ['identity', 'catalog', 'cart', 'orders', 'payments'], config: { paymentRetryBaseMs: 20 } });
+    app = await createTestApp(profile, {
+      services: ['identity', 'catalog', 'cart', 'orders', 'payments'],
+      config: { paymentRetryBaseMs: 20 },
+    });
     admin = await createAdmin(app);
   });
   afterAll(() => app?.close());
@@ -81,7 +111,12 @@ describe.each(layouts)('concurrent checkouts of one cart (%s profile)', (profile
 
     const orders = await ordersOf(user);
     expect(orders.map((o) => o.id)).toEqual([order.id]);
-    expect(orders[0]?.items.map((i) => [i.productId, i.quantity]).sort()).toEqual([[lamp.id, 2], [bulb.id, 3]].sort());
+    expect(orders[0]?.items.map((i) => [i.productId, i.quantity]).sort()).toEqual(
+      [
+        [lamp.id, 2],
+        [bulb.id, 3],
+      ].sort(),
+    );
     expect([await availableStock(app, lamp.id), await availableStock(app, bulb.id)]).toEqual([8, 7]);
     await expectChargedOnce(user, order.id);
   });
@@ -110,12 +145,17 @@ describe.each(layouts)('concurrent checkouts of one cart (%s profile)', (profile
     const lamp = await createProduct(app, admin, 10, 1999, 'Lamp');
     await addToCart(app, user, lamp.id, 1);
     // The stores of every process that runs orders or cart: one in one process, several apart.
-    const stores = [...new Set([...app.instancesServing('orders'), ...app.instancesServing('cart')].map((proc) => proc.infrastructure.kv))];
+    const stores = [
+      ...new Set(
+        [...app.instancesServing('orders'), ...app.instancesServing('cart')].map((proc) => proc.infrastructure.kv),
+      ),
+    ];
     const originals = stores.map((kv) => ({ kv, set: kv.set, compareAndSet: kv.compareAndSet }));
     // Each checkout finds the lock free, as if the one before had held it past its expiry, and the
     // cart is slow to take the order out: every checkout reads the full cart.
     for (const { kv, set, compareAndSet } of originals) {
-      kv.set = (key, value, options) => set.call(kv, key, value, key.startsWith('orders:checkout-lock:') ? { ...options, ifAbsent: false } : options);
+      kv.set = (key, value, options) =>
+        set.call(kv, key, value, key.startsWith('orders:checkout-lock:') ? { ...options, ifAbsent: false } : options);
       kv.compareAndSet = async (key, ...rest) => {
         if (key.startsWith('cart:')) await new Promise((r) => setTimeout(r, 300));
         return compareAndSet.call(kv, key, ...rest);

@@ -8,7 +8,16 @@ import { checkoutLockTtlMs, orderDeadlineMs } from '../src/services/orders/domai
 import { abandonedAfterMs } from '../src/services/orders/domain/release-abandoned-reservations.js';
 import { layouts } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
-import { addToCart, availableStock, call, createAdmin, createProduct, registerUser, type CallResult, type TestUser } from './support/http.js';
+import {
+  addToCart,
+  availableStock,
+  call,
+  createAdmin,
+  createProduct,
+  registerUser,
+  type CallResult,
+  type TestUser,
+} from './support/http.js';
 import { eventually } from './support/eventually.js';
 
 const address = { name: 'Grace Hopper', line1: '1 Navy Yard', city: 'Arlington', postalCode: '22202', country: 'US' };
@@ -35,18 +44,30 @@ describe.each(layouts)('checkouts whose process died (%s profile)', (profile) =>
     });
   const db = () => app.infrastructure.db.root;
   const reservationsOf = async (productId: string) =>
-    (await sql<{ order_id: string; status: string; ordered: boolean }>`
+    (
+      await sql<{ order_id: string; status: string; ordered: boolean }>`
       select order_id, status, exists (select 1 from orders.orders o where o.id = r.order_id) as ordered
-      from catalog.reservations r where product_id = ${productId}`.execute(db())).rows;
+      from catalog.reservations r where product_id = ${productId}`.execute(db())
+    ).rows;
   /** Payments started for the order, and order.placed events that would start one. */
   const paymentsOf = async (orderId: string) =>
     (
       await sql<{ payments: number; placed: number }>`
         select (select count(*)::int from payments.payments where order_id = ${orderId}) as payments,
-               (select count(*)::int from orders.outbox where type = 'order.placed' and data->>'orderId' = ${orderId}) as placed`.execute(db())
+               (select count(*)::int from orders.outbox where type = 'order.placed' and data->>'orderId' = ${orderId}) as placed`.execute(
+        db(),
+      )
     ).rows[0];
   const releasedEvents = async (orderId: string) =>
-    Number((await sql<{ n: string }>`select count(*) as n from catalog.outbox where type = 'inventory.released' and data->>'orderId' = ${orderId}`.execute(db())).rows[0]?.n);
+    Number(
+      (
+        await sql<{
+          n: string;
+        }>`select count(*) as n from catalog.outbox where type = 'inventory.released' and data->>'orderId' = ${orderId}`.execute(
+          db(),
+        )
+      ).rows[0]?.n,
+    );
   const reconcile = async () => {
     const job = app.services.get('orders')?.jobs?.find((j) => j.name === 'release-abandoned-reservations');
     if (!job) throw new Error('orders has no release-abandoned-reservations job');
@@ -58,12 +79,18 @@ describe.each(layouts)('checkouts whose process died (%s profile)', (profile) =>
    * gets), and returns what the checkout held meanwhile in the key-value store: its lock and the
    * marker of its key, as a process that died there would leave them.
    */
-  const duringReservation = (user: TestUser, key: string, during: (orderId: string) => Promise<void> = async () => undefined) => {
+  const duringReservation = (
+    user: TestUser,
+    key: string,
+    during: (orderId: string) => Promise<void> = async () => undefined,
+  ) => {
     const kv = app.serving('orders').infrastructure.kv;
     const leases = { marker: markerKey({ userId: user.id }, key), lock: `orders:checkout-lock:${user.id}` };
     const held = { marker: '', lock: '' };
     // Every catalog instance: orders may reach any of them.
-    const inventories = app.instancesServing('catalog').map((proc) => (proc.services.get('catalog') as CatalogService).inventory);
+    const inventories = app
+      .instancesServing('catalog')
+      .map((proc) => (proc.services.get('catalog') as CatalogService).inventory);
     const reserves = inventories.map((each) => each.reserve);
     inventories.forEach((each, i) => {
       const reserve = reserves[i] as InventoryApi['reserve'];
@@ -88,13 +115,21 @@ describe.each(layouts)('checkouts whose process died (%s profile)', (profile) =>
   /** Retries until the checkout is placed; every answer before is a 409 saying it still runs. */
   const retryUntilPlaced = async (send: () => Promise<CallResult>, withinMs: number) => {
     const waits: CallResult[] = [];
-    const placed = await eventually(async () => {
-      const res = await send();
-      if (res.status === 202) return res;
-      waits.push(res);
-      return undefined;
-    }, withinMs, 'a placed checkout', 100);
-    for (const wait of waits) expect(`${wait.status} ${wait.body?.code}`).toMatch(/^409 (idempotency_request_in_progress|checkout_in_progress)$/);
+    const placed = await eventually(
+      async () => {
+        const res = await send();
+        if (res.status === 202) return res;
+        waits.push(res);
+        return undefined;
+      },
+      withinMs,
+      'a placed checkout',
+      100,
+    );
+    for (const wait of waits)
+      expect(`${wait.status} ${wait.body?.code}`).toMatch(
+        /^409 (idempotency_request_in_progress|checkout_in_progress)$/,
+      );
     return placed;
   };
 
@@ -147,7 +182,10 @@ describe.each(layouts)('checkouts whose process died (%s profile)', (profile) =>
 
     const waiting = await checkout(user, key);
     expect([waiting.status, waiting.body.code]).toEqual([409, 'idempotency_request_in_progress']);
-    const placed = await retryUntilPlaced(() => checkout(user, key), Math.max(idempotencyLeaseMs, checkoutLockTtlMs) + 2_000);
+    const placed = await retryUntilPlaced(
+      () => checkout(user, key),
+      Math.max(idempotencyLeaseMs, checkoutLockTtlMs) + 2_000,
+    );
     expect(placed.headers['idempotent-replayed']).toBeUndefined();
     const order = placed.body.order as { id: string };
     expect(await availableStock(app, lamp.id)).toBe(0);
@@ -172,7 +210,11 @@ describe.each(layouts)('checkouts whose process died (%s profile)', (profile) =>
     await reconcile();
     expect(await availableStock(app, lamp.id)).toBe(2);
 
-    await eventually(async () => ((await paymentsOf(order.id))?.payments === 1 ? true : undefined), 10_000, 'the order’s payment started');
+    await eventually(
+      async () => ((await paymentsOf(order.id))?.payments === 1 ? true : undefined),
+      10_000,
+      'the order’s payment started',
+    );
     expect(await paymentsOf(abandoned?.order_id ?? '')).toEqual({ payments: 0, placed: 0 });
   });
 
@@ -195,7 +237,11 @@ describe.each(layouts)('checkouts whose process died (%s profile)', (profile) =>
     expect(placed.status, placed.text).toBe(202);
     expect(placed.headers['idempotent-replayed']).toBeUndefined();
     expect(await availableStock(app, lamp.id)).toBe(1);
-    await eventually(async () => ((await paymentsOf(placed.body.order.id))?.payments === 1 ? true : undefined), 10_000, 'the order’s payment started');
+    await eventually(
+      async () => ((await paymentsOf(placed.body.order.id))?.payments === 1 ? true : undefined),
+      10_000,
+      'the order’s payment started',
+    );
     expect(await paymentsOf(late)).toEqual({ payments: 0, placed: 0 });
   });
 });

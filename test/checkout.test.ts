@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- one suite of checkout's behaviour on every profile */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
@@ -9,7 +10,13 @@ import { markerKey } from '../src/platform/http/idempotency.js';
 
 const usd = (amount: number) => ({ amount, currency: 'USD' });
 const isoTime = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-const address = { name: 'Ada Lovelace', line1: '12 St James’s Square', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' };
+const address = {
+  name: 'Ada Lovelace',
+  line1: '12 St James’s Square',
+  city: 'London',
+  postalCode: 'SW1Y 4JH',
+  country: 'GB',
+};
 const checkoutBody = (token = 'tok_visa') => ({ shippingAddress: address, payment: { token } });
 
 // Payments and notifications are left out: these tests decide payment outcomes themselves.
@@ -19,20 +26,48 @@ describe.each(layouts)('checkout (%s profile)', (profile) => {
 
   const newProduct = (stock: number, price = 1250) => createProduct(app, admin, stock, price, 'Lamp');
   const addToCart = async (user: TestUser, productId: string, quantity: number) => {
-    const res = await call(app, 'POST', '/api/v1/cart/items', { token: user.accessToken, body: { productId, quantity } });
+    const res = await call(app, 'POST', '/api/v1/cart/items', {
+      token: user.accessToken,
+      body: { productId, quantity },
+    });
     expect(res.status, res.text).toBe(200);
   };
   /** `key` null sends no Idempotency-Key. */
   const checkout = (user: TestUser, key: string | null = randomUUID(), body: unknown = checkoutBody()) =>
-    call(app, 'POST', '/api/v1/checkout', { token: user.accessToken, body, headers: key === null ? {} : { 'idempotency-key': key } });
-  const available = async (id: string) => (await call(app, 'GET', `/api/v1/products/${id}`)).body.stock.available as number;
+    call(app, 'POST', '/api/v1/checkout', {
+      token: user.accessToken,
+      body,
+      headers: key === null ? {} : { 'idempotency-key': key },
+    });
+  const available = async (id: string) =>
+    (await call(app, 'GET', `/api/v1/products/${id}`)).body.stock.available as number;
   const stockRow = async (id: string) =>
-    (await sql<{ on_hand: number; reserved: number }>`select on_hand, reserved from catalog.inventory where product_id = ${id}`.execute(app.infrastructure.db.root)).rows[0];
-  const ordersOf = async (user: TestUser) => (await call(app, 'GET', '/api/v1/orders?limit=100', { token: user.accessToken })).body.items as { id: string }[];
+    (
+      await sql<{
+        on_hand: number;
+        reserved: number;
+      }>`select on_hand, reserved from catalog.inventory where product_id = ${id}`.execute(app.infrastructure.db.root)
+    ).rows[0];
+  const ordersOf = async (user: TestUser) =>
+    (await call(app, 'GET', '/api/v1/orders?limit=100', { token: user.accessToken })).body.items as { id: string }[];
   const reservationCount = async (productIds: string[]) =>
-    Number((await sql<{ n: string }>`select count(*) as n from catalog.reservations where product_id in (${sql.join(productIds)})`.execute(app.infrastructure.db.root)).rows[0]?.n);
+    Number(
+      (
+        await sql<{
+          n: string;
+        }>`select count(*) as n from catalog.reservations where product_id in (${sql.join(productIds)})`.execute(
+          app.infrastructure.db.root,
+        )
+      ).rows[0]?.n,
+    );
   const orderCount = async (userId: string) =>
-    Number((await sql<{ n: string }>`select count(*) as n from orders.orders where user_id = ${userId}`.execute(app.infrastructure.db.root)).rows[0]?.n);
+    Number(
+      (
+        await sql<{ n: string }>`select count(*) as n from orders.orders where user_id = ${userId}`.execute(
+          app.infrastructure.db.root,
+        )
+      ).rows[0]?.n,
+    );
   /** The same answer as `first`, marked as a replay. */
   const expectReplayOf = (again: CallResult, first: CallResult) => {
     expect(again.status, again.text).toBe(first.status);
@@ -53,10 +88,16 @@ describe.each(layouts)('checkout (%s profile)', (profile) => {
     await addToCart(user, lamp.id, 2);
     await addToCart(user, bulb.id, 3);
     // The price changes after the cart was filled: the order takes the catalog's price of the moment.
-    const repriced = await call(app, 'PATCH', `/api/v1/products/${lamp.id}`, { token: admin.accessToken, body: { price: { amount: 2100 } } });
+    const repriced = await call(app, 'PATCH', `/api/v1/products/${lamp.id}`, {
+      token: admin.accessToken,
+      body: { price: { amount: 2100 } },
+    });
     expect(repriced.status, repriced.text).toBe(200);
 
-    const res = await checkout(user, randomUUID(), { shippingAddress: { ...address, line2: 'Flat 3' }, payment: { token: 'tok_visa' } });
+    const res = await checkout(user, randomUUID(), {
+      shippingAddress: { ...address, line2: 'Flat 3' },
+      payment: { token: 'tok_visa' },
+    });
     expect(res.status, res.text).toBe(202);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.headers['idempotent-replayed']).toBeUndefined();
@@ -67,7 +108,14 @@ describe.each(layouts)('checkout (%s profile)', (profile) => {
         id: expect.stringMatching(/^ord_[0-9a-f]{32}$/),
         status: 'pending_payment',
         items: expect.arrayContaining([
-          { productId: lamp.id, sku: lamp.sku, name: lamp.name, unitPrice: usd(2100), quantity: 2, lineTotal: usd(4200) },
+          {
+            productId: lamp.id,
+            sku: lamp.sku,
+            name: lamp.name,
+            unitPrice: usd(2100),
+            quantity: 2,
+            lineTotal: usd(4200),
+          },
           { productId: bulb.id, sku: bulb.sku, name: bulb.name, unitPrice: usd(250), quantity: 3, lineTotal: usd(750) },
         ]),
         total: usd(4950),
@@ -85,10 +133,16 @@ describe.each(layouts)('checkout (%s profile)', (profile) => {
     const fetched = await call(app, 'GET', `/api/v1/orders/${order.id}`, { token: user.accessToken });
     expect(fetched.body).toEqual(order);
 
-    const placed = await sql<{ type: string; data: { orderId: string; userId: string; payment: { token: string }; total: unknown; items: unknown[] } }>`
+    const placed = await sql<{
+      type: string;
+      data: { orderId: string; userId: string; payment: { token: string }; total: unknown; items: unknown[] };
+    }>`
       select type, data from orders.outbox where data->>'orderId' = ${order.id}`.execute(app.infrastructure.db.root);
     expect(placed.rows).toHaveLength(1);
-    expect(placed.rows[0]).toMatchObject({ type: 'order.placed', data: { orderId: order.id, userId: user.id, payment: { token: 'tok_visa' }, total: usd(4950) } });
+    expect(placed.rows[0]).toMatchObject({
+      type: 'order.placed',
+      data: { orderId: order.id, userId: user.id, payment: { token: 'tok_visa' }, total: usd(4950) },
+    });
     expect(placed.rows[0]?.data.items).toHaveLength(2);
 
     // Emptied before the answer, not when order.placed reaches the cart.
@@ -98,12 +152,17 @@ describe.each(layouts)('checkout (%s profile)', (profile) => {
 
   it('takes only the order out of the cart when order.placed arrives after the customer added or cleared lines', async () => {
     // Relays and consumers start only once both customers changed their carts after checkout.
-    const paused = await createTestApp(profile, { services: ['identity', 'catalog', 'cart', 'orders'], background: false });
+    const paused = await createTestApp(profile, {
+      services: ['identity', 'catalog', 'cart', 'orders'],
+      background: false,
+    });
     try {
       const lamp = await createProduct(paused, await createAdmin(paused), 10, 1250, 'Lamp');
       const [adder, clearer] = [await registerUser(paused), await registerUser(paused)];
-      const post = (user: TestUser, url: string, body: unknown, headers = {}) => call(paused, 'POST', url, { token: user.accessToken, body, headers });
-      const cartOf = async (user: TestUser) => (await call(paused, 'GET', '/api/v1/cart', { token: user.accessToken })).body.items as { quantity: number }[];
+      const post = (user: TestUser, url: string, body: unknown, headers = {}) =>
+        call(paused, 'POST', url, { token: user.accessToken, body, headers });
+      const cartOf = async (user: TestUser) =>
+        (await call(paused, 'GET', '/api/v1/cart', { token: user.accessToken })).body.items as { quantity: number }[];
       const orders: string[] = [];
       for (const user of [adder, clearer]) {
         expect((await post(user, '/api/v1/cart/items', { productId: lamp.id, quantity: 2 })).status).toBe(200);
@@ -121,7 +180,9 @@ describe.each(layouts)('checkout (%s profile)', (profile) => {
       const db = paused.infrastructure.db.root;
       await eventually(async () => {
         const handled = await sql<{ n: string }>`
-          select count(*) as n from cart.inbox where event_id in (select id from orders.outbox where data->>'orderId' in (${orders[0]}, ${orders[1]}))`.execute(db);
+          select count(*) as n from cart.inbox where event_id in (select id from orders.outbox where data->>'orderId' in (${orders[0]}, ${orders[1]}))`.execute(
+          db,
+        );
         return Number(handled.rows[0]?.n) === 2 ? true : undefined;
       });
       expect(await cartOf(adder)).toMatchObject([{ productId: lamp.id, quantity: 1 }]);
@@ -154,14 +215,20 @@ describe.each(layouts)('checkout (%s profile)', (profile) => {
     const key = randomUUID();
     const res = await checkout(user, key);
     expect(res.status, res.text).toBe(409);
-    expect(res.body).toMatchObject({ code: 'insufficient_stock', shortages: [{ productId: scarce.id, requested: 3, available: 2 }] });
+    expect(res.body).toMatchObject({
+      code: 'insufficient_stock',
+      shortages: [{ productId: scarce.id, requested: 3, available: 2 }],
+    });
     expect(await stockRow(plenty.id)).toEqual({ on_hand: 10, reserved: 0 });
     expect(await stockRow(scarce.id)).toEqual({ on_hand: 2, reserved: 0 });
     expect(await ordersOf(user)).toEqual([]);
 
     // Kept with the key like Stripe does: a retry with the same key sees the same refusal even
     // after a restock; a new attempt takes a new key.
-    await call(app, 'POST', `/api/v1/products/${scarce.id}/inventory-adjustments`, { token: admin.accessToken, body: { delta: 5, reason: 'Restock' } });
+    await call(app, 'POST', `/api/v1/products/${scarce.id}/inventory-adjustments`, {
+      token: admin.accessToken,
+      body: { delta: 5, reason: 'Restock' },
+    });
     expectReplayOf(await checkout(user, key), res);
     const fresh = await checkout(user, randomUUID());
     expect(fresh.status, fresh.text).toBe(202);
@@ -188,7 +255,12 @@ describe.each(layouts)('checkout (%s profile)', (profile) => {
     const res = await checkout(user, key);
     expect(res.status, res.text).toBe(422);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ code: 'order_total_too_large', status: 422, total: usd(99_147_483_647), maximum: usd(2_147_483_647) });
+    expect(res.body).toMatchObject({
+      code: 'order_total_too_large',
+      status: 422,
+      total: usd(99_147_483_647),
+      maximum: usd(2_147_483_647),
+    });
     expect(res.body.detail).toContain('$21,474,836.47');
     expect(await stockRow(dear.id)).toEqual({ on_hand: 200, reserved: 0 });
     expect(await stockRow(rest.id)).toEqual({ on_hand: 200, reserved: 0 });
@@ -200,7 +272,10 @@ describe.each(layouts)('checkout (%s profile)', (profile) => {
     expectReplayOf(await checkout(user, key), res);
 
     // A total of exactly the maximum is ordered.
-    expect((await call(app, 'PUT', `/api/v1/cart/items/${dear.id}`, { token: user.accessToken, body: { quantity: 2 } })).status).toBe(200);
+    expect(
+      (await call(app, 'PUT', `/api/v1/cart/items/${dear.id}`, { token: user.accessToken, body: { quantity: 2 } }))
+        .status,
+    ).toBe(200);
     const placed = await checkout(user, randomUUID());
     expect(placed.status, placed.text).toBe(202);
     expect(placed.body.order.total).toEqual(usd(2_147_483_647));
@@ -228,7 +303,14 @@ describe.each(layouts)('checkout (%s profile)', (profile) => {
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.code).toBe('validation_failed');
     }
-    expect((await call(app, 'POST', '/api/v1/checkout', { body: checkoutBody(), headers: { 'idempotency-key': randomUUID() } })).status).toBe(401);
+    expect(
+      (
+        await call(app, 'POST', '/api/v1/checkout', {
+          body: checkoutBody(),
+          headers: { 'idempotency-key': randomUUID() },
+        })
+      ).status,
+    ).toBe(401);
     expect(await available(product.id)).toBe(5);
   });
 
@@ -247,9 +329,20 @@ describe.each(layouts)('checkout (%s profile)', (profile) => {
     const { user, product, key, first } = await placedOnce();
 
     // The cart is emptied meanwhile: the replay still answers the order, not cart_empty.
-    await eventually(async () => ((await call(app, 'GET', '/api/v1/cart', { token: user.accessToken })).body.items.length === 0 ? true : undefined));
+    await eventually(async () =>
+      (await call(app, 'GET', '/api/v1/cart', { token: user.accessToken })).body.items.length === 0 ? true : undefined,
+    );
     // Field order does not make another request.
-    const reordered = { payment: { token: 'tok_visa' }, shippingAddress: { country: 'GB', postalCode: 'SW1Y 4JH', city: 'London', line1: address.line1, name: address.name } };
+    const reordered = {
+      payment: { token: 'tok_visa' },
+      shippingAddress: {
+        country: 'GB',
+        postalCode: 'SW1Y 4JH',
+        city: 'London',
+        line1: address.line1,
+        name: address.name,
+      },
+    };
     expectReplayOf(await checkout(user, key, reordered), first);
     expect(await orderCount(user.id)).toBe(1);
     expect(await available(product.id)).toBe(3);
@@ -295,7 +388,10 @@ describe.each(layouts)('checkout (%s profile)', (profile) => {
       const shortKey = randomUUID();
       const short = await checkout(user, shortKey);
       expect(short.body.code).toBe('insufficient_stock');
-      await call(app, 'POST', `/api/v1/products/${scarce.id}/inventory-adjustments`, { token: admin.accessToken, body: { delta: 5, reason: 'Restock' } });
+      await call(app, 'POST', `/api/v1/products/${scarce.id}/inventory-adjustments`, {
+        token: admin.accessToken,
+        body: { delta: 5, reason: 'Restock' },
+      });
       await replayForgotten(user, shortKey, short);
 
       expect(await orderCount(user.id)).toBe(0);
@@ -324,7 +420,10 @@ describe.each(layouts)('checkout (%s profile)', (profile) => {
     const other = await registerUser(app);
     await addToCart(other, product.id, 1);
     const otherKey = randomUUID();
-    const [a, b] = await Promise.all([checkout(other, otherKey), checkout(other, otherKey, checkoutBody('tok_mastercard'))]);
+    const [a, b] = await Promise.all([
+      checkout(other, otherKey),
+      checkout(other, otherKey, checkoutBody('tok_mastercard')),
+    ]);
     expect([a.status, b.status]).toContain(202);
     expect(b.status === 202 ? a.body.code : b.body.code).toBe('idempotency_key_reused');
   });
@@ -339,7 +438,11 @@ describe.each(layouts)('checkout (%s profile)', (profile) => {
     expect(answers.filter((a) => a.status === 202)).toHaveLength(10);
     const refused = answers.filter((a) => a.status === 409);
     expect(refused).toHaveLength(30);
-    for (const r of refused) expect(r.body).toMatchObject({ code: 'insufficient_stock', shortages: [{ productId: product.id, requested: 1, available: 0 }] });
+    for (const r of refused)
+      expect(r.body).toMatchObject({
+        code: 'insufficient_stock',
+        shortages: [{ productId: product.id, requested: 1, available: 0 }],
+      });
     expect(await available(product.id)).toBe(0);
     expect(await stockRow(product.id)).toEqual({ on_hand: 10, reserved: 10 });
   });

@@ -32,10 +32,16 @@ describe.each(profiles)('emporium migrate and schema checks at start (%s profile
 
     const unknown = emporium(['migrate', 'catalogue'], env);
     expect(await unknown.exited).toBe(2);
-    expect(linesOf(unknown.output())).toEqual([`Unknown service "catalogue". Choose one of: ${serviceNames.join(', ')}, or none for all.`]);
+    expect(linesOf(unknown.output())).toEqual([
+      `Unknown service "catalogue". Choose one of: ${serviceNames.join(', ')}, or none for all.`,
+    ]);
 
     const off = { ...env, MIGRATE_ON_START: 'false', JWT_PUBLIC_KEY: publicPem };
-    const orders = emporium(['start', 'orders'], { ...off, CATALOG_URL: 'http://127.0.0.1:1', CART_URL: 'http://127.0.0.1:1' });
+    const orders = emporium(['start', 'orders'], {
+      ...off,
+      CATALOG_URL: 'http://127.0.0.1:1',
+      CART_URL: 'http://127.0.0.1:1',
+    });
     expect(await orders.exited).toBe(1);
     expect(linesOf(orders.output())).toEqual([
       'emporium: The orders schema is behind this code and MIGRATE_ON_START is false: run `emporium migrate orders` first',
@@ -48,13 +54,18 @@ describe.each(profiles)('emporium migrate and schema checks at start (%s profile
     const rest = emporium(['migrate'], { ...env, JWT_PUBLIC_KEY: publicPem });
     expect(await rest.exited).toBe(0);
     expect(rest.output()).toMatch(/^catalog: up to date$/m);
-    for (const name of serviceNames.filter((s) => s !== 'catalog')) expect(rest.output()).toMatch(new RegExp(`^${name}: applied 0000_messaging_01_tables`, 'm'));
+    for (const name of serviceNames.filter((s) => s !== 'catalog'))
+      expect(rest.output()).toMatch(new RegExp(`^${name}: applied 0000_messaging_01_tables`, 'm'));
     const again = emporium(['migrate'], env);
     expect(await again.exited).toBe(0);
     expect(linesOf(again.output())).toEqual(serviceNames.map((name) => `${name}: up to date`));
     expect(existsSync(join(env.DATA_DIR ?? '', 'keys'))).toBe(false);
 
-    const orderly = emporium(['start', 'orders'], { ...off, CATALOG_URL: 'http://127.0.0.1:1', CART_URL: 'http://127.0.0.1:1' });
+    const orderly = emporium(['start', 'orders'], {
+      ...off,
+      CATALOG_URL: 'http://127.0.0.1:1',
+      CART_URL: 'http://127.0.0.1:1',
+    });
     await readyAt(orderly);
     expect(await stopped(orderly)).toBe(0);
   }, 300_000);
@@ -63,7 +74,9 @@ describe.each(profiles)('emporium migrate and schema checks at start (%s profile
     const db = await connectDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR ?? '' });
     try {
       await migrateSchema(db, 'catalog', schemaMigrations('catalog'));
-      await sql`insert into catalog.kysely_migration (name, timestamp) values ('9999_catalog_from_newer_code', ${new Date().toISOString()})`.execute(db.root);
+      await sql`insert into catalog.kysely_migration (name, timestamp) values ('9999_catalog_from_newer_code', ${new Date().toISOString()})`.execute(
+        db.root,
+      );
     } finally {
       await db.close();
     }
@@ -75,20 +88,47 @@ describe.each(profiles)('emporium migrate and schema checks at start (%s profile
   }, 180_000);
 
   // Signing keys are checked before any store is opened: what the profile would change comes later.
-  if (profile === 'embedded') it('refuses with one line a process whose signing key is missing or wrong', async () => {
-    const otherPublicPem = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    const cases: [string[], NodeJS.ProcessEnv, string][] = [
-      [['start', 'identity'], {}, 'JWT_PRIVATE_KEY must be set: identity signs access tokens here for processes running apart, which verify them with JWT_PUBLIC_KEY'],
-      [['start', 'identity'], { JWT_PUBLIC_KEY: publicPem }, 'JWT_PRIVATE_KEY must be set: identity signs access tokens in this process, and JWT_PUBLIC_KEY only verifies them'],
-      [['start', 'catalog'], {}, 'JWT_PUBLIC_KEY must be set: catalog verifies access tokens signed by identity in another process'],
-      [['start', 'gateway'], {}, 'JWT_PUBLIC_KEY must be set: the gateway verifies access tokens signed by identity in another process'],
-      [['start', 'catalog'], { JWT_PUBLIC_KEY: 'not a key' }, 'JWT_PUBLIC_KEY is not a public key in PEM (write line breaks as "\\n" on one line)'],
-      [['start'], { JWT_PRIVATE_KEY: privatePem, JWT_PUBLIC_KEY: otherPublicPem }, 'JWT_PUBLIC_KEY is not the public half of JWT_PRIVATE_KEY'],
-    ];
-    const runs = cases.map(([args, keys]) => emporium(args, { ...env, ...keys }));
-    for (const [i, run] of runs.entries()) {
-      expect(await run.exited).toBe(1);
-      expect(linesOf(run.output())).toEqual([`emporium: ${cases[i]?.[2]}`]);
-    }
-  }, 120_000);
+  if (profile === 'embedded')
+    it('refuses with one line a process whose signing key is missing or wrong', async () => {
+      const otherPublicPem = generateKeyPairSync('ed25519')
+        .publicKey.export({ type: 'spki', format: 'pem' })
+        .toString();
+      const cases: [string[], NodeJS.ProcessEnv, string][] = [
+        [
+          ['start', 'identity'],
+          {},
+          'JWT_PRIVATE_KEY must be set: identity signs access tokens here for processes running apart, which verify them with JWT_PUBLIC_KEY',
+        ],
+        [
+          ['start', 'identity'],
+          { JWT_PUBLIC_KEY: publicPem },
+          'JWT_PRIVATE_KEY must be set: identity signs access tokens in this process, and JWT_PUBLIC_KEY only verifies them',
+        ],
+        [
+          ['start', 'catalog'],
+          {},
+          'JWT_PUBLIC_KEY must be set: catalog verifies access tokens signed by identity in another process',
+        ],
+        [
+          ['start', 'gateway'],
+          {},
+          'JWT_PUBLIC_KEY must be set: the gateway verifies access tokens signed by identity in another process',
+        ],
+        [
+          ['start', 'catalog'],
+          { JWT_PUBLIC_KEY: 'not a key' },
+          'JWT_PUBLIC_KEY is not a public key in PEM (write line breaks as "\\n" on one line)',
+        ],
+        [
+          ['start'],
+          { JWT_PRIVATE_KEY: privatePem, JWT_PUBLIC_KEY: otherPublicPem },
+          'JWT_PUBLIC_KEY is not the public half of JWT_PRIVATE_KEY',
+        ],
+      ];
+      const runs = cases.map(([args, keys]) => emporium(args, { ...env, ...keys }));
+      for (const [i, run] of runs.entries()) {
+        expect(await run.exited).toBe(1);
+        expect(linesOf(run.output())).toEqual([`emporium: ${cases[i]?.[2]}`]);
+      }
+    }, 120_000);
 });

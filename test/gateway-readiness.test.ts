@@ -46,9 +46,12 @@ describe.each(profiles)('gateway readiness with services running apart (%s profi
 
     // One round of probes answers the readiness checks that follow it closely.
     const probesOfCatalog = async () =>
-      (await catalog.metrics.httpDuration.get()).values.find((v) => v.metricName?.endsWith('_count') && v.labels.route === '/health/ready')?.value ?? 0;
+      (await catalog.metrics.httpDuration.get()).values.find(
+        (v) => v.metricName?.endsWith('_count') && v.labels.route === '/health/ready',
+      )?.value ?? 0;
     const probed = await probesOfCatalog();
-    for (let i = 0; i < 10; i += 1) expect((await call(gateway, 'GET', '/health/ready')).body.upstreams.catalog).toBe('up');
+    for (let i = 0; i < 10; i += 1)
+      expect((await call(gateway, 'GET', '/health/ready')).body.upstreams.catalog).toBe('up');
     expect((await probesOfCatalog()) - probed).toBeLessThanOrEqual(1);
 
     // A service's own readiness has no upstreams to report.
@@ -58,14 +61,22 @@ describe.each(profiles)('gateway readiness with services running apart (%s profi
     await catalog.close();
     catalogOpen = false;
     const halfway = await readinessOnce((body) => body.instances?.catalog?.down === 1);
-    expect(halfway.body).toMatchObject({ status: 'ready', upstreams: { catalog: 'up' }, instances: { catalog: { up: 1, down: 1 } } });
+    expect(halfway.body).toMatchObject({
+      status: 'ready',
+      upstreams: { catalog: 'up' },
+      instances: { catalog: { up: 1, down: 1 } },
+    });
     for (let i = 0; i < 4; i += 1) expect((await call(gateway, 'GET', '/api/v1/categories')).status).toBe(200);
 
     await otherCatalog.close();
     otherCatalogOpen = false;
     const later = await readinessOnce((body) => body.upstreams?.catalog === 'down');
     expect(later.status).toBe(200);
-    expect(later.body).toMatchObject({ status: 'ready', upstreams: { catalog: 'down', cart: 'down' }, instances: { catalog: { up: 0, down: 2 } } });
+    expect(later.body).toMatchObject({
+      status: 'ready',
+      upstreams: { catalog: 'down', cart: 'down' },
+      instances: { catalog: { up: 0, down: 2 } },
+    });
     const unavailable = await call(gateway, 'GET', '/api/v1/categories');
     expect(unavailable.status).toBe(503);
     expect(unavailable.headers['content-type']).toMatch(/^application\/problem\+json/);

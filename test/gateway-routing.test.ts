@@ -21,13 +21,22 @@ async function startCatalogStandIn(): Promise<{ server: FastifyInstance; url: st
       const value = request.headers[name];
       return typeof value === 'string' ? value : undefined;
     };
-    received.push({ key: header('idempotency-key'), body: request.body, forwardedFor: header('x-forwarded-for'), requestId: header('x-request-id') });
+    received.push({
+      key: header('idempotency-key'),
+      body: request.body,
+      forwardedFor: header('x-forwarded-for'),
+      requestId: header('x-request-id'),
+    });
     return reply.status(201).send({ id: `cat_${received.length}`, ...(request.body as object) });
   });
   server.get('/openapi.json', async () => ({
     openapi: '3.1.0',
     info: { title: 'Emporium API', version: '1.0.0' },
-    paths: { '/api/v1/categories': { post: { operationId: 'createCategory', responses: { 201: { description: 'Created.' } } } } },
+    paths: {
+      '/api/v1/categories': {
+        post: { operationId: 'createCategory', responses: { 201: { description: 'Created.' } } },
+      },
+    },
     components: { schemas: { Category: { type: 'object' } } },
   }));
   await server.listen({ port: 0, host: '127.0.0.1' });
@@ -40,7 +49,10 @@ describe.each(profiles)('a gateway routing to a service that runs apart (%s prof
   let gatewayUrl: string;
   beforeAll(async () => {
     catalog = await startCatalogStandIn();
-    gateway = await createTestApp(profile, { services: [], config: { catalogUrls: [catalog.url], host: '127.0.0.1', port: 0 } });
+    gateway = await createTestApp(profile, {
+      services: [],
+      config: { catalogUrls: [catalog.url], host: '127.0.0.1', port: 0 },
+    });
     gatewayUrl = await gateway.listen();
   });
   afterAll(async () => {
@@ -85,16 +97,24 @@ describe.each(profiles)('a gateway routing to a service that runs apart (%s prof
   it('describes the operations of the services it routes to, not its own forwarding routes', async () => {
     const res = await fetch(`${gatewayUrl}/openapi.json`);
     expect(res.status).toBe(200);
-    const document = (await res.json()) as { paths: Record<string, object>; components: { schemas: Record<string, object> } };
+    const document = (await res.json()) as {
+      paths: Record<string, object>;
+      components: { schemas: Record<string, object> };
+    };
     expect(Object.keys(document.paths)).toEqual(['/api/v1/categories']);
-    expect(document.paths['/api/v1/categories']).toEqual({ post: expect.objectContaining({ operationId: 'createCategory' }) });
+    expect(document.paths['/api/v1/categories']).toEqual({
+      post: expect.objectContaining({ operationId: 'createCategory' }),
+    });
     expect(document.components.schemas.Category).toEqual({ type: 'object' });
   });
 
   it('answers 502 for its API description while a service cannot give its own', async () => {
     const { server, url } = await startCatalogStandIn();
     await server.close();
-    const orphan = await createTestApp(profile, { services: [], config: { catalogUrls: [url], host: '127.0.0.1', port: 0 } });
+    const orphan = await createTestApp(profile, {
+      services: [],
+      config: { catalogUrls: [url], host: '127.0.0.1', port: 0 },
+    });
     try {
       const res = await call(orphan, 'GET', '/openapi.json');
       expect(res.status).toBe(502);

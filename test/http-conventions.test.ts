@@ -7,7 +7,9 @@ import { call, createAdmin, registerUser } from './support/http.js';
 describe.each(profiles)('HTTP conventions (%s profile)', (profile) => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await createTestApp(profile, { config: { bodyLimitBytes: 2048, corsOrigins: ['https://shop.example'], port: 0, host: '127.0.0.1' } });
+    app = await createTestApp(profile, {
+      config: { bodyLimitBytes: 2048, corsOrigins: ['https://shop.example'], port: 0, host: '127.0.0.1' },
+    });
   });
   afterAll(() => app?.close());
 
@@ -15,25 +17,48 @@ describe.each(profiles)('HTTP conventions (%s profile)', (profile) => {
     const res = await call(app, 'GET', '/api/v1/nothing-here');
     expect(res.status).toBe(404);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ status: 404, code: 'not_found', title: expect.any(String), detail: expect.any(String), type: expect.any(String) });
+    expect(res.body).toMatchObject({
+      status: 404,
+      code: 'not_found',
+      title: expect.any(String),
+      detail: expect.any(String),
+      type: expect.any(String),
+    });
   });
 
   it('rejects malformed JSON with 400 invalid_json', async () => {
-    const res = await call(app, 'POST', '/api/v1/auth/login', { body: '{"email": ', headers: { 'content-type': 'application/json' } });
+    const res = await call(app, 'POST', '/api/v1/auth/login', {
+      body: '{"email": ',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('invalid_json');
   });
 
   it('rejects a body that is not JSON with 415', async () => {
-    const res = await call(app, 'POST', '/api/v1/auth/login', { body: 'email=a', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const res = await call(app, 'POST', '/api/v1/auth/login', {
+      body: 'email=a',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(res.status).toBe(415);
     expect(res.body.code).toBe('unsupported_media_type');
   });
 
   it('reads only JSON bodies in UTF-8: any other or no content type gets 415', async () => {
     const login = (headers: Record<string, string>) =>
-      app.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers, payload: '{"email":"nobody@example.com","password":"wrong password"}' });
-    const refused = ['text/plain', 'text/plain; charset=utf-8', 'application/json; charset=utf-16', 'application/json; charset=UTF-16LE', 'application/json;charset="iso-8859-1"'];
+      app.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        headers,
+        payload: '{"email":"nobody@example.com","password":"wrong password"}',
+      });
+    const refused = [
+      'text/plain',
+      'text/plain; charset=utf-8',
+      'application/json; charset=utf-16',
+      'application/json; charset=UTF-16LE',
+      'application/json;charset="iso-8859-1"',
+    ];
     for (const type of refused) {
       const res = await login({ 'content-type': type });
       expect(res.statusCode, type).toBe(415);
@@ -43,7 +68,12 @@ describe.each(profiles)('HTTP conventions (%s profile)', (profile) => {
     const untyped = await login({});
     expect(untyped.statusCode).toBe(415);
     expect(untyped.json().code).toBe('unsupported_media_type');
-    for (const type of ['application/json', 'application/json; charset=utf-8', 'Application/JSON; Charset=UTF-8', 'application/json;charset="utf-8"']) {
+    for (const type of [
+      'application/json',
+      'application/json; charset=utf-8',
+      'Application/JSON; Charset=UTF-8',
+      'application/json;charset="utf-8"',
+    ]) {
       const res = await login({ 'content-type': type });
       expect(res.statusCode, type).toBe(401);
       expect(res.json().code).toBe('invalid_credentials');
@@ -52,14 +82,24 @@ describe.each(profiles)('HTTP conventions (%s profile)', (profile) => {
 
   it('takes a POST that carries no body without any content type', async () => {
     const user = await registerUser(app);
-    const cancel = await app.app.inject({ method: 'POST', url: '/api/v1/orders/ord_unknown/cancel', headers: { authorization: `Bearer ${user.accessToken}` } });
+    const cancel = await app.app.inject({
+      method: 'POST',
+      url: '/api/v1/orders/ord_unknown/cancel',
+      headers: { authorization: `Bearer ${user.accessToken}` },
+    });
     expect(cancel.statusCode, cancel.body).toBe(404);
-    const logout = await app.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { authorization: `Bearer ${user.accessToken}` } });
+    const logout = await app.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      headers: { authorization: `Bearer ${user.accessToken}` },
+    });
     expect(logout.statusCode, logout.body).toBe(204);
   });
 
   it('rejects a body over the limit with 413', async () => {
-    const res = await call(app, 'POST', '/api/v1/auth/register', { body: { email: 'a@example.com', password: 'x'.repeat(4000), name: 'A' } });
+    const res = await call(app, 'POST', '/api/v1/auth/register', {
+      body: { email: 'a@example.com', password: 'x'.repeat(4000), name: 'A' },
+    });
     expect(res.status).toBe(413);
     expect(res.body.code).toBe('payload_too_large');
   });
@@ -67,11 +107,15 @@ describe.each(profiles)('HTTP conventions (%s profile)', (profile) => {
   it('names the accepted values of an enum in one error', async () => {
     const sort = await call(app, 'GET', '/api/v1/products?sort=price');
     expect(sort.status).toBe(400);
-    expect(sort.body.errors).toEqual([{ path: '/querystring/sort', message: 'must be one of: relevance, price_asc, price_desc, newest' }]);
+    expect(sort.body.errors).toEqual([
+      { path: '/querystring/sort', message: 'must be one of: relevance, price_asc, price_desc, newest' },
+    ]);
     expect(sort.body.detail).toBe('/querystring/sort must be one of: relevance, price_asc, price_desc, newest');
     const admin = await createAdmin(app);
     const status = await call(app, 'GET', '/api/v1/admin/orders?status=lost', { token: admin.accessToken });
-    expect(status.body.errors).toEqual([{ path: '/querystring/status', message: 'must be one of: pending_payment, confirmed, shipped, cancelled' }]);
+    expect(status.body.errors).toEqual([
+      { path: '/querystring/status', message: 'must be one of: pending_payment, confirmed, shipped, cancelled' },
+    ]);
   });
 
   it('echoes a given X-Request-Id and makes one up otherwise', async () => {
@@ -110,7 +154,9 @@ describe.each(profiles)('HTTP conventions (%s profile)', (profile) => {
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await res.text();
     expect(text).toMatch(/emporium_http_request_duration_seconds_bucket\{[^}]*route="\/api\/v1\/me"/);
-    expect(text).toMatch(/emporium_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/auth\/register",status="201"\} \d+/);
+    expect(text).toMatch(
+      /emporium_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/auth\/register",status="201"\} \d+/,
+    );
     expect(text).toContain('emporium_outbox_backlog');
     // Nothing but /metrics there: not the API, not the health checks.
     expect((await fetch(metricsUrl.replace('/metrics', '/health/live'))).status).toBe(404);

@@ -14,7 +14,11 @@ describe.each(layouts)('Idempotency-Key on POST requests (%s profile)', (profile
   afterAll(() => app?.close());
 
   const createCategory = (key: string, slug: string, token = admin.accessToken) =>
-    call(app, 'POST', '/api/v1/categories', { token, body: { slug, name: `Category ${slug}` }, headers: { 'idempotency-key': key } });
+    call(app, 'POST', '/api/v1/categories', {
+      token,
+      body: { slug, name: `Category ${slug}` },
+      headers: { 'idempotency-key': key },
+    });
 
   it('replays the first answer for the same key and body, doing the work once', async () => {
     const first = await createCategory('cat-key-1', 'garden-tools');
@@ -24,7 +28,10 @@ describe.each(layouts)('Idempotency-Key on POST requests (%s profile)', (profile
     expect(again.status).toBe(201);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.body).toEqual(first.body);
-    const without = await call(app, 'POST', '/api/v1/categories', { token: admin.accessToken, body: { slug: 'garden-tools', name: 'x' } });
+    const without = await call(app, 'POST', '/api/v1/categories', {
+      token: admin.accessToken,
+      body: { slug: 'garden-tools', name: 'x' },
+    });
     expect(without.status).toBe(409);
   });
 
@@ -36,7 +43,10 @@ describe.each(layouts)('Idempotency-Key on POST requests (%s profile)', (profile
   });
 
   it('replays error answers of the handler too, so a retry sees what the first attempt saw', async () => {
-    await call(app, 'POST', '/api/v1/categories', { token: admin.accessToken, body: { slug: 'taken-slug', name: 'Taken' } });
+    await call(app, 'POST', '/api/v1/categories', {
+      token: admin.accessToken,
+      body: { slug: 'taken-slug', name: 'Taken' },
+    });
     const first = await createCategory('cat-key-3', 'taken-slug');
     expect(first.status).toBe(409);
     const again = await createCategory('cat-key-3', 'taken-slug');
@@ -72,11 +82,15 @@ describe.each(layouts)('Idempotency-Key on POST requests (%s profile)', (profile
 
   it('never stores token answers for replay: each sign-in, sign-up and refresh with a key runs', async () => {
     const user = await registerUser(app, 'keyed');
-    const withKey = (path: string, body: object, key: string) => call(app, 'POST', `/api/v1/auth/${path}`, { body, headers: { 'idempotency-key': key } });
+    const withKey = (path: string, body: object, key: string) =>
+      call(app, 'POST', `/api/v1/auth/${path}`, { body, headers: { 'idempotency-key': key } });
     const credentials = { email: user.email, password: user.password };
     const logins = [await withKey('login', credentials, 'login-key'), await withKey('login', credentials, 'login-key')];
     const signUp = { email: uniqueEmail('keyed-signup'), password: 'correct horse battery', name: 'Keyed' };
-    const registrations = [await withKey('register', signUp, 'register-key'), await withKey('register', signUp, 'register-key')];
+    const registrations = [
+      await withKey('register', signUp, 'register-key'),
+      await withKey('register', signUp, 'register-key'),
+    ];
     const refreshes = [
       await withKey('refresh', { refreshToken: logins[0]!.body.refreshToken }, 'refresh-key'),
       await withKey('refresh', { refreshToken: logins[1]!.body.refreshToken }, 'refresh-key'),
@@ -84,7 +98,8 @@ describe.each(layouts)('Idempotency-Key on POST requests (%s profile)', (profile
     expect(logins.map((r) => r.status)).toEqual([200, 200]);
     expect(registrations.map((r) => r.status)).toEqual([201, 409]);
     expect(refreshes.map((r) => r.status)).toEqual([200, 200]);
-    for (const res of [...logins, ...registrations, ...refreshes]) expect(res.headers['idempotent-replayed']).toBeUndefined();
+    for (const res of [...logins, ...registrations, ...refreshes])
+      expect(res.headers['idempotent-replayed']).toBeUndefined();
     expect(logins[1]!.body.accessToken).not.toBe(logins[0]!.body.accessToken);
     expect(logins[1]!.body.refreshToken).not.toBe(logins[0]!.body.refreshToken);
     expect(refreshes[1]!.body.refreshToken).not.toBe(refreshes[0]!.body.refreshToken);
@@ -92,7 +107,10 @@ describe.each(layouts)('Idempotency-Key on POST requests (%s profile)', (profile
     const stored = await kvContents(app);
     expect([...stored.keys()].filter((key) => /idempotency:.*(login|register|refresh)-key/.test(key))).toEqual([]);
     const atRest = [...stored].flat().join('\n');
-    const tokens = [...logins, registrations[0]!, ...refreshes].flatMap((r) => [r.body.accessToken, r.body.refreshToken]);
+    const tokens = [...logins, registrations[0]!, ...refreshes].flatMap((r) => [
+      r.body.accessToken,
+      r.body.refreshToken,
+    ]);
     for (const token of tokens) expect(atRest).not.toContain(token);
   });
 

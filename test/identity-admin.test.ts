@@ -22,25 +22,37 @@ describe.each(profiles)('identity: admins, stored data and events (%s)', (profil
 
   it('createAdmin promotes an existing account, keeps its password, and the next refresh carries the role', async () => {
     const user = await registerUser(app, 'promoted');
-    const result = await identityOf(app).createAdmin({ email: user.email.toUpperCase(), password: 'ignored password', name: 'X' });
+    const result = await identityOf(app).createAdmin({
+      email: user.email.toUpperCase(),
+      password: 'ignored password',
+      name: 'X',
+    });
     expect(result).toEqual({ id: user.id, email: user.email, created: false });
 
     const refreshed = await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } });
     expect(refreshed.status).toBe(200);
     expect(decodeJwt(refreshed.body.accessToken).role).toBe('admin');
-    const login = await call(app, 'POST', '/api/v1/auth/login', { body: { email: user.email, password: user.password } });
+    const login = await call(app, 'POST', '/api/v1/auth/login', {
+      body: { email: user.email, password: user.password },
+    });
     expect(login.status).toBe(200);
     expect(login.body.user.role).toBe('admin');
   });
 
   it('createAdmin validates like sign-up', async () => {
-    await expect(identityOf(app).createAdmin({ email: uniqueEmail('weak'), password: 'short', name: 'A' })).rejects.toMatchObject({
+    await expect(
+      identityOf(app).createAdmin({ email: uniqueEmail('weak'), password: 'short', name: 'A' }),
+    ).rejects.toMatchObject({
       code: 'validation_failed',
     });
-    await expect(identityOf(app).createAdmin({ email: 'nope', password: 'long enough pw', name: 'A' })).rejects.toMatchObject({
+    await expect(
+      identityOf(app).createAdmin({ email: 'nope', password: 'long enough pw', name: 'A' }),
+    ).rejects.toMatchObject({
       code: 'validation_failed',
     });
-    await expect(identityOf(app).createAdmin({ email: uniqueEmail('blank'), password: ' '.repeat(12), name: 'A' })).rejects.toMatchObject({
+    await expect(
+      identityOf(app).createAdmin({ email: uniqueEmail('blank'), password: ' '.repeat(12), name: 'A' }),
+    ).rejects.toMatchObject({
       code: 'validation_failed',
       extra: { errors: [{ path: '/password', message: expect.any(String) }] },
     });
@@ -67,12 +79,16 @@ describe.each(profiles)('identity: admins, stored data and events (%s)', (profil
       .where('type', '=', 'user.registered')
       .execute();
     const mine = rows.filter((r) => (r.data as { userId?: string }).userId === user.id);
-    expect(mine).toEqual([{ type: 'user.registered', version: 1, data: { userId: user.id, email: user.email, name: 'Test event' } }]);
+    expect(mine).toEqual([
+      { type: 'user.registered', version: 1, data: { userId: user.id, email: user.email, name: 'Test event' } },
+    ]);
   });
 
   it('writes no event when sign-up fails', async () => {
     const user = await registerUser(app, 'noevent');
-    await call(app, 'POST', '/api/v1/auth/register', { body: { email: user.email, password: user.password, name: 'Again' } });
+    await call(app, 'POST', '/api/v1/auth/register', {
+      body: { email: user.email, password: user.password, name: 'Again' },
+    });
     const rows = await app.infrastructure.db
       .forSchema<{ outbox: { type: string; data: unknown } }>('identity')
       .selectFrom('outbox')
@@ -86,7 +102,11 @@ describe.each(profiles)('identity: admins, stored data and events (%s)', (profil
 describe.each(profiles)('identity: first-start admin (%s)', (profile) => {
   it('in demo mode, creates an admin with a generated password and shows it once', async () => {
     const messages: string[] = [];
-    const app = await createTestApp(profile, { services: ['identity'], config: { seedDemoData: true }, announce: (m) => messages.push(m) });
+    const app = await createTestApp(profile, {
+      services: ['identity'],
+      config: { seedDemoData: true },
+      announce: (m) => messages.push(m),
+    });
     try {
       const shown = messages.join('\n');
       const email = /email:\s+(\S+)/.exec(shown)?.[1];
@@ -117,10 +137,14 @@ describe.each(profiles)('identity: first-start admin (%s)', (profile) => {
     });
     try {
       expect(messages).toEqual([]);
-      const login = await call(app, 'POST', '/api/v1/auth/login', { body: { email: adminEmail, password: adminPassword } });
+      const login = await call(app, 'POST', '/api/v1/auth/login', {
+        body: { email: adminEmail, password: adminPassword },
+      });
       expect(login.status).toBe(200);
       expect(login.body.user.role).toBe('admin');
-      const demo = await call(app, 'POST', '/api/v1/auth/login', { body: { email: 'admin@emporium.localhost', password: 'anything at all' } });
+      const demo = await call(app, 'POST', '/api/v1/auth/login', {
+        body: { email: 'admin@emporium.localhost', password: 'anything at all' },
+      });
       expect(demo.status).toBe(401);
     } finally {
       await app.close();

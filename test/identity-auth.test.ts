@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- one suite of sign-up, sign-in and sessions on every profile */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { profiles } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
@@ -6,10 +7,20 @@ import { kvContents } from './support/kv-contents.js';
 
 const password = 'correct horse battery';
 
-const expectProblem = (res: { status: number; headers: Record<string, unknown>; body: { code?: string } }, status: number, code: string) => {
+const expectProblem = (
+  res: { status: number; headers: Record<string, unknown>; body: { code?: string } },
+  status: number,
+  code: string,
+) => {
   expect(res.status).toBe(status);
   expect(String(res.headers['content-type'])).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ status, code, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+  expect(res.body).toMatchObject({
+    status,
+    code,
+    type: expect.any(String),
+    title: expect.any(String),
+    detail: expect.any(String),
+  });
 };
 
 const graceSeconds = 1;
@@ -25,11 +36,19 @@ describe.each(profiles)('identity: register, login, refresh, logout, me (%s)', (
   describe('POST /auth/register', () => {
     it('creates a customer, signs in and answers 201 with the user and a token pair', async () => {
       const email = uniqueEmail('reg');
-      const res = await call(app, 'POST', '/api/v1/auth/register', { body: { email, password, name: '  Ada Lovelace  ' } });
+      const res = await call(app, 'POST', '/api/v1/auth/register', {
+        body: { email, password, name: '  Ada Lovelace  ' },
+      });
       expect(res.status).toBe(201);
       expect(res.headers['cache-control']).toBe('no-store');
       expect(res.body).toEqual({
-        user: { id: expect.stringMatching(/^usr_/), email, name: 'Ada Lovelace', role: 'customer', createdAt: expect.any(String) },
+        user: {
+          id: expect.stringMatching(/^usr_/),
+          email,
+          name: 'Ada Lovelace',
+          role: 'customer',
+          createdAt: expect.any(String),
+        },
         accessToken: expect.any(String),
         refreshToken: expect.any(String),
         expiresIn: app.config.accessTokenTtlSeconds,
@@ -42,8 +61,12 @@ describe.each(profiles)('identity: register, login, refresh, logout, me (%s)', (
 
     it('rejects the same email in another case with 409 email_taken', async () => {
       const email = uniqueEmail('case');
-      expect((await call(app, 'POST', '/api/v1/auth/register', { body: { email, password, name: 'A' } })).status).toBe(201);
-      const res = await call(app, 'POST', '/api/v1/auth/register', { body: { email: email.toUpperCase(), password, name: 'B' } });
+      expect((await call(app, 'POST', '/api/v1/auth/register', { body: { email, password, name: 'A' } })).status).toBe(
+        201,
+      );
+      const res = await call(app, 'POST', '/api/v1/auth/register', {
+        body: { email: email.toUpperCase(), password, name: 'B' },
+      });
       expectProblem(res, 409, 'email_taken');
     });
 
@@ -51,7 +74,9 @@ describe.each(profiles)('identity: register, login, refresh, logout, me (%s)', (
       const email = uniqueEmail('race');
       const variants = [email, email.toUpperCase(), email, `${email[0]!.toUpperCase()}${email.slice(1)}`, email];
       const results = await Promise.all(
-        variants.map((e) => call(app, 'POST', '/api/v1/auth/register', { body: { email: e, password, name: 'Racer' } })),
+        variants.map((e) =>
+          call(app, 'POST', '/api/v1/auth/register', { body: { email: e, password, name: 'Racer' } }),
+        ),
       );
       expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
       for (const r of results.filter((x) => x.status === 409)) expectProblem(r, 409, 'email_taken');
@@ -75,7 +100,9 @@ describe.each(profiles)('identity: register, login, refresh, logout, me (%s)', (
     });
 
     it('rejects a missing field', async () => {
-      const res = await call(app, 'POST', '/api/v1/auth/register', { body: { email: uniqueEmail('missing'), password } });
+      const res = await call(app, 'POST', '/api/v1/auth/register', {
+        body: { email: uniqueEmail('missing'), password },
+      });
       expectProblem(res, 400, 'validation_failed');
       expect(res.body.errors).toContainEqual({ path: '/name', message: 'is required' });
     });
@@ -84,7 +111,9 @@ describe.each(profiles)('identity: register, login, refresh, logout, me (%s)', (
   describe('POST /auth/login', () => {
     it('signs in with the password, whatever the case of the email', async () => {
       const user = await registerUser(app, 'login');
-      const res = await call(app, 'POST', '/api/v1/auth/login', { body: { email: user.email.toUpperCase(), password: user.password } });
+      const res = await call(app, 'POST', '/api/v1/auth/login', {
+        body: { email: user.email.toUpperCase(), password: user.password },
+      });
       expect(res.status).toBe(200);
       expect(res.headers['cache-control']).toBe('no-store');
       expect(res.body).toEqual({
@@ -103,7 +132,11 @@ describe.each(profiles)('identity: register, login, refresh, logout, me (%s)', (
         return { res, ms: performance.now() - started };
       };
       const wrong = [await attempt(user.email), await attempt(user.email), await attempt(user.email)];
-      const unknown = [await attempt(uniqueEmail('nobody')), await attempt(uniqueEmail('nobody')), await attempt(uniqueEmail('nobody'))];
+      const unknown = [
+        await attempt(uniqueEmail('nobody')),
+        await attempt(uniqueEmail('nobody')),
+        await attempt(uniqueEmail('nobody')),
+      ];
       for (const { res } of [...wrong, ...unknown]) expectProblem(res, 401, 'invalid_credentials');
       const strip = (body: Record<string, unknown>) => ({ ...body, instance: undefined });
       expect(strip(unknown[0]!.res.body)).toEqual(strip(wrong[0]!.res.body));
@@ -119,7 +152,11 @@ describe.each(profiles)('identity: register, login, refresh, logout, me (%s)', (
       const res = await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } });
       expect(res.status).toBe(200);
       expect(res.headers['cache-control']).toBe('no-store');
-      expect(res.body).toEqual({ accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: app.config.accessTokenTtlSeconds });
+      expect(res.body).toEqual({
+        accessToken: expect.any(String),
+        refreshToken: expect.any(String),
+        expiresIn: app.config.accessTokenTtlSeconds,
+      });
       expect(res.body.refreshToken).not.toBe(user.refreshToken);
       expect((await call(app, 'GET', '/api/v1/me', { token: res.body.accessToken })).status).toBe(200);
       const again = await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: res.body.refreshToken } });
@@ -128,12 +165,18 @@ describe.each(profiles)('identity: register, login, refresh, logout, me (%s)', (
 
     it('answers refreshes racing with one token with one and the same new pair, which works', async () => {
       const user = await registerUser(app, 'tabs');
-      const results = await Promise.all(Array.from({ length: 5 }, () => call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } })));
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } }),
+        ),
+      );
       expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
       for (const res of results) expect(res.body).toEqual(results[0]!.body);
       expect(results[0]!.body.refreshToken).not.toBe(user.refreshToken);
       expect((await call(app, 'GET', '/api/v1/me', { token: results[0]!.body.accessToken })).status).toBe(200);
-      const next = await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: results[0]!.body.refreshToken } });
+      const next = await call(app, 'POST', '/api/v1/auth/refresh', {
+        body: { refreshToken: results[0]!.body.refreshToken },
+      });
       expect(next.status).toBe(200);
       expect((await call(app, 'GET', '/api/v1/me', { token: next.body.accessToken })).status).toBe(200);
     });
@@ -145,7 +188,9 @@ describe.each(profiles)('identity: register, login, refresh, logout, me (%s)', (
       expect([first.status, retry.status]).toEqual([200, 200]);
       expect(retry.body).toEqual(first.body);
       expect((await call(app, 'GET', '/api/v1/me', { token: first.body.accessToken })).status).toBe(200);
-      expect((await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: first.body.refreshToken } })).status).toBe(200);
+      expect(
+        (await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: first.body.refreshToken } })).status,
+      ).toBe(200);
     });
 
     it('keeps the pair answered within the grace sealed: no new token is stored as it was sent', async () => {
@@ -155,7 +200,8 @@ describe.each(profiles)('identity: register, login, refresh, logout, me (%s)', (
       const stored = [...(await kvContents(app))];
       expect(stored.some(([key]) => key.includes('refresh-successor'))).toBe(true);
       const atRest = stored.flat().join('\n');
-      for (const token of [rotated.body.accessToken, rotated.body.refreshToken, user.refreshToken]) expect(atRest).not.toContain(token);
+      for (const token of [rotated.body.accessToken, rotated.body.refreshToken, user.refreshToken])
+        expect(atRest).not.toContain(token);
     });
 
     it('closes the whole session when an already used refresh token comes back after the grace', async () => {
@@ -166,7 +212,9 @@ describe.each(profiles)('identity: register, login, refresh, logout, me (%s)', (
 
       const replay = await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } });
       expectProblem(replay, 401, 'unauthorized');
-      const successor = await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: rotated.body.refreshToken } });
+      const successor = await call(app, 'POST', '/api/v1/auth/refresh', {
+        body: { refreshToken: rotated.body.refreshToken },
+      });
       expectProblem(successor, 401, 'unauthorized');
       expectProblem(await call(app, 'GET', '/api/v1/me', { token: rotated.body.accessToken }), 401, 'unauthorized');
       expectProblem(await call(app, 'GET', '/api/v1/me', { token: user.accessToken }), 401, 'unauthorized');
@@ -174,22 +222,33 @@ describe.each(profiles)('identity: register, login, refresh, logout, me (%s)', (
 
     it('leaves other sessions of the same user alone', async () => {
       const user = await registerUser(app, 'two');
-      const other = await call(app, 'POST', '/api/v1/auth/login', { body: { email: user.email, password: user.password } });
+      const other = await call(app, 'POST', '/api/v1/auth/login', {
+        body: { email: user.email, password: user.password },
+      });
       await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } });
       await afterGrace();
-      expectProblem(await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } }), 401, 'unauthorized');
+      expectProblem(
+        await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } }),
+        401,
+        'unauthorized',
+      );
       expect((await call(app, 'GET', '/api/v1/me', { token: other.body.accessToken })).status).toBe(200);
-      expect((await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: other.body.refreshToken } })).status).toBe(200);
+      expect(
+        (await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: other.body.refreshToken } })).status,
+      ).toBe(200);
     });
 
-    it.each([['garbage', 'not-a-token'], ['unknown session', `ses_${'a'.repeat(22)}.${'b'.repeat(43)}`], ['an access token', null]])(
-      'rejects %s with 401',
-      async (_label, token) => {
-        const user = await registerUser(app, 'badrefresh');
-        const res = await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: token ?? user.accessToken } });
-        expectProblem(res, 401, 'unauthorized');
-      },
-    );
+    it.each([
+      ['garbage', 'not-a-token'],
+      ['unknown session', `ses_${'a'.repeat(22)}.${'b'.repeat(43)}`],
+      ['an access token', null],
+    ])('rejects %s with 401', async (_label, token) => {
+      const user = await registerUser(app, 'badrefresh');
+      const res = await call(app, 'POST', '/api/v1/auth/refresh', {
+        body: { refreshToken: token ?? user.accessToken },
+      });
+      expectProblem(res, 401, 'unauthorized');
+    });
 
     it('rejects a refresh body with unknown properties', async () => {
       const res = await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: 'x', extra: 1 } });
@@ -205,7 +264,11 @@ describe.each(profiles)('identity: register, login, refresh, logout, me (%s)', (
       expect(res.status).toBe(204);
       expect(res.text).toBe('');
       expectProblem(await call(app, 'GET', '/api/v1/me', { token: user.accessToken }), 401, 'unauthorized');
-      expectProblem(await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } }), 401, 'unauthorized');
+      expectProblem(
+        await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } }),
+        401,
+        'unauthorized',
+      );
       expectProblem(await call(app, 'POST', '/api/v1/auth/logout', { token: user.accessToken }), 401, 'unauthorized');
     });
 
@@ -220,7 +283,13 @@ describe.each(profiles)('identity: register, login, refresh, logout, me (%s)', (
       expect(res.status).toBe(200);
       expect(res.headers['cache-control']).toBe('no-store');
       expect(String(res.headers['content-type'])).toMatch(/^application\/json/);
-      expect(res.body).toEqual({ id: user.id, email: user.email, name: 'Test me', role: 'customer', createdAt: expect.any(String) });
+      expect(res.body).toEqual({
+        id: user.id,
+        email: user.email,
+        name: 'Test me',
+        role: 'customer',
+        createdAt: expect.any(String),
+      });
     });
   });
   it('describes its operations in the OpenAPI document as they behave', async () => {
@@ -233,11 +302,16 @@ describe.each(profiles)('identity: register, login, refresh, logout, me (%s)', (
     expect(statuses('/auth/refresh', 'post')).toEqual(['200', '400', '401', '413', '415', '429']);
     expect(statuses('/auth/logout', 'post')).toEqual(['204', '401', '429']);
     expect(statuses('/me', 'get')).toEqual(['200', '401', '429']);
-    for (const [path, method] of [['/auth/logout', 'post'], ['/me', 'get']] as const) {
+    for (const [path, method] of [
+      ['/auth/logout', 'post'],
+      ['/me', 'get'],
+    ] as const) {
       expect(op(path, method).security).toEqual([{ bearerAuth: [] }]);
     }
     expect(op('/auth/register', 'post').security).toBeUndefined();
-    expect(op('/auth/register', 'post').requestBody.content['application/json'].schema.additionalProperties).toBe(false);
+    expect(op('/auth/register', 'post').requestBody.content['application/json'].schema.additionalProperties).toBe(
+      false,
+    );
   });
 });
 
@@ -265,7 +339,8 @@ describe.each(profiles)('identity: failed logins per account (%s)', (profile) =>
 
   it('refuses logins to an account with 429 after the limit of failures from many IPs, even with its password', async () => {
     const user = await registerUser(app, 'guessed');
-    for (let i = 0; i < limit; i++) expectProblem(await login(user.email, `guess ${i} wrong`, `198.51.100.${i + 1}`), 401, 'invalid_credentials');
+    for (let i = 0; i < limit; i++)
+      expectProblem(await login(user.email, `guess ${i} wrong`, `198.51.100.${i + 1}`), 401, 'invalid_credentials');
     expectThrottled(await login(user.email, user.password, '198.51.100.200'));
     expectThrottled(await login(user.email.toUpperCase(), user.password, '198.51.100.201'));
     const other = await registerUser(app, 'bystander');
@@ -287,14 +362,20 @@ describe.each(profiles)('identity: failed logins per account (%s)', (profile) =>
 
   it('lets no more guesses through than the limit when they come all at once', async () => {
     const user = await registerUser(app, 'parallel');
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => login(user.email, `parallel guess ${i}`, `192.0.2.${i + 1}`)));
-    expect(results.map((r) => r.status).sort()).toEqual([...Array<number>(limit).fill(401), ...Array<number>(10 - limit).fill(429)]);
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => login(user.email, `parallel guess ${i}`, `192.0.2.${i + 1}`)),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([
+      ...Array<number>(limit).fill(401),
+      ...Array<number>(10 - limit).fill(429),
+    ]);
   });
 
   it('clears the count on a successful login', async () => {
     const user = await registerUser(app, 'forgetful');
     for (let round = 0; round < 3; round++) {
-      for (let i = 0; i < limit - 1; i++) expectProblem(await login(user.email, `typo ${round} ${i}`), 401, 'invalid_credentials');
+      for (let i = 0; i < limit - 1; i++)
+        expectProblem(await login(user.email, `typo ${round} ${i}`), 401, 'invalid_credentials');
       expect((await login(user.email, user.password)).status).toBe(200);
     }
   });

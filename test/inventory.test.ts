@@ -16,12 +16,27 @@ describe.each(profiles)('inventory and reservations (%s profile)', (profile) => 
 
   const newProduct = (stock: number, price = 1250) => createProduct(app, admin, stock, price, 'Widget');
   const adjust = (id: string, delta: number, reason = 'Stocktake') =>
-    call(app, 'POST', `/api/v1/products/${id}/inventory-adjustments`, { token: admin.accessToken, body: { delta, reason } });
-  const available = async (id: string) => (await call(app, 'GET', `/api/v1/products/${id}`)).body.stock.available as number;
+    call(app, 'POST', `/api/v1/products/${id}/inventory-adjustments`, {
+      token: admin.accessToken,
+      body: { delta, reason },
+    });
+  const available = async (id: string) =>
+    (await call(app, 'GET', `/api/v1/products/${id}`)).body.stock.available as number;
   const stockRow = async (id: string) =>
-    (await sql<{ on_hand: number; reserved: number }>`select on_hand, reserved from catalog.inventory where product_id = ${id}`.execute(app.infrastructure.db.root)).rows[0];
+    (
+      await sql<{
+        on_hand: number;
+        reserved: number;
+      }>`select on_hand, reserved from catalog.inventory where product_id = ${id}`.execute(app.infrastructure.db.root)
+    ).rows[0];
   const outboxTypes = async (match: string) =>
-    (await sql<{ type: string }>`select type from catalog.outbox where data::text like ${`%${match}%`} order by seq`.execute(app.infrastructure.db.root)).rows.map((r) => r.type);
+    (
+      await sql<{
+        type: string;
+      }>`select type from catalog.outbox where data::text like ${`%${match}%`} order by seq`.execute(
+        app.infrastructure.db.root,
+      )
+    ).rows.map((r) => r.type);
 
   beforeAll(async () => {
     app = await createTestApp(profile, { config: { reservationTtlSeconds }, clock, background: false });
@@ -42,8 +57,17 @@ describe.each(profiles)('inventory and reservations (%s profile)', (profile) => 
     const belowZero = await adjust(product.id, -1);
     expect(belowZero.status).toBe(409);
     expect(belowZero.body.code).toBe('stock_reserved');
-    for (const body of [{ delta: 0, reason: 'nothing' }, { delta: 1.5, reason: 'half' }, { delta: 1, reason: '' }, { delta: 1, reason: 'x'.repeat(201) }, { delta: 1 }]) {
-      const bad = await call(app, 'POST', `/api/v1/products/${product.id}/inventory-adjustments`, { token: admin.accessToken, body });
+    for (const body of [
+      { delta: 0, reason: 'nothing' },
+      { delta: 1.5, reason: 'half' },
+      { delta: 1, reason: '' },
+      { delta: 1, reason: 'x'.repeat(201) },
+      { delta: 1 },
+    ]) {
+      const bad = await call(app, 'POST', `/api/v1/products/${product.id}/inventory-adjustments`, {
+        token: admin.accessToken,
+        body,
+      });
       expect(bad.status, JSON.stringify(body)).toBe(400);
     }
     expect((await adjust('prod_missing', 1)).status).toBe(404);
@@ -61,7 +85,9 @@ describe.each(profiles)('inventory and reservations (%s profile)', (profile) => 
   it('lets exactly the stock on hand be reserved by 50 concurrent orders', async () => {
     const product = await newProduct(10);
     const results = await Promise.all(
-      Array.from({ length: 50 }, () => catalog.inventory.reserve(randomUUID(), [{ productId: product.id, quantity: 1 }])),
+      Array.from({ length: 50 }, () =>
+        catalog.inventory.reserve(randomUUID(), [{ productId: product.id, quantity: 1 }]),
+      ),
     );
     expect(results.filter((r) => r.ok)).toHaveLength(10);
     for (const failed of results.filter((r) => !r.ok)) {
@@ -102,12 +128,26 @@ describe.each(profiles)('inventory and reservations (%s profile)', (profile) => 
     const reserved = await catalog.inventory.reserve(orderId, lines);
     expect(reserved.ok).toBe(true);
     expect(reserved.ok && [...reserved.lines].sort((a, b) => a.quantity - b.quantity)).toEqual([
-      { productId: scarce.id, sku: scarce.sku, name: scarce.name, unitPrice: { amount: 500, currency: 'USD' }, quantity: 1 },
-      { productId: plenty.id, sku: plenty.sku, name: plenty.name, unitPrice: { amount: 1999, currency: 'USD' }, quantity: 3 },
+      {
+        productId: scarce.id,
+        sku: scarce.sku,
+        name: scarce.name,
+        unitPrice: { amount: 500, currency: 'USD' },
+        quantity: 1,
+      },
+      {
+        productId: plenty.id,
+        sku: plenty.sku,
+        name: plenty.name,
+        unitPrice: { amount: 1999, currency: 'USD' },
+        quantity: 3,
+      },
     ]);
     // The same order again: the same answer, nothing more reserved.
     const again = await catalog.inventory.reserve(orderId, lines);
-    expect(again.ok && [...again.lines].sort((a, b) => a.quantity - b.quantity)).toEqual(reserved.ok && [...reserved.lines].sort((a, b) => a.quantity - b.quantity));
+    expect(again.ok && [...again.lines].sort((a, b) => a.quantity - b.quantity)).toEqual(
+      reserved.ok && [...reserved.lines].sort((a, b) => a.quantity - b.quantity),
+    );
     expect(await stockRow(plenty.id)).toEqual({ on_hand: 5, reserved: 3 });
     expect(await available(plenty.id)).toBe(2);
   });
@@ -154,7 +194,10 @@ describe.each(profiles)('inventory and reservations (%s profile)', (profile) => 
 
   it('writes every change to the outbox', async () => {
     const product = await newProduct(2);
-    await call(app, 'PATCH', `/api/v1/products/${product.id}`, { token: admin.accessToken, body: { name: 'Renamed widget' } });
+    await call(app, 'PATCH', `/api/v1/products/${product.id}`, {
+      token: admin.accessToken,
+      body: { name: 'Renamed widget' },
+    });
     await adjust(product.id, 1);
     const orderId = randomUUID();
     await catalog.inventory.reserve(orderId, [{ productId: product.id, quantity: 1 }]);
@@ -168,7 +211,18 @@ describe.each(profiles)('inventory and reservations (%s profile)', (profile) => 
       'inventory.committed',
       'product.archived',
     ]);
-    const [created] = (await sql<{ data: unknown }>`select data from catalog.outbox where type = 'product.created' and data->>'productId' = ${product.id}`.execute(app.infrastructure.db.root)).rows;
-    expect(created?.data).toEqual({ productId: product.id, sku: product.sku, name: product.name, price: { amount: 1250, currency: 'USD' } });
+    const [created] = (
+      await sql<{
+        data: unknown;
+      }>`select data from catalog.outbox where type = 'product.created' and data->>'productId' = ${product.id}`.execute(
+        app.infrastructure.db.root,
+      )
+    ).rows;
+    expect(created?.data).toEqual({
+      productId: product.id,
+      sku: product.sku,
+      name: product.name,
+      price: { amount: 1250, currency: 'USD' },
+    });
   });
 });

@@ -9,7 +9,13 @@ import { eventually } from './support/eventually.js';
 import { quiescent } from './support/quiescence.js';
 
 /** The whole shop at work: catalog, cart, checkout saga, payments, notifications, through HTTP. */
-const address = { name: 'Ada Lovelace', line1: '12 St James Square', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' };
+const address = {
+  name: 'Ada Lovelace',
+  line1: '12 St James Square',
+  city: 'London',
+  postalCode: 'SW1Y 4JH',
+  country: 'GB',
+};
 
 interface Shop {
   app: TestApp;
@@ -32,7 +38,13 @@ async function newProduct(shop: Shop, stock: number, amount: number): Promise<st
   const sku = `SKU-${randomUUID().slice(0, 8)}`;
   const res = await call(shop.app, 'POST', '/api/v1/products', {
     token: shop.admin.accessToken,
-    body: { sku, name: `Journey kettle ${sku}`, description: 'A stovetop kettle that whistles.', price: { amount }, stock },
+    body: {
+      sku,
+      name: `Journey kettle ${sku}`,
+      description: 'A stovetop kettle that whistles.',
+      price: { amount },
+      stock,
+    },
   });
   expect(res.status).toBe(201);
   return res.body.id;
@@ -43,7 +55,10 @@ const available = async (shop: Shop, productId: string): Promise<number> =>
 
 async function checkout(shop: Shop, user: TestUser, lines: [string, number][], token: string, key = randomUUID()) {
   for (const [productId, quantity] of lines) {
-    const added = await call(shop.app, 'POST', '/api/v1/cart/items', { token: user.accessToken, body: { productId, quantity } });
+    const added = await call(shop.app, 'POST', '/api/v1/cart/items', {
+      token: user.accessToken,
+      body: { productId, quantity },
+    });
     expect(added.status).toBe(200);
   }
   return call(shop.app, 'POST', '/api/v1/checkout', {
@@ -54,20 +69,28 @@ async function checkout(shop: Shop, user: TestUser, lines: [string, number][], t
 }
 
 const orderWhen = (shop: Shop, user: TestUser, orderId: string, status: string) =>
-  eventually(async () => {
-    const res = await call(shop.app, 'GET', `/api/v1/orders/${orderId}`, { token: user.accessToken });
-    return res.body.status === status ? res.body : undefined;
-  }, 15_000, `order ${orderId} ${status}`);
+  eventually(
+    async () => {
+      const res = await call(shop.app, 'GET', `/api/v1/orders/${orderId}`, { token: user.accessToken });
+      return res.body.status === status ? res.body : undefined;
+    },
+    15_000,
+    `order ${orderId} ${status}`,
+  );
 
 async function ledger(shop: Shop, orderId: string): Promise<{ charges: number; refunds: number }> {
   const { rows } = await sql<{ kind: string; n: number }>`
     select l.kind, count(*)::int as n from payments.processor_ledger l
     join payments.payments p on l.idempotency_key in (p.id, 'refund:' || p.id)
     where p.order_id = ${orderId} and l.outcome = 'succeeded' group by l.kind`.execute(shop.app.infrastructure.db.root);
-  return { charges: rows.find((r) => r.kind === 'charge')?.n ?? 0, refunds: rows.find((r) => r.kind === 'refund')?.n ?? 0 };
+  return {
+    charges: rows.find((r) => r.kind === 'charge')?.n ?? 0,
+    refunds: rows.find((r) => r.kind === 'refund')?.n ?? 0,
+  };
 }
 
-const mailsAbout = (shop: Shop, user: TestUser, text: string) => shop.smtp.to(user.email).filter((m) => (m.subject ?? '').includes(text) || (m.text ?? '').includes(text));
+const mailsAbout = (shop: Shop, user: TestUser, text: string) =>
+  shop.smtp.to(user.email).filter((m) => (m.subject ?? '').includes(text) || (m.text ?? '').includes(text));
 
 describe.each(layouts)('shopping journeys (%s profile)', (profile) => {
   let shop: Shop;
@@ -85,26 +108,51 @@ describe.each(layouts)('shopping journeys (%s profile)', (profile) => {
     const browse = await call(shop.app, 'GET', '/api/v1/products?q=kettle&limit=100');
     expect(browse.body.items.map((p: { id: string }) => p.id)).toContain(kettle);
 
-    const placed = await checkout(shop, user, [[kettle, 2], [mug, 1]], 'tok_visa');
+    const placed = await checkout(
+      shop,
+      user,
+      [
+        [kettle, 2],
+        [mug, 1],
+      ],
+      'tok_visa',
+    );
     expect(placed.status).toBe(202);
-    expect(placed.body.order).toMatchObject({ status: 'pending_payment', total: { amount: 2 * 3499 + 1250, currency: 'USD' } });
+    expect(placed.body.order).toMatchObject({
+      status: 'pending_payment',
+      total: { amount: 2 * 3499 + 1250, currency: 'USD' },
+    });
     const orderId: string = placed.body.order.id;
     // The cart service empties the cart when order.placed reaches it, moments after the 202.
-    await eventually(async () => ((await call(shop.app, 'GET', '/api/v1/cart', { token: user.accessToken })).body.items.length === 0 ? true : undefined), 10_000, 'cart emptied');
+    await eventually(
+      async () =>
+        (await call(shop.app, 'GET', '/api/v1/cart', { token: user.accessToken })).body.items.length === 0
+          ? true
+          : undefined,
+      10_000,
+      'cart emptied',
+    );
 
     const confirmed = await orderWhen(shop, user, orderId, 'confirmed');
     expect(confirmed.payment.status).toBe('succeeded');
     expect(confirmed.history.map((h: { status: string }) => h.status)).toEqual(['pending_payment', 'confirmed']);
     expect(await available(shop, kettle)).toBe(8);
 
-    await eventually(() => (mailsAbout(shop, user, orderId).length > 0 ? true : undefined), 10_000, 'confirmation email');
+    await eventually(
+      () => (mailsAbout(shop, user, orderId).length > 0 ? true : undefined),
+      10_000,
+      'confirmation email',
+    );
     await quiescent(shop.app);
     const confirmation = mailsAbout(shop, user, orderId);
     expect(confirmation).toHaveLength(1);
     expect(confirmation[0]?.text).toContain('Journey kettle');
 
     const notifications = await call(shop.app, 'GET', '/api/v1/notifications', { token: user.accessToken });
-    expect(notifications.body.items.map((n: { type: string }) => n.type).sort()).toEqual(['order_confirmed', 'welcome']);
+    expect(notifications.body.items.map((n: { type: string }) => n.type).sort()).toEqual([
+      'order_confirmed',
+      'welcome',
+    ]);
 
     const shipped = await call(shop.app, 'POST', `/api/v1/admin/orders/${orderId}/ship`, {
       token: shop.admin.accessToken,
@@ -112,7 +160,11 @@ describe.each(layouts)('shopping journeys (%s profile)', (profile) => {
     });
     expect(shipped.status).toBe(200);
     expect(shipped.body.status).toBe('shipped');
-    await eventually(() => (mailsAbout(shop, user, 'JD0001234').length === 1 ? true : undefined), 10_000, 'shipping email');
+    await eventually(
+      () => (mailsAbout(shop, user, 'JD0001234').length === 1 ? true : undefined),
+      10_000,
+      'shipping email',
+    );
     expect(await ledger(shop, orderId)).toEqual({ charges: 1, refunds: 0 });
   });
 
@@ -126,7 +178,11 @@ describe.each(layouts)('shopping journeys (%s profile)', (profile) => {
     expect(cancelled.cancellationReason).toBe('payment_declined');
     expect(cancelled.payment.status).toBe('failed');
     await eventually(async () => ((await available(shop, lamp)) === 5 ? true : undefined), 10_000, 'stock returned');
-    await eventually(() => (mailsAbout(shop, user, placed.body.order.id).length === 1 ? true : undefined), 10_000, 'cancellation email');
+    await eventually(
+      () => (mailsAbout(shop, user, placed.body.order.id).length === 1 ? true : undefined),
+      10_000,
+      'cancellation email',
+    );
     expect(await ledger(shop, placed.body.order.id)).toEqual({ charges: 0, refunds: 0 });
   });
 
@@ -158,7 +214,11 @@ describe.each(layouts)('shopping journeys (%s profile)', (profile) => {
     await eventually(async () => ((await available(shop, chair)) === 4 ? true : undefined), 10_000, 'stock back');
     const refunded = await orderWhen(shop, user, orderId, 'cancelled');
     await eventually(async () => ((await ledger(shop, orderId)).refunds === 1 ? true : undefined), 10_000, 'refund');
-    await eventually(() => (shop.smtp.to(user.email).some((m) => /cancel/i.test(m.subject ?? '')) ? true : undefined), 10_000, 'cancellation email');
+    await eventually(
+      () => (shop.smtp.to(user.email).some((m) => /cancel/i.test(m.subject ?? '')) ? true : undefined),
+      10_000,
+      'cancellation email',
+    );
     await quiescent(shop.app);
     expect(await ledger(shop, orderId)).toEqual({ charges: 1, refunds: 1 });
     expect(refunded.cancellationReason).toBe('customer_request');
@@ -173,8 +233,14 @@ describe.each(layouts)('shopping journeys (%s profile)', (profile) => {
     expect(peek.status).toBe(404);
     expect(JSON.stringify(peek.body)).not.toContain(owner.email);
     expect((await call(shop.app, 'GET', '/api/v1/orders', { token: other.accessToken })).body.items).toEqual([]);
-    expect((await call(shop.app, 'POST', `/api/v1/orders/${placed.body.order.id}/cancel`, { token: other.accessToken })).status).toBe(404);
-    await call(shop.app, 'POST', '/api/v1/cart/items', { token: owner.accessToken, body: { productId: product, quantity: 1 } });
+    expect(
+      (await call(shop.app, 'POST', `/api/v1/orders/${placed.body.order.id}/cancel`, { token: other.accessToken }))
+        .status,
+    ).toBe(404);
+    await call(shop.app, 'POST', '/api/v1/cart/items', {
+      token: owner.accessToken,
+      body: { productId: product, quantity: 1 },
+    });
     expect((await call(shop.app, 'GET', '/api/v1/cart', { token: other.accessToken })).body.items).toEqual([]);
     await orderWhen(shop, owner, placed.body.order.id, 'confirmed');
     const theirs = await call(shop.app, 'GET', '/api/v1/notifications', { token: other.accessToken });
@@ -203,13 +269,22 @@ describe.each(layouts)('every event delivered twice (%s profile)', (profile) => 
     expect(replay.body.order.id).toBe(placed.body.order.id);
     const orderId: string = placed.body.order.id;
     await orderWhen(shop, user, orderId, 'confirmed');
-    await eventually(() => (mailsAbout(shop, user, orderId).length > 0 ? true : undefined), 10_000, 'confirmation email');
+    await eventually(
+      () => (mailsAbout(shop, user, orderId).length > 0 ? true : undefined),
+      10_000,
+      'confirmation email',
+    );
     await quiescent(shop.app);
 
     expect((await call(shop.app, 'GET', '/api/v1/orders', { token: user.accessToken })).body.items).toHaveLength(1);
     expect(await ledger(shop, orderId)).toEqual({ charges: 1, refunds: 0 });
     expect(await available(shop, bike)).toBe(4);
-    const { rows } = await sql<{ on_hand: number; reserved: number }>`select on_hand, reserved from catalog.inventory where product_id = ${bike}`.execute(shop.app.infrastructure.db.root);
+    const { rows } = await sql<{
+      on_hand: number;
+      reserved: number;
+    }>`select on_hand, reserved from catalog.inventory where product_id = ${bike}`.execute(
+      shop.app.infrastructure.db.root,
+    );
     expect(rows[0]).toEqual({ on_hand: 4, reserved: 0 });
     expect(mailsAbout(shop, user, orderId)).toHaveLength(1);
     expect(shop.smtp.to(user.email).filter((m) => /welcome/i.test(m.subject ?? ''))).toHaveLength(1);

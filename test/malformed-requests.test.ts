@@ -26,12 +26,20 @@ describe.each(profiles)('requests refused before any route runs (%s profile)', (
   afterAll(async () => app?.close());
 
   it('answers a header holding a control character with problem+json', async () => {
-    const response = await sendRaw(port, { method: 'GET', target: '/api/v1/categories', headers: [['If-None-Match', 'a\u0000b']] });
+    const response = await sendRaw(port, {
+      method: 'GET',
+      target: '/api/v1/categories',
+      headers: [['If-None-Match', 'a\u0000b']],
+    });
     expectProblem(response, 400, 'malformed_request');
   });
 
   it('answers headers past the size limit with problem+json', async () => {
-    const response = await sendRaw(port, { method: 'GET', target: '/api/v1/categories', headers: [['X-Padding', 'x'.repeat(20_000)]] });
+    const response = await sendRaw(port, {
+      method: 'GET',
+      target: '/api/v1/categories',
+      headers: [['X-Padding', 'x'.repeat(20_000)]],
+    });
     expectProblem(response, 431, 'headers_too_large');
   });
 
@@ -40,7 +48,7 @@ describe.each(profiles)('requests refused before any route runs (%s profile)', (
     expectProblem(response, 400, 'validation_failed');
   });
 
-  it('answers a path segment past the router\'s length limit with problem+json', async () => {
+  it("answers a path segment past the router's length limit with problem+json", async () => {
     const response = await sendRaw(port, { method: 'GET', target: `/api/v1/products/${'x'.repeat(150)}`, headers: [] });
     expectProblem(response, 414, 'uri_too_long');
   });
@@ -50,7 +58,11 @@ describe.each(profiles)('requests refused before any route runs (%s profile)', (
     const response = await sendRaw(port, {
       method: 'POST',
       target: '/api/v1/no-such-thing',
-      headers: [['Content-Type', 'application/json'], ['Authorization', `Bearer ${admin.accessToken}`], ['Idempotency-Key', 'deep-body']],
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['Authorization', `Bearer ${admin.accessToken}`],
+        ['Idempotency-Key', 'deep-body'],
+      ],
       body: `${'['.repeat(100_000)}${']'.repeat(100_000)}`,
     });
     expectProblem(response, 404, 'not_found');

@@ -9,7 +9,13 @@ import { createTestApp, type TestApp } from './support/test-app.js';
 import { createAdmin, createProduct, registerUser, type TestUser } from './support/http.js';
 import { startNginx } from './support/nginx.js';
 
-const address = { name: 'Ada Lovelace', line1: '12 St James Square', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' };
+const address = {
+  name: 'Ada Lovelace',
+  line1: '12 St James Square',
+  city: 'London',
+  postalCode: 'SW1Y 4JH',
+  country: 'GB',
+};
 
 /**
  * deploy/nginx in front of the gateways: one process's on the embedded and real profiles, two
@@ -25,11 +31,18 @@ describe.each(layouts)('nginx as the public entry point (%s profile)', (profile)
   const get = (path: string, headers: Record<string, string> = {}) => fetch(`${nginx.url}${path}`, { headers });
 
   beforeAll(async () => {
-    app = await createTestApp(profile, { config: { host: '127.0.0.1', port: 0, trustedProxies: ['127.0.0.1'], httpMaxAgeSeconds: 30 } });
+    app = await createTestApp(profile, {
+      config: { host: '127.0.0.1', port: 0, trustedProxies: ['127.0.0.1'], httpMaxAgeSeconds: 30 },
+    });
     gateways.push(app.baseUrl ?? (await app.listen()));
     if (profile === 'split') {
       secondDir = mkdtempSync(join(tmpdir(), 'emporium-gateway-'));
-      second = await buildProcess({ config: { ...app.config, dataDir: secondDir }, services: [], gateway: true, announce: () => undefined });
+      second = await buildProcess({
+        config: { ...app.config, dataDir: secondDir },
+        services: [],
+        gateway: true,
+        announce: () => undefined,
+      });
       gateways.push(await second.listen());
     }
     nginx = await startNginx(gateways);
@@ -45,12 +58,24 @@ describe.each(layouts)('nginx as the public entry point (%s profile)', (profile)
   it('takes a customer from sign-up to a placed order', async () => {
     const product = await createProduct(app, admin, 5, 1999);
     const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-      fetch(`${nginx.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-    const signedUp = await post('/api/v1/auth/register', { email: `edge-${randomUUID()}@example.com`, password: 'correct horse battery', name: 'Edge' });
+      fetch(`${nginx.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+    const signedUp = await post('/api/v1/auth/register', {
+      email: `edge-${randomUUID()}@example.com`,
+      password: 'correct horse battery',
+      name: 'Edge',
+    });
     expect(signedUp.status).toBe(201);
     const bearer = { authorization: `Bearer ${((await signedUp.json()) as { accessToken: string }).accessToken}` };
     expect((await post('/api/v1/cart/items', { productId: product.id, quantity: 2 }, bearer)).status).toBe(200);
-    const placed = await post('/api/v1/checkout', { shippingAddress: address, payment: { token: 'tok_visa' } }, { ...bearer, 'idempotency-key': randomUUID() });
+    const placed = await post(
+      '/api/v1/checkout',
+      { shippingAddress: address, payment: { token: 'tok_visa' } },
+      { ...bearer, 'idempotency-key': randomUUID() },
+    );
     expect(placed.status, await placed.clone().text()).toBe(202);
     expect(((await placed.json()) as { order: { status: string } }).order.status).toBe('pending_payment');
   });
@@ -89,7 +114,9 @@ describe.each(layouts)('nginx as the public entry point (%s profile)', (profile)
   it('passes on the request id the client gave, and makes one up otherwise', async () => {
     // Twice each: the second answer of a public read comes from the cache, under its own id.
     for (const path of ['/api/v1/me', '/api/v1/categories', '/api/v1/categories']) {
-      expect((await get(path, { 'x-request-id': `edge-${path.length}` })).headers.get('x-request-id'), path).toBe(`edge-${path.length}`);
+      expect((await get(path, { 'x-request-id': `edge-${path.length}` })).headers.get('x-request-id'), path).toBe(
+        `edge-${path.length}`,
+      );
       expect((await get(path)).headers.get('x-request-id'), path).toMatch(/^[0-9a-f]{32}$/);
     }
     const cached = await get('/api/v1/categories');
@@ -101,7 +128,9 @@ describe.each(layouts)('nginx as the public entry point (%s profile)', (profile)
     it('keeps answering reads when one gateway stops', async () => {
       await second?.stop();
       second = undefined;
-      const answers = await Promise.all(Array.from({ length: 10 }, () => get('/api/v1/categories', { authorization: `Bearer ${admin.accessToken}` })));
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, () => get('/api/v1/categories', { authorization: `Bearer ${admin.accessToken}` })),
+      );
       expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
     });
   }

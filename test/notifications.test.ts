@@ -14,27 +14,43 @@ import { eventually } from './support/eventually.js';
 import { quiescent } from './support/quiescence.js';
 import { startSmtpSink } from './support/smtp-sink.js';
 
-
 const money = (amount: number) => ({ amount, currency: 'USD' });
 const order = (userId: string) => ({
   orderId: `ord_${randomUUID().slice(0, 8)}`,
   userId,
   items: [
-    { productId: 'p1', sku: 'MUG-1', name: 'Mug <b>"bold"</b>', unitPrice: money(1250), quantity: 2, lineTotal: money(2500) },
-    { productId: 'p2', sku: 'TEA-1', name: 'Green tea', unitPrice: money(123456), quantity: 1, lineTotal: money(123456) },
+    {
+      productId: 'p1',
+      sku: 'MUG-1',
+      name: 'Mug <b>"bold"</b>',
+      unitPrice: money(1250),
+      quantity: 2,
+      lineTotal: money(2500),
+    },
+    {
+      productId: 'p2',
+      sku: 'TEA-1',
+      name: 'Green tea',
+      unitPrice: money(123456),
+      quantity: 1,
+      lineTotal: money(123456),
+    },
   ],
   total: money(125956),
 });
 
 const ordersOutbox = (app: TestApp) => app.serving('orders').infrastructure.db.forSchema('orders');
-const notifications = (app: TestApp) => app.serving('notifications').infrastructure.db.forSchema<NotificationsDb>('notifications');
+const notifications = (app: TestApp) =>
+  app.serving('notifications').infrastructure.db.forSchema<NotificationsDb>('notifications');
 
 describe.each(layouts)('Notifications over SMTP, every event delivered twice (%s profile)', (profile) => {
   let app: TestApp;
   let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
   beforeAll(async () => {
     smtp = await startSmtpSink();
-    app = await createTestApp(profile, { config: { smtpUrl: `smtp://127.0.0.1:${smtp.port}`, eventBusDeliverTwice: true } });
+    app = await createTestApp(profile, {
+      config: { smtpUrl: `smtp://127.0.0.1:${smtp.port}`, eventBusDeliverTwice: true },
+    });
   });
   afterAll(async () => {
     await app?.close();
@@ -52,7 +68,18 @@ describe.each(layouts)('Notifications over SMTP, every event delivered twice (%s
     expect(list.status).toBe(200);
     expect(list.headers['cache-control']).toBe('no-store');
     expect(list.body).toEqual({
-      items: [{ id: expect.stringMatching(/^ntf_/), type: 'welcome', channel: 'email', to: user.email, subject: 'Welcome to Emporium', status: 'sent', createdAt: expect.any(String), sentAt: expect.any(String) }],
+      items: [
+        {
+          id: expect.stringMatching(/^ntf_/),
+          type: 'welcome',
+          channel: 'email',
+          to: user.email,
+          subject: 'Welcome to Emporium',
+          status: 'sent',
+          createdAt: expect.any(String),
+          sentAt: expect.any(String),
+        },
+      ],
       nextCursor: null,
     });
     expect(mail?.messageId).toBe(`<${list.body.items[0].id}@emporium.localhost>`);
@@ -63,7 +90,9 @@ describe.each(layouts)('Notifications over SMTP, every event delivered twice (%s
     await eventually(() => (smtp.to(user.email).length ? true : undefined));
     const placed = order(user.id);
     await writeOutboxEvents(ordersOutbox(app), [orderConfirmed(placed)]);
-    const mail = await eventually(() => smtp.to(user.email).find((m) => m.subject === `Your order ${placed.orderId} is confirmed`));
+    const mail = await eventually(() =>
+      smtp.to(user.email).find((m) => m.subject === `Your order ${placed.orderId} is confirmed`),
+    );
     expect(mail.text).toContain(placed.orderId);
     expect(mail.text).toContain('2 × Mug <b>"bold"</b> (MUG-1) at $12.50 = $25.00');
     expect(mail.text).toContain('1 × Green tea (TEA-1) at $1,234.56 = $1,234.56');
@@ -84,10 +113,14 @@ describe.each(layouts)('Notifications over SMTP, every event delivered twice (%s
       orderCancelled({ ...paid, reason: 'customer_request', previousStatus: 'confirmed' }),
       orderShipped({ ...shipped, carrier: 'UPS', trackingNumber: '1Z999AA10123456784' }),
     ]);
-    const cancelled = await eventually(() => smtp.to(user.email).find((m) => m.subject === `Your order ${paid.orderId} is cancelled`));
+    const cancelled = await eventually(() =>
+      smtp.to(user.email).find((m) => m.subject === `Your order ${paid.orderId} is cancelled`),
+    );
     expect(cancelled.text).toContain('because you asked us to cancel it');
     expect(cancelled.text).toContain('The $1,259.56 you paid is being refunded');
-    const sent = await eventually(() => smtp.to(user.email).find((m) => m.subject === `Your order ${shipped.orderId} has shipped`));
+    const sent = await eventually(() =>
+      smtp.to(user.email).find((m) => m.subject === `Your order ${shipped.orderId} has shipped`),
+    );
     expect(sent.text).toContain('Carrier: UPS, tracking number: 1Z999AA10123456784.');
     await quiescent(app);
     expect(smtp.to(user.email)).toHaveLength(3);
@@ -104,7 +137,12 @@ describe.each(layouts)('Notifications over SMTP, every event delivered twice (%s
     await quiescent(app);
     expect(smtp.refused - refusedBefore).toBe(2);
     expect(smtp.to(user.email).filter((m) => m.subject?.includes(placed.orderId))).toHaveLength(1);
-    const row = await notifications(app).selectFrom('notifications').selectAll().where('template', '=', 'order_confirmed').where('user_id', '=', user.id).executeTakeFirstOrThrow();
+    const row = await notifications(app)
+      .selectFrom('notifications')
+      .selectAll()
+      .where('template', '=', 'order_confirmed')
+      .where('user_id', '=', user.id)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'sent', attempts: 2, to_address: user.email });
   });
 
@@ -114,10 +152,16 @@ describe.each(layouts)('Notifications over SMTP, every event delivered twice (%s
     const placed = order(userId);
     await writeOutboxEvents(ordersOutbox(app), [orderConfirmed(placed)]);
     await eventually(async () => {
-      const row = await notifications(app).selectFrom('notifications').selectAll().where('user_id', '=', userId).executeTakeFirst();
+      const row = await notifications(app)
+        .selectFrom('notifications')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
       return row && row.attempts >= 1 ? row : undefined;
     });
-    await writeOutboxEvents(app.serving('identity').infrastructure.db.forSchema('identity'), [userRegistered({ userId, email, name: 'Late Comer' })]);
+    await writeOutboxEvents(app.serving('identity').infrastructure.db.forSchema('identity'), [
+      userRegistered({ userId, email, name: 'Late Comer' }),
+    ]);
     const mail = await eventually(() => smtp.to(email).find((m) => m.subject?.includes(placed.orderId)), 15_000);
     expect(mail.text).toContain('Hello Late Comer,');
   });
@@ -125,19 +169,33 @@ describe.each(layouts)('Notifications over SMTP, every event delivered twice (%s
   it('lists only your own notifications, newest first, page by page; 401 without a token', async () => {
     const a = await registerUser(app, 'owner');
     const b = await registerUser(app, 'other');
-    await writeOutboxEvents(ordersOutbox(app), [orderConfirmed(order(a.id)), orderShipped({ ...order(a.id), carrier: 'DHL', trackingNumber: 'X1' })]);
+    await writeOutboxEvents(ordersOutbox(app), [
+      orderConfirmed(order(a.id)),
+      orderShipped({ ...order(a.id), carrier: 'DHL', trackingNumber: 'X1' }),
+    ]);
     await eventually(async () => {
-      const rows = await notifications(app).selectFrom('notifications').select('id').where('user_id', '=', a.id).execute();
+      const rows = await notifications(app)
+        .selectFrom('notifications')
+        .select('id')
+        .where('user_id', '=', a.id)
+        .execute();
       return rows.length === 3 ? rows : undefined;
     });
     const first = await call(app, 'GET', '/api/v1/notifications?limit=2', { token: a.accessToken });
     expect(first.status).toBe(200);
     expect(first.body.items).toHaveLength(2);
     expect(first.body.nextCursor).toEqual(expect.any(String));
-    const second = await call(app, 'GET', `/api/v1/notifications?limit=2&cursor=${first.body.nextCursor}`, { token: a.accessToken });
+    const second = await call(app, 'GET', `/api/v1/notifications?limit=2&cursor=${first.body.nextCursor}`, {
+      token: a.accessToken,
+    });
     expect(second.body).toMatchObject({ items: [{ type: 'welcome' }], nextCursor: null });
     const all = [...first.body.items, ...second.body.items];
-    expect(all.map((n: { createdAt: string }) => n.createdAt)).toEqual(all.map((n: { createdAt: string }) => n.createdAt).sort().reverse());
+    expect(all.map((n: { createdAt: string }) => n.createdAt)).toEqual(
+      all
+        .map((n: { createdAt: string }) => n.createdAt)
+        .sort()
+        .reverse(),
+    );
     expect(all.every((n: { to: string | null }) => n.to === null || n.to === a.email)).toBe(true);
 
     const theirs = await call(app, 'GET', '/api/v1/notifications', { token: b.accessToken });

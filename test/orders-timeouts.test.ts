@@ -7,7 +7,13 @@ import { createFakeClock } from './support/fake-clock.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { call, createAdmin, registerUser, type TestUser, createProduct } from './support/http.js';
 
-const address = { name: 'Alan Turing', line1: 'Bletchley Park', city: 'Milton Keynes', postalCode: 'MK3 6EB', country: 'GB' };
+const address = {
+  name: 'Alan Turing',
+  line1: 'Bletchley Park',
+  city: 'Milton Keynes',
+  postalCode: 'MK3 6EB',
+  country: 'GB',
+};
 
 // A clock the tests move, and no background work: the tests run the jobs themselves, as the timers would.
 describe.each(profiles)('order timeouts and the crash window (%s profile)', (profile) => {
@@ -35,7 +41,8 @@ describe.each(profiles)('order timeouts and the crash window (%s profile)', (pro
     if (!job) throw new Error(`no job ${name} in ${service}`);
     await job.run();
   };
-  const available = async (id: string) => (await call(app, 'GET', `/api/v1/products/${id}`)).body.stock.available as number;
+  const available = async (id: string) =>
+    (await call(app, 'GET', `/api/v1/products/${id}`)).body.stock.available as number;
 
   beforeAll(async () => {
     app = await createTestApp(profile, {
@@ -57,18 +64,30 @@ describe.each(profiles)('order timeouts and the crash window (%s profile)', (pro
 
     await runJob('orders', 'cancel-unpaid-orders');
     const cancelled = await call(app, 'GET', `/api/v1/orders/${stale.id}`, { token: user.accessToken });
-    expect(cancelled.body).toMatchObject({ status: 'cancelled', cancellationReason: 'payment_timeout', payment: { status: 'pending' } });
+    expect(cancelled.body).toMatchObject({
+      status: 'cancelled',
+      cancellationReason: 'payment_timeout',
+      payment: { status: 'pending' },
+    });
     expect(cancelled.body.history.map((h: { status: string }) => h.status)).toEqual(['pending_payment', 'cancelled']);
-    expect((await call(app, 'GET', `/api/v1/orders/${fresh.id}`, { token: user.accessToken })).body.status).toBe('pending_payment');
+    expect((await call(app, 'GET', `/api/v1/orders/${fresh.id}`, { token: user.accessToken })).body.status).toBe(
+      'pending_payment',
+    );
 
     const events = await sql<{ type: string; data: Record<string, unknown> }>`
-      select type, data from orders.outbox where data->>'orderId' = ${stale.id} order by seq`.execute(app.infrastructure.db.root);
+      select type, data from orders.outbox where data->>'orderId' = ${stale.id} order by seq`.execute(
+      app.infrastructure.db.root,
+    );
     expect(events.rows.map((e) => e.type)).toEqual(['order.placed', 'order.cancelled']);
     expect(events.rows[1]?.data).toMatchObject({ reason: 'payment_timeout', previousStatus: 'pending_payment' });
 
     // Running again (another instance, the next tick) cancels nothing twice.
     await runJob('orders', 'cancel-unpaid-orders');
-    const again = await sql<{ n: number }>`select count(*)::int as n from orders.outbox where data->>'orderId' = ${stale.id}`.execute(app.infrastructure.db.root);
+    const again = await sql<{
+      n: number;
+    }>`select count(*)::int as n from orders.outbox where data->>'orderId' = ${stale.id}`.execute(
+      app.infrastructure.db.root,
+    );
     expect(again.rows[0]?.n).toBe(2);
   });
 
@@ -85,7 +104,9 @@ describe.each(profiles)('order timeouts and the crash window (%s profile)', (pro
     clock.advance(reservationTtlSeconds * 1000);
     await runJob('catalog', 'release-expired-reservations');
     expect(await available(kettle.id)).toBe(3);
-    const orders = await sql<{ n: number }>`select count(*)::int as n from orders.orders where id = ${orphan}`.execute(app.infrastructure.db.root);
+    const orders = await sql<{ n: number }>`select count(*)::int as n from orders.orders where id = ${orphan}`.execute(
+      app.infrastructure.db.root,
+    );
     expect(orders.rows[0]?.n).toBe(0);
   });
 
@@ -94,7 +115,13 @@ describe.each(profiles)('order timeouts and the crash window (%s profile)', (pro
     const kettle = await newProduct(2);
     await placeOrder(user, kettle.id);
     const keys = async () =>
-      (await sql<{ n: number }>`select count(*)::int as n from orders.idempotency_keys where user_id = ${user.id}`.execute(app.infrastructure.db.root)).rows[0]?.n;
+      (
+        await sql<{
+          n: number;
+        }>`select count(*)::int as n from orders.idempotency_keys where user_id = ${user.id}`.execute(
+          app.infrastructure.db.root,
+        )
+      ).rows[0]?.n;
     expect(await keys()).toBe(1);
     await runJob('orders', 'purge-idempotency-keys');
     expect(await keys()).toBe(1);

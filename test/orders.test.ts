@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- one suite of the orders' behaviour on every profile */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
@@ -27,7 +28,10 @@ describe.each(layouts)('orders (%s profile)', (profile) => {
 
   const newProduct = (stock: number, price = 1500) => createProduct(app, admin, stock, price, 'Kettle');
   const placeOrder = async (user: TestUser, productId = product.id, quantity = 1): Promise<PlacedOrder> => {
-    const added = await call(app, 'POST', '/api/v1/cart/items', { token: user.accessToken, body: { productId, quantity } });
+    const added = await call(app, 'POST', '/api/v1/cart/items', {
+      token: user.accessToken,
+      body: { productId, quantity },
+    });
     expect(added.status, added.text).toBe(200);
     const res = await call(app, 'POST', '/api/v1/checkout', {
       token: user.accessToken,
@@ -36,15 +40,30 @@ describe.each(layouts)('orders (%s profile)', (profile) => {
     });
     expect(res.status, res.text).toBe(202);
     // The cart empties on order.placed; wait for it so the next order starts from an empty cart.
-    await eventually(async () => ((await call(app, 'GET', '/api/v1/cart', { token: user.accessToken })).body.items.length === 0 ? true : undefined));
+    await eventually(async () =>
+      (await call(app, 'GET', '/api/v1/cart', { token: user.accessToken })).body.items.length === 0 ? true : undefined,
+    );
     return res.body.order;
   };
   const publish = (...events: NewEvent[]) =>
     app.infrastructure.bus.publish(
-      events.map((e) => ({ id: randomUUID(), type: e.type, version: 1, occurredAt: new Date().toISOString(), data: e.data, traceparent: null })),
+      events.map((e) => ({
+        id: randomUUID(),
+        type: e.type,
+        version: 1,
+        occurredAt: new Date().toISOString(),
+        data: e.data,
+        traceparent: null,
+      })),
     );
-  const payment = (user: TestUser, order: PlacedOrder) => ({ paymentId: `pay_${order.id}`, orderId: order.id, userId: user.id, amount: order.total });
-  const getOrder = (user: TestUser, id: string) => call(app, 'GET', `/api/v1/orders/${id}`, { token: user.accessToken });
+  const payment = (user: TestUser, order: PlacedOrder) => ({
+    paymentId: `pay_${order.id}`,
+    orderId: order.id,
+    userId: user.id,
+    amount: order.total,
+  });
+  const getOrder = (user: TestUser, id: string) =>
+    call(app, 'GET', `/api/v1/orders/${id}`, { token: user.accessToken });
   const orderIn = (user: TestUser, id: string, status: string) =>
     eventually(async () => {
       const res = await getOrder(user, id);
@@ -52,15 +71,27 @@ describe.each(layouts)('orders (%s profile)', (profile) => {
     });
   const orderEvents = async (orderId: string) =>
     (
-      await sql<{ type: string; data: Record<string, unknown> }>`select type, data from orders.outbox where data->>'orderId' = ${orderId} order by seq`.execute(
+      await sql<{
+        type: string;
+        data: Record<string, unknown>;
+      }>`select type, data from orders.outbox where data->>'orderId' = ${orderId} order by seq`.execute(
         app.infrastructure.db.root,
       )
     ).rows;
   const stockRow = async (id: string) =>
-    (await sql<{ on_hand: number; reserved: number }>`select on_hand, reserved from catalog.inventory where product_id = ${id}`.execute(app.infrastructure.db.root)).rows[0];
-  const cancel = (user: TestUser, id: string) => call(app, 'POST', `/api/v1/orders/${id}/cancel`, { token: user.accessToken });
+    (
+      await sql<{
+        on_hand: number;
+        reserved: number;
+      }>`select on_hand, reserved from catalog.inventory where product_id = ${id}`.execute(app.infrastructure.db.root)
+    ).rows[0];
+  const cancel = (user: TestUser, id: string) =>
+    call(app, 'POST', `/api/v1/orders/${id}/cancel`, { token: user.accessToken });
   const ship = (id: string, token = admin.accessToken) =>
-    call(app, 'POST', `/api/v1/admin/orders/${id}/ship`, { token, body: { carrier: 'DHL', trackingNumber: 'JD0146000062' } });
+    call(app, 'POST', `/api/v1/admin/orders/${id}/ship`, {
+      token,
+      body: { carrier: 'DHL', trackingNumber: 'JD0146000062' },
+    });
 
   beforeAll(async () => {
     app = await createTestApp(profile, { services: ['identity', 'catalog', 'cart', 'orders'] });
@@ -74,7 +105,14 @@ describe.each(layouts)('orders (%s profile)', (profile) => {
     const kettle = await newProduct(5, 3000);
     const order = await placeOrder(user, kettle.id, 2);
     const paid = paymentSucceeded({ ...payment(user, order), attempts: 1 });
-    const envelope = { id: randomUUID(), type: paid.type, version: 1, occurredAt: new Date().toISOString(), data: paid.data, traceparent: null };
+    const envelope = {
+      id: randomUUID(),
+      type: paid.type,
+      version: 1,
+      occurredAt: new Date().toISOString(),
+      data: paid.data,
+      traceparent: null,
+    };
     await app.infrastructure.bus.publish([envelope]);
     await app.infrastructure.bus.publish([envelope]);
 
@@ -90,10 +128,18 @@ describe.each(layouts)('orders (%s profile)', (profile) => {
     await app.infrastructure.bus.publish([again]);
     await eventually(async () => ((await stockRow(kettle.id))?.reserved === 0 ? true : undefined));
     expect(await stockRow(kettle.id)).toEqual({ on_hand: 3, reserved: 0 });
-    await eventually(async () => {
-      const handled = await sql<{ n: number }>`select count(*)::int as n from orders.inbox where event_id = ${again.id}`.execute(app.infrastructure.db.root);
-      return handled.rows[0]?.n === 1 ? true : undefined;
-    }, 10_000, 'the repeated payment.succeeded handled');
+    await eventually(
+      async () => {
+        const handled = await sql<{
+          n: number;
+        }>`select count(*)::int as n from orders.inbox where event_id = ${again.id}`.execute(
+          app.infrastructure.db.root,
+        );
+        return handled.rows[0]?.n === 1 ? true : undefined;
+      },
+      10_000,
+      'the repeated payment.succeeded handled',
+    );
     expect((await orderEvents(order.id)).map((e) => e.type)).toEqual(['order.placed', 'order.confirmed']);
     expect((await getOrder(user, order.id)).body.history).toHaveLength(2);
   });
@@ -106,18 +152,31 @@ describe.each(layouts)('orders (%s profile)', (profile) => {
     await publish(paymentFailed({ ...payment(user, order), attempts: 1, reason: 'card_declined' }));
 
     const cancelled = await orderIn(user, order.id, 'cancelled');
-    expect(cancelled).toMatchObject({ cancellationReason: 'payment_declined', payment: { status: 'failed', attempts: 1 } });
+    expect(cancelled).toMatchObject({
+      cancellationReason: 'payment_declined',
+      payment: { status: 'failed', attempts: 1 },
+    });
     expect(cancelled.history.map((h: { status: string }) => h.status)).toEqual(['pending_payment', 'cancelled']);
     const events = await orderEvents(order.id);
     expect(events.map((e) => e.type)).toEqual(['order.placed', 'order.cancelled']);
-    expect(events[1]?.data).toMatchObject({ reason: 'payment_declined', previousStatus: 'pending_payment', userId: user.id });
+    expect(events[1]?.data).toMatchObject({
+      reason: 'payment_declined',
+      previousStatus: 'pending_payment',
+      userId: user.id,
+    });
     await eventually(async () => ((await stockRow(kettle.id))?.reserved === 0 ? true : undefined));
     expect(await stockRow(kettle.id)).toEqual({ on_hand: 4, reserved: 0 });
 
     // A late success for an order already cancelled leaves it cancelled (payments refunds it).
     await publish(paymentSucceeded({ ...payment(user, order), attempts: 2 }));
-    await eventually(async () => ((await getOrder(user, order.id)).body.payment.status === 'succeeded' ? true : undefined));
-    expect((await getOrder(user, order.id)).body).toMatchObject({ status: 'cancelled', cancellationReason: 'payment_declined', payment: { attempts: 2 } });
+    await eventually(async () =>
+      (await getOrder(user, order.id)).body.payment.status === 'succeeded' ? true : undefined,
+    );
+    expect((await getOrder(user, order.id)).body).toMatchObject({
+      status: 'cancelled',
+      cancellationReason: 'payment_declined',
+      payment: { attempts: 2 },
+    });
     expect((await orderEvents(order.id)).map((e) => e.type)).toEqual(['order.placed', 'order.cancelled']);
   });
 
@@ -137,12 +196,21 @@ describe.each(layouts)('orders (%s profile)', (profile) => {
     await orderIn(user, paid.id, 'confirmed');
     const cancelledPaid = await cancel(user, paid.id);
     expect(cancelledPaid.status).toBe(200);
-    expect(cancelledPaid.body.history.map((h: { status: string }) => h.status)).toEqual(['pending_payment', 'confirmed', 'cancelled']);
+    expect(cancelledPaid.body.history.map((h: { status: string }) => h.status)).toEqual([
+      'pending_payment',
+      'confirmed',
+      'cancelled',
+    ]);
     const events = await orderEvents(paid.id);
-    expect(events.at(-1)).toMatchObject({ type: 'order.cancelled', data: { reason: 'customer_request', previousStatus: 'confirmed' } });
+    expect(events.at(-1)).toMatchObject({
+      type: 'order.cancelled',
+      data: { reason: 'customer_request', previousStatus: 'confirmed' },
+    });
     // Payments refunds it and says so.
     await publish(paymentRefunded(payment(user, paid)));
-    await eventually(async () => ((await getOrder(user, paid.id)).body.payment.status === 'refunded' ? true : undefined));
+    await eventually(async () =>
+      (await getOrder(user, paid.id)).body.payment.status === 'refunded' ? true : undefined,
+    );
 
     const shipped = await placeOrder(user);
     await publish(paymentSucceeded({ ...payment(user, shipped), attempts: 1 }));
@@ -166,27 +234,48 @@ describe.each(layouts)('orders (%s profile)', (profile) => {
     expect(notYet.status).toBe(409);
     expect(notYet.body.code).toBe('order_not_shippable');
     expect((await ship('ord_unknown')).status).toBe(404);
-    const bad = await call(app, 'POST', `/api/v1/admin/orders/${paid.id}/ship`, { token: admin.accessToken, body: { carrier: 'DHL' } });
+    const bad = await call(app, 'POST', `/api/v1/admin/orders/${paid.id}/ship`, {
+      token: admin.accessToken,
+      body: { carrier: 'DHL' },
+    });
     expect(bad.status).toBe(400);
 
-    const confirmedList = await call(app, 'GET', '/api/v1/admin/orders?status=confirmed&limit=100', { token: admin.accessToken });
+    const confirmedList = await call(app, 'GET', '/api/v1/admin/orders?status=confirmed&limit=100', {
+      token: admin.accessToken,
+    });
     expect(confirmedList.status).toBe(200);
     expect(confirmedList.headers['cache-control']).toBe('no-store');
     expect(confirmedList.body.items.every((o: { status: string }) => o.status === 'confirmed')).toBe(true);
     expect(confirmedList.body.items.find((o: { id: string }) => o.id === paid.id)).toMatchObject({ userId: user.id });
-    const pendingList = await call(app, 'GET', '/api/v1/admin/orders?status=pending_payment&limit=100', { token: admin.accessToken });
+    const pendingList = await call(app, 'GET', '/api/v1/admin/orders?status=pending_payment&limit=100', {
+      token: admin.accessToken,
+    });
     expect(pendingList.body.items.map((o: { id: string }) => o.id)).toContain(waiting.id);
     expect(pendingList.body.items.map((o: { id: string }) => o.id)).not.toContain(paid.id);
     expect((await call(app, 'GET', '/api/v1/admin/orders?status=lost', { token: admin.accessToken })).status).toBe(400);
 
     const shipped = await ship(paid.id);
     expect(shipped.status, shipped.text).toBe(200);
-    expect(shipped.body).toMatchObject({ id: paid.id, status: 'shipped', userId: user.id, shipment: { carrier: 'DHL', trackingNumber: 'JD0146000062' } });
-    expect(shipped.body.history.map((h: { status: string }) => h.status)).toEqual(['pending_payment', 'confirmed', 'shipped']);
-    expect((await orderEvents(paid.id)).at(-1)).toMatchObject({ type: 'order.shipped', data: { carrier: 'DHL', trackingNumber: 'JD0146000062' } });
+    expect(shipped.body).toMatchObject({
+      id: paid.id,
+      status: 'shipped',
+      userId: user.id,
+      shipment: { carrier: 'DHL', trackingNumber: 'JD0146000062' },
+    });
+    expect(shipped.body.history.map((h: { status: string }) => h.status)).toEqual([
+      'pending_payment',
+      'confirmed',
+      'shipped',
+    ]);
+    expect((await orderEvents(paid.id)).at(-1)).toMatchObject({
+      type: 'order.shipped',
+      data: { carrier: 'DHL', trackingNumber: 'JD0146000062' },
+    });
     expect((await getOrder(user, paid.id)).body).toMatchObject({ status: 'shipped', shipment: { carrier: 'DHL' } });
     expect((await ship(paid.id)).status).toBe(409);
-    const shippedList = await call(app, 'GET', '/api/v1/admin/orders?status=shipped&limit=100', { token: admin.accessToken });
+    const shippedList = await call(app, 'GET', '/api/v1/admin/orders?status=shipped&limit=100', {
+      token: admin.accessToken,
+    });
     expect(shippedList.body.items.map((o: { id: string }) => o.id)).toContain(paid.id);
   });
 
@@ -254,7 +343,9 @@ describe.each(layouts)('orders (%s profile)', (profile) => {
 
     const adminPage = await call(app, 'GET', '/api/v1/admin/orders?limit=3', { token: admin.accessToken });
     expect(adminPage.body.items).toHaveLength(3);
-    const adminNext = await call(app, 'GET', `/api/v1/admin/orders?limit=3&cursor=${adminPage.body.nextCursor}`, { token: admin.accessToken });
+    const adminNext = await call(app, 'GET', `/api/v1/admin/orders?limit=3&cursor=${adminPage.body.nextCursor}`, {
+      token: admin.accessToken,
+    });
     const ids = [...adminPage.body.items, ...adminNext.body.items].map((o: { id: string }) => o.id);
     expect(new Set(ids).size).toBe(ids.length);
     const times = [...adminPage.body.items, ...adminNext.body.items].map((o: { createdAt: string }) => o.createdAt);
@@ -270,7 +361,9 @@ describe.each(layouts)('orders (%s profile)', (profile) => {
     expect(res.body).toEqual({
       id: order.id,
       status: 'pending_payment',
-      items: [expect.objectContaining({ productId: product.id, unitPrice: usd(1500), quantity: 1, lineTotal: usd(1500) })],
+      items: [
+        expect.objectContaining({ productId: product.id, unitPrice: usd(1500), quantity: 1, lineTotal: usd(1500) }),
+      ],
       total: usd(1500),
       shippingAddress: address,
       payment: { status: 'pending', attempts: 0 },

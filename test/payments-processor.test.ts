@@ -17,16 +17,41 @@ describe.each(profiles)('The simulated card processor (%s profile)', (profile) =
 
   const amount = { amount: 1999, currency: 'USD' };
   const ledgerRows = async (keys: string[]) =>
-    (await app.infrastructure.db.forSchema<PaymentsDb>('payments').selectFrom('processor_ledger').select('idempotency_key').where('idempotency_key', 'in', keys).execute()).length;
+    (
+      await app.infrastructure.db
+        .forSchema<PaymentsDb>('payments')
+        .selectFrom('processor_ledger')
+        .select('idempotency_key')
+        .where('idempotency_key', 'in', keys)
+        .execute()
+    ).length;
 
   it('charges calls made together in one ledger statement, each with its own answer', async () => {
     const seen: string[] = [];
     const stop = app.infrastructure.db.observe((s) => seen.push(s));
     const keys = Array.from({ length: 6 }, () => randomUUID());
-    const tokens = ['tok_visa', 'tok_mastercard', 'tok_chargeDeclined', 'tok_chargeDeclinedInsufficientFunds', 'tok_visa', 'tok_bogus'];
-    const results = await Promise.all(keys.map((idempotencyKey, i) => processor.charge({ idempotencyKey, amount, token: tokens[i]!, description: 'test' })));
+    const tokens = [
+      'tok_visa',
+      'tok_mastercard',
+      'tok_chargeDeclined',
+      'tok_chargeDeclinedInsufficientFunds',
+      'tok_visa',
+      'tok_bogus',
+    ];
+    const results = await Promise.all(
+      keys.map((idempotencyKey, i) =>
+        processor.charge({ idempotencyKey, amount, token: tokens[i]!, description: 'test' }),
+      ),
+    );
     stop();
-    expect(results.map((r) => (r.status === 'succeeded' ? 'succeeded' : r.code))).toEqual(['succeeded', 'succeeded', 'card_declined', 'insufficient_funds', 'succeeded', 'invalid_token']);
+    expect(results.map((r) => (r.status === 'succeeded' ? 'succeeded' : r.code))).toEqual([
+      'succeeded',
+      'succeeded',
+      'card_declined',
+      'insufficient_funds',
+      'succeeded',
+      'invalid_token',
+    ]);
     expect(new Set(results.flatMap((r) => (r.status === 'succeeded' ? [r.chargeId] : []))).size).toBe(3);
     expect(seen.filter((s) => s.startsWith('insert into "payments"."processor_ledger"'))).toHaveLength(1);
     expect(await ledgerRows(keys)).toBe(6);

@@ -11,8 +11,22 @@ import { quiescent } from './support/quiescence.js';
 
 const total = { amount: 4250, currency: 'USD' };
 const items = [
-  { productId: 'prod_1', sku: 'MUG-1', name: 'Mug', unitPrice: { amount: 1250, currency: 'USD' }, quantity: 2, lineTotal: { amount: 2500, currency: 'USD' } },
-  { productId: 'prod_2', sku: 'TEA-1', name: 'Tea', unitPrice: { amount: 1750, currency: 'USD' }, quantity: 1, lineTotal: { amount: 1750, currency: 'USD' } },
+  {
+    productId: 'prod_1',
+    sku: 'MUG-1',
+    name: 'Mug',
+    unitPrice: { amount: 1250, currency: 'USD' },
+    quantity: 2,
+    lineTotal: { amount: 2500, currency: 'USD' },
+  },
+  {
+    productId: 'prod_2',
+    sku: 'TEA-1',
+    name: 'Tea',
+    unitPrice: { amount: 1750, currency: 'USD' },
+    quantity: 1,
+    lineTotal: { amount: 1750, currency: 'USD' },
+  },
 ];
 
 /** What the orders service would publish; written straight into its outbox, its relay publishes it. */
@@ -21,12 +35,21 @@ const payments = (app: TestApp) => app.serving('payments').infrastructure.db.for
 
 async function placeOrder(app: TestApp, token: string): Promise<string> {
   const orderId = `ord_${randomUUID()}`;
-  await writeOutboxEvents(ordersOutbox(app), [orderPlaced({ orderId, userId: 'usr_test', items, total, payment: { token } })]);
+  await writeOutboxEvents(ordersOutbox(app), [
+    orderPlaced({ orderId, userId: 'usr_test', items, total, payment: { token } }),
+  ]);
   return orderId;
 }
 
-async function cancelOrder(app: TestApp, orderId: string, previousStatus: 'pending_payment' | 'confirmed', reason: CancellationReason) {
-  await writeOutboxEvents(ordersOutbox(app), [orderCancelled({ orderId, userId: 'usr_test', items, total, reason, previousStatus })]);
+async function cancelOrder(
+  app: TestApp,
+  orderId: string,
+  previousStatus: 'pending_payment' | 'confirmed',
+  reason: CancellationReason,
+) {
+  await writeOutboxEvents(ordersOutbox(app), [
+    orderCancelled({ orderId, userId: 'usr_test', items, total, reason, previousStatus }),
+  ]);
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -49,7 +72,6 @@ const paymentOf = (app: TestApp, orderId: string) =>
 const ledger = (app: TestApp, key: string) =>
   payments(app).selectFrom('processor_ledger').selectAll().where('idempotency_key', '=', key).execute();
 
-
 describe.each(layouts)('Payments (%s profile)', (profile) => {
   let app: TestApp;
   beforeAll(async () => {
@@ -62,11 +84,23 @@ describe.each(layouts)('Payments (%s profile)', (profile) => {
     const event = await firstEvent(app, orderId, 'payment.succeeded');
     const payment = await paymentOf(app, orderId);
     expect(event.data).toEqual({ paymentId: payment.id, orderId, userId: 'usr_test', amount: total, attempts: 1 });
-    expect(payment).toMatchObject({ status: 'succeeded', attempts: 1, amount: 4250, currency: 'USD', charge_id: expect.stringMatching(/^ch_/) });
+    expect(payment).toMatchObject({
+      status: 'succeeded',
+      attempts: 1,
+      amount: 4250,
+      currency: 'USD',
+      charge_id: expect.stringMatching(/^ch_/),
+    });
     await quiescent(app);
     const charges = await ledger(app, payment.id);
     expect(charges).toHaveLength(1);
-    expect(charges[0]).toMatchObject({ kind: 'charge', outcome: 'succeeded', amount: 4250, token: 'tok_visa', reference: payment.charge_id });
+    expect(charges[0]).toMatchObject({
+      kind: 'charge',
+      outcome: 'succeeded',
+      amount: 4250,
+      token: 'tok_visa',
+      reference: payment.charge_id,
+    });
     expect((await paymentEvents(app, orderId)).map((e) => e.type)).toEqual(['payment.succeeded']);
     const metrics = await app.serving('payments').metrics.registry.metrics();
     expect(metrics).toMatch(/emporium_business_events_total\{event="payment_succeeded"\} [1-9]/);
@@ -74,9 +108,17 @@ describe.each(layouts)('Payments (%s profile)', (profile) => {
 
   it('charges every order of a burst once', async () => {
     const orderIds = Array.from({ length: 10 }, () => `ord_${randomUUID()}`);
-    await writeOutboxEvents(ordersOutbox(app), orderIds.map((orderId) => orderPlaced({ orderId, userId: 'usr_test', items, total, payment: { token: 'tok_visa' } })));
+    await writeOutboxEvents(
+      ordersOutbox(app),
+      orderIds.map((orderId) =>
+        orderPlaced({ orderId, userId: 'usr_test', items, total, payment: { token: 'tok_visa' } }),
+      ),
+    );
     for (const orderId of orderIds) await firstEvent(app, orderId, 'payment.succeeded');
-    for (const orderId of orderIds) expect(await ledger(app, (await paymentOf(app, orderId)).id)).toMatchObject([{ kind: 'charge', outcome: 'succeeded' }]);
+    for (const orderId of orderIds)
+      expect(await ledger(app, (await paymentOf(app, orderId)).id)).toMatchObject([
+        { kind: 'charge', outcome: 'succeeded' },
+      ]);
   });
 
   it.each([
@@ -89,7 +131,9 @@ describe.each(layouts)('Payments (%s profile)', (profile) => {
     expect(event.data).toMatchObject({ orderId, reason, attempts: 1, amount: total });
     const payment = await paymentOf(app, orderId);
     expect(payment).toMatchObject({ status: 'failed', failure_reason: reason });
-    expect(await ledger(app, payment.id)).toMatchObject([{ kind: 'charge', outcome: 'declined', decline_code: reason }]);
+    expect(await ledger(app, payment.id)).toMatchObject([
+      { kind: 'charge', outcome: 'declined', decline_code: reason },
+    ]);
   });
 
   it('retries tok_processingError with backoff and succeeds on the third attempt, charging once', async () => {
@@ -100,7 +144,11 @@ describe.each(layouts)('Payments (%s profile)', (profile) => {
     expect(payment).toMatchObject({ status: 'succeeded', attempts: 3 });
     await quiescent(app);
     expect(await ledger(app, payment.id)).toMatchObject([{ kind: 'charge', outcome: 'succeeded' }]);
-    const tries = await payments(app).selectFrom('processor_attempts').selectAll().where('idempotency_key', '=', payment.id).executeTakeFirstOrThrow();
+    const tries = await payments(app)
+      .selectFrom('processor_attempts')
+      .selectAll()
+      .where('idempotency_key', '=', payment.id)
+      .executeTakeFirstOrThrow();
     expect(tries.attempts).toBe(3);
   });
 
@@ -115,16 +163,33 @@ describe.each(layouts)('Payments (%s profile)', (profile) => {
     // The same cancellation published again (a new event id) refunds nothing more.
     await cancelOrder(app, orderId, 'confirmed', 'customer_request');
     await quiescent(app);
-    expect(await ledger(app, `refund:${payment.id}`)).toMatchObject([{ kind: 'refund', charge_id: payment.charge_id, amount: 4250 }]);
+    expect(await ledger(app, `refund:${payment.id}`)).toMatchObject([
+      { kind: 'refund', charge_id: payment.charge_id, amount: 4250 },
+    ]);
     expect(await ledger(app, payment.id)).toHaveLength(1);
     expect((await paymentEvents(app, orderId)).map((e) => e.type)).toEqual(['payment.succeeded', 'payment.refunded']);
   });
 
   it('never charges an order whose cancellation overtook its placement', async () => {
     const orderId = `ord_${randomUUID()}`;
-    await writeOutboxEvents(ordersOutbox(app), [orderCancelled({ orderId, userId: 'usr_test', items, total, reason: 'payment_timeout', previousStatus: 'pending_payment' })]);
-    await eventually(async () => (await payments(app).selectFrom('payments').select('status').where('order_id', '=', orderId).executeTakeFirst())?.status);
-    await writeOutboxEvents(ordersOutbox(app), [orderPlaced({ orderId, userId: 'usr_test', items, total, payment: { token: 'tok_visa' } })]);
+    await writeOutboxEvents(ordersOutbox(app), [
+      orderCancelled({
+        orderId,
+        userId: 'usr_test',
+        items,
+        total,
+        reason: 'payment_timeout',
+        previousStatus: 'pending_payment',
+      }),
+    ]);
+    await eventually(
+      async () =>
+        (await payments(app).selectFrom('payments').select('status').where('order_id', '=', orderId).executeTakeFirst())
+          ?.status,
+    );
+    await writeOutboxEvents(ordersOutbox(app), [
+      orderPlaced({ orderId, userId: 'usr_test', items, total, payment: { token: 'tok_visa' } }),
+    ]);
     await quiescent(app);
     const payment = await paymentOf(app, orderId);
     expect(payment.status).toBe('cancelled');
@@ -154,7 +219,11 @@ describe.each(layouts)('Payments with every event delivered twice (%s profile)',
   it('never charges a payment cancelled while it waits for a retry', async () => {
     const orderId = await placeOrder(app, 'tok_processingError');
     const waiting = await eventually(async () => {
-      const p = await payments(app).selectFrom('payments').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+      const p = await payments(app)
+        .selectFrom('payments')
+        .selectAll()
+        .where('order_id', '=', orderId)
+        .executeTakeFirst();
       return p && p.attempts === 1 ? p : undefined;
     });
     expect(waiting.status).toBe('pending');

@@ -55,12 +55,17 @@ describe.each(profiles)('rate limiting (%s profile)', (profile) => {
 
   it('counts a token of a closed session against the IP, not against its user', async () => {
     const user = await registerUser(first, 'revoked');
-    expect((await call(first, 'POST', '/api/v1/auth/logout', { token: user.accessToken, ...fromIp('203.0.113.20') })).status).toBe(204);
+    expect(
+      (await call(first, 'POST', '/api/v1/auth/logout', { token: user.accessToken, ...fromIp('203.0.113.20') })).status,
+    ).toBe(204);
     const refused = await call(first, 'GET', '/api/v1/me', { token: user.accessToken, ...fromIp('203.0.113.21') });
     expect(refused.status).toBe(401);
     expect(refused.headers['ratelimit-remaining']).toBe(String(limit - 1));
 
-    const login = await call(first, 'POST', '/api/v1/auth/login', { body: { email: user.email, password: user.password }, ...fromIp('203.0.113.22') });
+    const login = await call(first, 'POST', '/api/v1/auth/login', {
+      body: { email: user.email, password: user.password },
+      ...fromIp('203.0.113.22'),
+    });
     expect(login.status).toBe(200);
     const me = await call(first, 'GET', '/api/v1/me', { token: login.body.accessToken, ...fromIp('203.0.113.23') });
     expect(me.status).toBe(200);
@@ -94,10 +99,16 @@ describe.each(profiles)('client IP behind proxies (%s profile)', (profile) => {
 });
 
 /** One request written by hand on a socket, so the request target is sent exactly as given. */
-function rawRequest(port: number, requestLine: string, headers: Record<string, string>): Promise<{ status: number; head: string }> {
+function rawRequest(
+  port: number,
+  requestLine: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; head: string }> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1', () => {
-      const lines = Object.entries({ host: 'x', connection: 'close', ...headers }).map(([name, value]) => `${name}: ${value}`);
+      const lines = Object.entries({ host: 'x', connection: 'close', ...headers }).map(
+        ([name, value]) => `${name}: ${value}`,
+      );
       socket.write(`${requestLine}\r\n${lines.join('\r\n')}\r\n\r\n`);
     });
     let received = '';
@@ -120,7 +131,13 @@ describe.each(profiles)('rate limiting counts the route, whatever the spelling o
 
   it('counts percent-encoded spellings of an API path like the plain one', async () => {
     const ip = fromIp('203.0.113.40');
-    const spellings = ['/api/v1/categories', '/%61pi/v1/categories', '/a%70i/v1/categories', '/api/v1/%63ategories', '/%61%70%69/v1/categories'];
+    const spellings = [
+      '/api/v1/categories',
+      '/%61pi/v1/categories',
+      '/a%70i/v1/categories',
+      '/api/v1/%63ategories',
+      '/%61%70%69/v1/categories',
+    ];
     for (const [i, url] of spellings.entries()) {
       const res = await call(app, 'GET', url, ip);
       expect(res.status).toBe(200);
@@ -137,9 +154,11 @@ describe.each(profiles)('rate limiting counts the route, whatever the spelling o
   it('stops a password guesser who spells the login path with escapes', async () => {
     const user = await registerUser(app, 'guessed');
     const ip = fromIp('203.0.113.41');
-    const login = (path: string, password: string) => call(app, 'POST', path, { body: { email: user.email, password }, ...ip });
+    const login = (path: string, password: string) =>
+      call(app, 'POST', path, { body: { email: user.email, password }, ...ip });
     const statuses: number[] = [];
-    for (let i = 0; i < limit + 3; i++) statuses.push((await login(i % 2 ? '/%61pi/v1/auth/login' : '/api/v1/auth/%6cogin', `guess number ${i}`)).status);
+    for (let i = 0; i < limit + 3; i++)
+      statuses.push((await login(i % 2 ? '/%61pi/v1/auth/login' : '/api/v1/auth/%6cogin', `guess number ${i}`)).status);
     expect(statuses).toEqual([...Array<number>(limit).fill(401), 429, 429, 429]);
     const rightPassword = await login('/a%70i/v1/auth/login', user.password);
     expect(rightPassword.status).toBe(429);
@@ -151,7 +170,9 @@ describe.each(profiles)('rate limiting counts the route, whatever the spelling o
     const statuses: number[] = [];
     for (let i = 0; i < limit + 2; i++) {
       const url = ['/api/v1/me', '/%61pi/v1/me', '/api/v1/%6de'][i % 3]!;
-      statuses.push((await call(app, 'GET', url, { token: user.accessToken, ...fromIp(`203.0.113.${50 + i}`) })).status);
+      statuses.push(
+        (await call(app, 'GET', url, { token: user.accessToken, ...fromIp(`203.0.113.${50 + i}`) })).status,
+      );
     }
     // The registration was the user's first request (counted against the IP, before a token existed).
     expect(statuses).toEqual([...Array<number>(limit).fill(200), 429, 429]);
@@ -185,7 +206,15 @@ describe.each(profiles)('rate limiting counts the route, whatever the spelling o
     const forwarded = { 'x-forwarded-for': '203.0.113.44' };
     const statuses: number[] = [];
     const heads: string[] = [];
-    for (const target of ['http://x/api/v1/categories', 'http://x/%61pi/v1/categories', '/api/v1/categories', 'http://shop.example/api/v1/categories', 'http://x/a%70i/v1/categories', 'http://x/api/v1/categories', 'http://x/%61pi/v1/me']) {
+    for (const target of [
+      'http://x/api/v1/categories',
+      'http://x/%61pi/v1/categories',
+      '/api/v1/categories',
+      'http://shop.example/api/v1/categories',
+      'http://x/a%70i/v1/categories',
+      'http://x/api/v1/categories',
+      'http://x/%61pi/v1/me',
+    ]) {
       const res = await rawRequest(port, `GET ${target} HTTP/1.1`, forwarded);
       statuses.push(res.status);
       heads.push(res.head);
@@ -215,17 +244,26 @@ describe.each(profiles)('rate limiting in front of a service that runs apart (%s
   it('counts requests the gateway proxies, escaped or not, and stops login guesses', async () => {
     const email = `split-${Date.now()}@example.com`;
     const ip = fromIp('198.51.100.40');
-    const registered = await call(gateway, 'POST', '/%61pi/v1/auth/register', { body: { email, password: 'correct horse battery', name: 'Split' }, ...ip });
+    const registered = await call(gateway, 'POST', '/%61pi/v1/auth/register', {
+      body: { email, password: 'correct horse battery', name: 'Split' },
+      ...ip,
+    });
     expect(registered.status).toBe(201);
     expect(registered.headers['ratelimit-remaining']).toBe(String(limit - 1));
     const statuses: number[] = [];
     for (let i = 0; i < limit; i++) {
-      const res = await call(gateway, 'POST', i % 2 ? '/a%70i/v1/auth/login' : '/api/v1/auth/login', { body: { email, password: `wrong guess ${i}` }, ...ip });
+      const res = await call(gateway, 'POST', i % 2 ? '/a%70i/v1/auth/login' : '/api/v1/auth/login', {
+        body: { email, password: `wrong guess ${i}` },
+        ...ip,
+      });
       statuses.push(res.status);
       expect(res.headers['ratelimit-limit']).toBe(String(limit));
     }
     expect(statuses).toEqual([...Array<number>(limit - 1).fill(401), 429]);
-    const right = await call(gateway, 'POST', '/%61pi/v1/auth/login', { body: { email, password: 'correct horse battery' }, ...ip });
+    const right = await call(gateway, 'POST', '/%61pi/v1/auth/login', {
+      body: { email, password: 'correct horse battery' },
+      ...ip,
+    });
     expect(right.status).toBe(429);
   });
 });

@@ -6,7 +6,13 @@ import { createTestApp, type TestApp } from './support/test-app.js';
 import { call, createAdmin, createProduct, registerUser, type TestUser } from './support/http.js';
 import { eventually } from './support/eventually.js';
 
-const address = { name: 'Ada Lovelace', line1: '12 St James Square', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' };
+const address = {
+  name: 'Ada Lovelace',
+  line1: '12 St James Square',
+  city: 'London',
+  postalCode: 'SW1Y 4JH',
+  country: 'GB',
+};
 
 /** Requests an instance answered on the routes matching `route`, as its own metrics count them. */
 const served = async (instance: EmporiumProcess, route: RegExp) =>
@@ -27,7 +33,10 @@ describe.runIf(realProfileEnabled)('two instances of catalog and of orders (spli
   /** A new customer buys one unit of `productId`; the checkout must be accepted. */
   const buy = async (productId: string) => {
     const user = await registerUser(app);
-    expect((await call(app, 'POST', '/api/v1/cart/items', { token: user.accessToken, body: { productId, quantity: 1 } })).status).toBe(200);
+    expect(
+      (await call(app, 'POST', '/api/v1/cart/items', { token: user.accessToken, body: { productId, quantity: 1 } }))
+        .status,
+    ).toBe(200);
     const placed = await call(app, 'POST', '/api/v1/checkout', {
       token: user.accessToken,
       headers: { 'idempotency-key': randomUUID() },
@@ -65,10 +74,14 @@ describe.runIf(realProfileEnabled)('two instances of catalog and of orders (spli
     const bought = [];
     for (let i = 0; i < 4; i += 1) bought.push(await buy(product.id));
     for (const { user, orderId } of bought) {
-      await eventually(async () => {
-        const res = await call(app, 'GET', `/api/v1/orders/${orderId}`, { token: user.accessToken });
-        return res.body.status === 'confirmed' ? true : undefined;
-      }, 15_000, `order ${orderId} confirmed`);
+      await eventually(
+        async () => {
+          const res = await call(app, 'GET', `/api/v1/orders/${orderId}`, { token: user.accessToken });
+          return res.body.status === 'confirmed' ? true : undefined;
+        },
+        15_000,
+        `order ${orderId} confirmed`,
+      );
     }
     const left = await call(app, 'GET', `/api/v1/products/${product.id}`);
     expect(left.body.stock.available).toBe(16);

@@ -33,7 +33,10 @@ describe.each(profiles)('forged and stale access tokens (%s profile)', (profile)
     const placed = await call(app, 'POST', '/api/v1/checkout', {
       token: customer.accessToken,
       headers: { 'idempotency-key': randomUUID() },
-      body: { shippingAddress: { name: 'Victim', line1: '1 Main St', city: 'Town', postalCode: '1000', country: 'GB' }, payment: { token: 'tok_visa' } },
+      body: {
+        shippingAddress: { name: 'Victim', line1: '1 Main St', city: 'Town', postalCode: '1000', country: 'GB' },
+        payment: { token: 'tok_visa' },
+      },
     });
     orderId = placed.body.order.id;
     protectedOperations = operationsOf((await call(app, 'GET', '/openapi.json')).body).filter((op) => op.secured);
@@ -41,12 +44,21 @@ describe.each(profiles)('forged and stale access tokens (%s profile)', (profile)
   });
   afterAll(async () => app?.close());
 
-  const isAdminOperation = (op: Operation) => op.path.startsWith('/api/v1/admin/') || (op.path.startsWith('/api/v1/products') && op.method !== 'GET');
+  const isAdminOperation = (op: Operation) =>
+    op.path.startsWith('/api/v1/admin/') || (op.path.startsWith('/api/v1/products') && op.method !== 'GET');
 
   /** A request the operation would accept from its rightful user: real ids, a body its schema allows. */
   const send = (op: Operation, token: string): Promise<CallResult> => {
-    const url = op.path.replace(/\{(\w+)\}/g, (_m, name: string) => (name === 'id' && op.path.includes('/orders/') ? orderId : productId));
-    const hints = (name: string) => ({ productId: fc.constant(productId), quantity: fc.constant(1), country: fc.constant('GB'), token: fc.constant('tok_visa') })[name];
+    const url = op.path.replace(/\{(\w+)\}/g, (_m, name: string) =>
+      name === 'id' && op.path.includes('/orders/') ? orderId : productId,
+    );
+    const hints = (name: string) =>
+      ({
+        productId: fc.constant(productId),
+        quantity: fc.constant(1),
+        country: fc.constant('GB'),
+        token: fc.constant('tok_visa'),
+      })[name];
     const body = op.body ? fc.sample(validValue(op.body, 'body', hints), { numRuns: 1, seed: 42 })[0] : undefined;
     const headers = Object.fromEntries(op.headers.filter((h) => h.required).map((h) => [h.name, randomUUID()]));
     return call(app, op.method, url, { token, headers, ...(body === undefined ? {} : { body }) });
@@ -81,14 +93,20 @@ describe.each(profiles)('forged and stale access tokens (%s profile)', (profile)
 
   it.each(forgeryNames)('refuses a token %s on every protected route', async (forgery) => {
     // Promoting oneself is the customer's attack; every other forgery starts from the token the route wants.
-    await expectRefusedEverywhere((op) => forge[forgery](forgery === 'claims-role-admin' || !isAdminOperation(op) ? customer.accessToken : admin.accessToken));
+    await expectRefusedEverywhere((op) =>
+      forge[forgery](
+        forgery === 'claims-role-admin' || !isAdminOperation(op) ? customer.accessToken : admin.accessToken,
+      ),
+    );
   });
 
   it('refuses the tokens of a session that logged out, on every protected route', async () => {
     const session = await signIn(customer);
     expect((await call(app, 'POST', '/api/v1/auth/logout', { token: session.accessToken })).status).toBe(204);
     await expectRefusedEverywhere(() => session.accessToken);
-    expect((await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: session.refreshToken } })).status).toBe(401);
+    expect(
+      (await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: session.refreshToken } })).status,
+    ).toBe(401);
   });
 
   it('ends the session when a spent refresh token comes back after the retry grace', async () => {
@@ -108,6 +126,8 @@ describe.each(profiles)('forged and stale access tokens (%s profile)', (profile)
     }
     await expectRefusedEverywhere(() => first.accessToken);
     await expectRefusedEverywhere(() => second.accessToken);
-    expect((await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: second.refreshToken } })).status).toBe(401);
+    expect(
+      (await call(app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: second.refreshToken } })).status,
+    ).toBe(401);
   });
 });

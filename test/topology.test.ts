@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- one scenario with the audit that reads its outcome */
 /**
  * The distributed layout as it is deployed, on 127.0.0.1: nginx in front of two gateways, catalog
  * and orders instances and one of every other service, each an OS process started with `emporium
@@ -21,7 +22,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from './support/eventually.js';
 import { EntryClient, failed, seededRandom, shop, type FlowOutcome, type Sent } from './support/checkout-flow.js';
-import { expectedOrderEmails, orderEmails, readShopRecords, settled, shopAtRest, stockCounts, type ShopRecords } from './support/shop-audit.js';
+import {
+  expectedOrderEmails,
+  orderEmails,
+  readShopRecords,
+  settled,
+  shopAtRest,
+  stockCounts,
+  type ShopRecords,
+} from './support/shop-audit.js';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
 import { startTopology, type Role, type Topology } from './support/topology.js';
 
@@ -35,7 +44,13 @@ const windowTailMs = 2_000;
 /** nginx takes a gateway it failed to reach out of its rotation for this long (fail_timeout in deploy/nginx). */
 const nginxFailTimeoutMs = 10_000;
 
-const address = { name: 'Ada Lovelace', line1: '12 St James Square', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' };
+const address = {
+  name: 'Ada Lovelace',
+  line1: '12 St James Square',
+  city: 'London',
+  postalCode: 'SW1Y 4JH',
+  country: 'GB',
+};
 
 /** Processes stopped and started again, and the time around it when requests may fail. */
 interface Disruption {
@@ -57,12 +72,17 @@ describe('the distributed layout behind nginx, while instances die and restart',
   beforeAll(async () => {
     const starting = Date.now();
     smtp = await startSmtpSink();
-    topology = await startTopology({ ...size, env: { SMTP_URL: smtp.url, SEED_DEMO_DATA: 'false', RATE_LIMIT_PER_HOUR: '1000000', PAYMENT_RETRY_BASE_MS: '20' } });
+    topology = await startTopology({
+      ...size,
+      env: { SMTP_URL: smtp.url, SEED_DEMO_DATA: 'false', RATE_LIMIT_PER_HOUR: '1000000', PAYMENT_RETRY_BASE_MS: '20' },
+    });
     client = new EntryClient(topology.entryUrl);
     const login = await client.send('POST', '/api/v1/auth/login', { body: topology.admin });
     expect(login?.status).toBe(200);
     adminToken = login?.body.accessToken;
-    console.log(`topology: ${topology.instances.length} processes and nginx ready in ${((Date.now() - starting) / 1000).toFixed(1)} s`);
+    console.log(
+      `topology: ${topology.instances.length} processes and nginx ready in ${((Date.now() - starting) / 1000).toFixed(1)} s`,
+    );
   }, 180_000);
   afterAll(async () => {
     await topology?.stop();
@@ -73,19 +93,28 @@ describe('the distributed layout behind nginx, while instances die and restart',
     const sku = `SKU-${randomUUID().slice(0, 8)}`;
     const res = await client.send('POST', '/api/v1/products', {
       token: adminToken,
-      body: { sku, name: `${name} ${sku}`, description: `A ${name.toLowerCase()} for the topology test.`, price: { amount }, stock },
+      body: {
+        sku,
+        name: `${name} ${sku}`,
+        description: `A ${name.toLowerCase()} for the topology test.`,
+        price: { amount },
+        stock,
+      },
     });
     expect(res?.status).toBe(201);
     return res?.body.id;
   };
   const register = async (label: string) => {
     const email = `${label}-${randomUUID().slice(0, 8)}@example.com`;
-    const res = await client.send('POST', '/api/v1/auth/register', { body: { email, password: 'correct horse battery', name: `Topology ${label}` } });
+    const res = await client.send('POST', '/api/v1/auth/register', {
+      body: { email, password: 'correct horse battery', name: `Topology ${label}` },
+    });
     expect(res?.status).toBe(201);
     return { email, accessToken: res?.body.accessToken as string };
   };
   // Signed in, so that nginx's cache of public catalog reads does not answer.
-  const available = async (productId: string): Promise<number> => (await client.send('GET', `/api/v1/products/${productId}`, { token: adminToken }))?.body.stock.available;
+  const available = async (productId: string): Promise<number> =>
+    (await client.send('GET', `/api/v1/products/${productId}`, { token: adminToken }))?.body.stock.available;
 
   it('takes a customer from sign-up to a shipped order through nginx', async () => {
     const kettle = await newProduct('Kettle', 10, 3499);
@@ -96,8 +125,13 @@ describe('the distributed layout behind nginx, while instances die and restart',
 
     const browse = await client.send('GET', '/api/v1/products?q=kettle&limit=100');
     expect(browse?.body.items.map((p: { id: string }) => p.id)).toContain(kettle);
-    for (const [productId, quantity] of [[kettle, 2], [mug, 1]] as const) {
-      expect((await client.send('POST', '/api/v1/cart/items', { token, body: { productId, quantity } }))?.status).toBe(200);
+    for (const [productId, quantity] of [
+      [kettle, 2],
+      [mug, 1],
+    ] as const) {
+      expect((await client.send('POST', '/api/v1/cart/items', { token, body: { productId, quantity } }))?.status).toBe(
+        200,
+      );
     }
     const placed = await client.send('POST', '/api/v1/checkout', {
       token,
@@ -105,14 +139,25 @@ describe('the distributed layout behind nginx, while instances die and restart',
       body: { shippingAddress: address, payment: { token: 'tok_visa' } },
     });
     expect(placed?.status).toBe(202);
-    expect(placed?.body.order).toMatchObject({ status: 'pending_payment', total: { amount: 2 * 3499 + 1250, currency: 'USD' } });
+    expect(placed?.body.order).toMatchObject({
+      status: 'pending_payment',
+      total: { amount: 2 * 3499 + 1250, currency: 'USD' },
+    });
     const orderId: string = placed?.body.order.id;
-    await eventually(async () => ((await client.send('GET', '/api/v1/cart', { token }))?.body.items.length === 0 ? true : undefined), 10_000, 'cart emptied');
+    await eventually(
+      async () => ((await client.send('GET', '/api/v1/cart', { token }))?.body.items.length === 0 ? true : undefined),
+      10_000,
+      'cart emptied',
+    );
 
-    const confirmed = await eventually(async () => {
-      const order = await client.send('GET', `/api/v1/orders/${orderId}`, { token });
-      return order?.body.status === 'confirmed' ? order.body : undefined;
-    }, 15_000, 'order confirmed');
+    const confirmed = await eventually(
+      async () => {
+        const order = await client.send('GET', `/api/v1/orders/${orderId}`, { token });
+        return order?.body.status === 'confirmed' ? order.body : undefined;
+      },
+      15_000,
+      'order confirmed',
+    );
     expect(confirmed.payment.status).toBe('succeeded');
     expect(confirmed.history.map((h: { status: string }) => h.status)).toEqual(['pending_payment', 'confirmed']);
     expect(await available(kettle)).toBe(8);
@@ -123,9 +168,15 @@ describe('the distributed layout behind nginx, while instances die and restart',
     expect(aboutOrder()).toHaveLength(1);
     expect(aboutOrder()[0]?.text).toContain('Kettle');
     const notifications = await client.send('GET', '/api/v1/notifications', { token });
-    expect(notifications?.body.items.map((n: { type: string }) => n.type).sort()).toEqual(['order_confirmed', 'welcome']);
+    expect(notifications?.body.items.map((n: { type: string }) => n.type).sort()).toEqual([
+      'order_confirmed',
+      'welcome',
+    ]);
 
-    const shipped = await client.send('POST', `/api/v1/admin/orders/${orderId}/ship`, { token: adminToken, body: { carrier: 'DHL', trackingNumber: 'JD0001234' } });
+    const shipped = await client.send('POST', `/api/v1/admin/orders/${orderId}/ship`, {
+      token: adminToken,
+      body: { carrier: 'DHL', trackingNumber: 'JD0001234' },
+    });
     expect(shipped?.status).toBe(200);
     expect(shipped?.body.status).toBe('shipped');
     await eventually(() => (aboutOrder().length === 2 ? true : undefined), 10_000, 'shipping email');
@@ -135,7 +186,12 @@ describe('the distributed layout behind nginx, while instances die and restart',
   it('keeps every checkout whole while instances are killed and the gateways restarted', async () => {
     const stock = 1000;
     const initial = new Map<string, number>();
-    for (const [name, amount] of [['Lamp', 4500], ['Chair', 8900], ['Tent', 19900]] as const) initial.set(await newProduct(name, stock, amount), stock);
+    for (const [name, amount] of [
+      ['Lamp', 4500],
+      ['Chair', 8900],
+      ['Tent', 19900],
+    ] as const)
+      initial.set(await newProduct(name, stock, amount), stock);
     const shoppers = await Promise.all(Array.from({ length: customers }, (_, i) => register(`shopper${i}`)));
     const outcome: FlowOutcome = { accepted: [], refused: new Map(), cancelRequests: 0, longestCheckoutMs: 0 };
     const windows: Disruption[] = [];
@@ -143,14 +199,27 @@ describe('the distributed layout behind nginx, while instances die and restart',
     console.log(`topology: ${customers} customers for at least ${flowSeconds} s, seed ${seed}`);
 
     let stopping = false;
-    const flowing = shoppers.map((shopper, i) => shop(client, shopper, [...initial.keys()], seededRandom(seed + i), () => stopping, outcome));
+    const flowing = shoppers.map((shopper, i) =>
+      shop(client, shopper, [...initial.keys()], seededRandom(seed + i), () => stopping, outcome),
+    );
     const started = Date.now();
 
     // Rounds of the scenario until the time is up: the instances killed take turns.
     for (let round = 0; round === 0 || Date.now() - started < flowSeconds * 1000; round++) {
       await sleep(2_000);
-      const killed: [Role, number][] = [['gateway', round % size.gateways], ['catalog', round % size.catalog], ['orders', round % size.orders]];
-      const kill: Disruption = { signal: 'SIGKILL', what: killed.map(([role, i]) => `${role} ${i}`).join(', '), from: Date.now(), exited: 0, back: 0, to: Infinity };
+      const killed: [Role, number][] = [
+        ['gateway', round % size.gateways],
+        ['catalog', round % size.catalog],
+        ['orders', round % size.orders],
+      ];
+      const kill: Disruption = {
+        signal: 'SIGKILL',
+        what: killed.map(([role, i]) => `${role} ${i}`).join(', '),
+        from: Date.now(),
+        exited: 0,
+        back: 0,
+        to: Infinity,
+      };
       windows.push(kill);
       await Promise.all(killed.map(([role, i]) => topology.kill(role, i, 'SIGKILL')));
       kill.exited = Date.now();
@@ -162,7 +231,14 @@ describe('the distributed layout behind nginx, while instances die and restart',
       await sleep(nginxFailTimeoutMs + 1_000);
 
       const other = (round + 1) % size.gateways;
-      const term: Disruption = { signal: 'SIGTERM', what: `gateway ${other}`, from: Date.now(), exited: 0, back: 0, to: Infinity };
+      const term: Disruption = {
+        signal: 'SIGTERM',
+        what: `gateway ${other}`,
+        from: Date.now(),
+        exited: 0,
+        back: 0,
+        to: Infinity,
+      };
       windows.push(term);
       gatewayExits.push((await topology.kill('gateway', other, 'SIGTERM')).code);
       term.exited = Date.now();
@@ -195,7 +271,15 @@ describe('the distributed layout behind nginx, while instances die and restart',
     if (rested !== undefined) await shopAtRest(topology.databaseUrl);
     records = await readShopRecords(topology.databaseUrl);
 
-    const audit = auditRun(records, outcome, client.sent, windows, initial, smtp, shoppers.map((s) => s.email));
+    const audit = auditRun(
+      records,
+      outcome,
+      client.sent,
+      windows,
+      initial,
+      smtp,
+      shoppers.map((s) => s.email),
+    );
     console.log(formatAudit(audit, windows, gatewayExits, rested));
     if (audit.failures.sigterm.length + audit.failures.elsewhere.length > 0) console.log(diagnostics(topology));
 
@@ -206,8 +290,14 @@ describe('the distributed layout behind nginx, while instances die and restart',
     expect(audit.overcharged, 'orders charged more than once, or a confirmed one not charged').toEqual([]);
     expect(audit.refundsWrong, 'orders whose refunds are not their cancellation after a charge').toEqual([]);
     expect(audit.paymentsWithoutOrder).toBe(0);
-    expect(audit.stock.filter((s) => s.drift !== 0), 'products whose stock drifted').toEqual([]);
-    expect(audit.stock.filter((s) => s.orphaned > 0), 'products with units held for orders never written').toEqual([]);
+    expect(
+      audit.stock.filter((s) => s.drift !== 0),
+      'products whose stock drifted',
+    ).toEqual([]);
+    expect(
+      audit.stock.filter((s) => s.orphaned > 0),
+      'products with units held for orders never written',
+    ).toEqual([]);
     expect(audit.emailsWrong, 'orders whose emails are not one per event').toEqual([]);
     expect(audit.welcomes).toEqual(shoppers.length);
     expect(audit.failures.sigterm, 'failed requests during the rolling restart').toEqual([]);
@@ -240,7 +330,15 @@ interface Audit {
   failures: { sigkill: Sent[]; sigterm: Sent[]; elsewhere: Sent[] };
 }
 
-function auditRun(records: ShopRecords, outcome: FlowOutcome, sent: Sent[], windows: Disruption[], initial: Map<string, number>, smtp: SmtpSink, shopperEmails: string[]): Audit {
+function auditRun(
+  records: ShopRecords,
+  outcome: FlowOutcome,
+  sent: Sent[],
+  windows: Disruption[],
+  initial: Map<string, number>,
+  smtp: SmtpSink,
+  shopperEmails: string[],
+): Audit {
   const flowProducts = new Set(initial.keys());
   const flowOrders = records.orders.filter((o) => o.lines.some((l) => flowProducts.has(l.productId)));
   const accepted = new Set(outcome.accepted.map((a) => a.orderId));
@@ -249,8 +347,12 @@ function auditRun(records: ShopRecords, outcome: FlowOutcome, sent: Sent[], wind
   for (const order of flowOrders) byStatus.set(order.status, (byStatus.get(order.status) ?? 0) + 1);
 
   const ledger = (id: string) => records.ledger.get(id) ?? { charges: 0, refunds: 0 };
-  const overcharged = flowOrders.filter((o) => ledger(o.id).charges > 1 || (o.wasConfirmed && ledger(o.id).charges !== 1)).map((o) => o.id);
-  const refundsWrong = flowOrders.filter((o) => ledger(o.id).refunds !== (o.status === 'cancelled' && o.wasConfirmed ? 1 : 0)).map((o) => o.id);
+  const overcharged = flowOrders
+    .filter((o) => ledger(o.id).charges > 1 || (o.wasConfirmed && ledger(o.id).charges !== 1))
+    .map((o) => o.id);
+  const refundsWrong = flowOrders
+    .filter((o) => ledger(o.id).refunds !== (o.status === 'cancelled' && o.wasConfirmed ? 1 : 0))
+    .map((o) => o.id);
 
   const got = orderEmails(smtp.received);
   const expected = expectedOrderEmails({ ...records, orders: flowOrders });
@@ -274,13 +376,17 @@ function auditRun(records: ShopRecords, outcome: FlowOutcome, sent: Sent[], wind
   return {
     accepted: accepted.size,
     refused: outcome.refused,
-    askedAgain: checkouts.filter((s) => s.code === 'idempotency_request_in_progress' || s.code === 'checkout_in_progress').length,
+    askedAgain: checkouts.filter(
+      (s) => s.code === 'idempotency_request_in_progress' || s.code === 'checkout_in_progress',
+    ).length,
     checkoutsFailed: checkouts.filter(failed).length,
     longestCheckoutMs: outcome.longestCheckoutMs,
     byStatus,
     unknownOrders: [...inDatabase].filter((id) => !accepted.has(id)),
     missingOrders: [...accepted].filter((id) => !inDatabase.has(id)),
-    stuck: flowOrders.filter((o) => o.status !== 'confirmed' && o.status !== 'cancelled').map((o) => `${o.id} ${o.status}`),
+    stuck: flowOrders
+      .filter((o) => o.status !== 'confirmed' && o.status !== 'cancelled')
+      .map((o) => `${o.id} ${o.status}`),
     charges: flowOrders.reduce((sum, o) => sum + ledger(o.id).charges, 0),
     refunds: flowOrders.reduce((sum, o) => sum + ledger(o.id).refunds, 0),
     cancelledAfterCharge: flowOrders.filter((o) => o.status === 'cancelled' && o.wasConfirmed).length,
@@ -290,13 +396,21 @@ function auditRun(records: ShopRecords, outcome: FlowOutcome, sent: Sent[], wind
     stock: stockCounts(records, initial),
     emails: [...got].filter(([key]) => inDatabase.has(orderOf(key))).reduce((sum, [, n]) => sum + n, 0),
     emailsWrong,
-    welcomes: shopperEmails.reduce((sum, email) => sum + smtp.to(email).filter((m) => /welcome/i.test(m.subject ?? '')).length, 0),
+    welcomes: shopperEmails.reduce(
+      (sum, email) => sum + smtp.to(email).filter((m) => /welcome/i.test(m.subject ?? '')).length,
+      0,
+    ),
     requests: sent.length,
     failures,
   };
 }
 
-function formatAudit(audit: Audit, windows: Disruption[], gatewayExits: (number | null)[], settledAfterMs: number | undefined): string {
+function formatAudit(
+  audit: Audit,
+  windows: Disruption[],
+  gatewayExits: (number | null)[],
+  settledAfterMs: number | undefined,
+): string {
   const count = (map: Map<string, number>) => [...map].map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
   const rows: [string, string | number][] = [
     ['checkouts accepted', audit.accepted],
@@ -309,21 +423,39 @@ function formatAudit(audit: Audit, windows: Disruption[], gatewayExits: (number 
     ['successful charges / orders charged twice', `${audit.charges} / ${audit.overcharged.length}`],
     ['refunds / cancellations after a charge', `${audit.refunds} / ${audit.cancelledAfterCharge}`],
     ['payments without an order', audit.paymentsWithoutOrder],
-    ...audit.stock.map(
-      (s): [string, string] => [`stock ${s.productId}`, `initial ${s.initial} = available ${s.available} + reserved ${s.reserved} + sold ${s.sold}, drift ${s.drift}, orphaned ${s.orphaned}`],
-    ),
+    ...audit.stock.map((s): [string, string] => [
+      `stock ${s.productId}`,
+      `initial ${s.initial} = available ${s.available} + reserved ${s.reserved} + sold ${s.sold}, drift ${s.drift}, orphaned ${s.orphaned}`,
+    ]),
     ['order emails / orders with not one per event', `${audit.emails} / ${audit.emailsWrong.length}`],
     ['requests through nginx', audit.requests],
-    ['failed: in SIGKILL windows / SIGTERM windows / elsewhere', `${audit.failures.sigkill.length} / ${audit.failures.sigterm.length} / ${audit.failures.elsewhere.length}`],
+    [
+      'failed: in SIGKILL windows / SIGTERM windows / elsewhere',
+      `${audit.failures.sigkill.length} / ${audit.failures.sigterm.length} / ${audit.failures.elsewhere.length}`,
+    ],
     ['gateways stopped with SIGTERM exited with', gatewayExits.join(', ')],
-    ['saga settled after the flow', settledAfterMs === undefined ? 'not within 90 s' : `${(settledAfterMs / 1000).toFixed(1)} s`],
+    [
+      'saga settled after the flow',
+      settledAfterMs === undefined ? 'not within 90 s' : `${(settledAfterMs / 1000).toFixed(1)} s`,
+    ],
   ];
   const first = windows[0]?.from ?? 0;
   const at = (t: number) => `${((t - first) / 1000).toFixed(1)} s`;
-  for (const w of windows) rows.push([`${w.signal} ${w.what}`, `at ${at(w.from)}, exited ${at(w.exited)}, ready ${at(w.back)}, window to ${at(w.to)}`]);
+  for (const w of windows)
+    rows.push([
+      `${w.signal} ${w.what}`,
+      `at ${at(w.from)}, exited ${at(w.exited)}, ready ${at(w.back)}, window to ${at(w.to)}`,
+    ]);
   const width = Math.max(...rows.map(([k]) => k.length));
-  const failures = [...audit.failures.sigterm, ...audit.failures.elsewhere].map((s) => `  ${s.method} ${s.path} → ${s.status || 'no answer'}${s.code ? ` ${s.code}` : ''} at ${((s.startedAt - first) / 1000).toFixed(1)} s`);
-  return ['topology audit', ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`), ...(failures.length ? ['failed requests outside SIGKILL windows:', ...new Set(failures)] : [])].join('\n');
+  const failures = [...audit.failures.sigterm, ...audit.failures.elsewhere].map(
+    (s) =>
+      `  ${s.method} ${s.path} → ${s.status || 'no answer'}${s.code ? ` ${s.code}` : ''} at ${((s.startedAt - first) / 1000).toFixed(1)} s`,
+  );
+  return [
+    'topology audit',
+    ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
+    ...(failures.length ? ['failed requests outside SIGKILL windows:', ...new Set(failures)] : []),
+  ].join('\n');
 }
 
 /** What nginx and the processes said went wrong, for a run with failures nobody expected. */

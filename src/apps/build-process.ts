@@ -57,6 +57,7 @@ export interface EmporiumProcess {
 }
 
 /** Assembles one process: infrastructure, the chosen services, their migrations and the HTTP app. */
+// eslint-disable-next-line max-lines-per-function -- the start-up and shut-down order of a process, read top to bottom
 export async function buildProcess(options: ProcessOptions): Promise<EmporiumProcess> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config);
@@ -71,7 +72,17 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
   const shutdownBudgetMs = config.shutdownTimeoutMs - config.shutdownDrainDelayMs;
   const relays = createRelays(options.services, { config, logger, metrics, infrastructure, shutdownBudgetMs });
   const pools = peerPools(logger);
-  const shared = { config, metrics, clock: options.clock ?? systemClock, db, kv, auth, sessions, signingKeys, announce };
+  const shared = {
+    config,
+    metrics,
+    clock: options.clock ?? systemClock,
+    db,
+    kv,
+    auth,
+    sessions,
+    signingKeys,
+    announce,
+  };
   const services = createServices(options.services, shared, { logger, relays, pools });
   const closeInfrastructure = () => closeOwned(infrastructure, options.infrastructure ?? {}, pools);
   try {
@@ -84,11 +95,26 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
     throw err;
   }
 
-  const { app, drain, routes } = await buildProcessHttpApp({ config, logger, metrics, infrastructure, auth, services, pools, gateway: options.gateway });
+  const { app, drain, routes } = await buildProcessHttpApp({
+    config,
+    logger,
+    metrics,
+    infrastructure,
+    auth,
+    services,
+    pools,
+    gateway: options.gateway,
+  });
   const metricsServer = serveMetrics(metrics.registry, { port: config.metricsPort, host: config.metricsHost });
   const background: Stoppable[] = [];
   return {
-    app, config, infrastructure, metrics, metricsServer, services, routes,
+    app,
+    config,
+    infrastructure,
+    metrics,
+    metricsServer,
+    services,
+    routes,
     startBackground: async () => {
       background.push(...(await startBackground({ config, logger, metrics, infrastructure, services, relays })));
     },
@@ -135,14 +161,26 @@ interface ServiceWiring {
  */
 function createRelays(
   names: RunnableService[],
-  { config, logger, metrics, infrastructure, shutdownBudgetMs }: { config: Config; logger: Logger; metrics: Metrics; infrastructure: Infrastructure; shutdownBudgetMs: number },
+  {
+    config,
+    logger,
+    metrics,
+    infrastructure,
+    shutdownBudgetMs,
+  }: { config: Config; logger: Logger; metrics: Metrics; infrastructure: Infrastructure; shutdownBudgetMs: number },
 ): Map<RunnableService, OutboxRelay> {
   const { db, bus } = infrastructure;
   return new Map(
     names.map((service) => [
       service,
       new OutboxRelay({
-        service, db: db.forSchema(service, 'background'), bus, metrics, logger, pollMs: config.outboxPollMs, batchSize: 100,
+        service,
+        db: db.forSchema(service, 'background'),
+        bus,
+        metrics,
+        logger,
+        pollMs: config.outboxPollMs,
+        batchSize: 100,
         stopGraceMs: Math.min(5_000, shutdownBudgetMs / 4),
       }),
     ]),
@@ -150,18 +188,32 @@ function createRelays(
 }
 
 /** A peer built before a service in this process is called in-process; any other over HTTP. */
-function createServices(names: RunnableService[], shared: SharedDeps, wiring: ServiceWiring): Map<RunnableService, ServiceModule> {
+function createServices(
+  names: RunnableService[],
+  shared: SharedDeps,
+  wiring: ServiceWiring,
+): Map<RunnableService, ServiceModule> {
   const services = new Map<RunnableService, ServiceModule>();
   for (const name of names) {
-    const outboxOn = (lane: Lane) => createOutbox({ db: shared.db.forSchema(name, lane), publisher: wiring.relays.get(name) });
-    const deps = { ...shared, logger: wiring.logger.child({ service: name }), outbox: outboxOn('requests'), backgroundOutbox: outboxOn('background') };
+    const outboxOn = (lane: Lane) =>
+      createOutbox({ db: shared.db.forSchema(name, lane), publisher: wiring.relays.get(name) });
+    const deps = {
+      ...shared,
+      logger: wiring.logger.child({ service: name }),
+      outbox: outboxOn('requests'),
+      backgroundOutbox: outboxOn('background'),
+    };
     services.set(name, createService(name, deps, services, wiring.pools));
   }
   return services;
 }
 
 /** What the caller handed in, the caller closes. */
-async function closeOwned(infrastructure: Infrastructure, given: Partial<Infrastructure>, pools: PeerPools): Promise<void> {
+async function closeOwned(
+  infrastructure: Infrastructure,
+  given: Partial<Infrastructure>,
+  pools: PeerPools,
+): Promise<void> {
   await pools.close();
   if (!given.bus) await infrastructure.bus.close();
   if (!given.kv) await infrastructure.kv.close();

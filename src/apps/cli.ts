@@ -61,8 +61,12 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     // What the operator typed or configured wrong is said in one line; anything else is a bug and shows its stack.
-    const known = err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof SchemaError || err instanceof AppError;
-    process.stderr.write(`emporium: ${known ? (err as Error).message : (err as Error).stack ?? String(err)}\n`);
+    const known =
+      err instanceof ConfigError ||
+      err instanceof DataDirLockedError ||
+      err instanceof SchemaError ||
+      err instanceof AppError;
+    process.stderr.write(`emporium: ${known ? (err as Error).message : ((err as Error).stack ?? String(err))}\n`);
     process.exit(1);
   },
 );

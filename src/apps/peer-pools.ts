@@ -15,7 +15,11 @@ export function peerPools(logger: Logger): PeerPools {
       let pool = pools.get(service);
       if (!pool) {
         pool = new ServicePool(urls, {
-          onEject: (origin, err) => logger.warn({ service, origin, err: err.message }, `${service} instance left out for ${defaultEjectMs / 1000} s after failing`),
+          onEject: (origin, err) =>
+            logger.warn(
+              { service, origin, err: err.message },
+              `${service} instance left out for ${defaultEjectMs / 1000} s after failing`,
+            ),
         });
         pools.set(service, pool);
       }

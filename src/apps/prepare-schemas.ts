@@ -9,7 +9,12 @@ import { schemaMigrations, serviceNames, type RunnableService } from './service-
  * stops the process with the command to run. Migrations this code does not know (newer code
  * applied them) are no reason to stop: a rolling deploy runs old code on the new schema a while.
  */
-export async function prepareSchemas(db: Database, services: readonly RunnableService[], migrate: boolean, logger: Logger): Promise<void> {
+export async function prepareSchemas(
+  db: Database,
+  services: readonly RunnableService[],
+  migrate: boolean,
+  logger: Logger,
+): Promise<void> {
   if (migrate) {
     for (const name of services) {
       const applied = await migrateSchema(db, name, schemaMigrations(name));
@@ -28,4 +33,5 @@ export async function prepareSchemas(db: Database, services: readonly RunnableSe
 }
 
 /** Services can use keys made here only when all of them run from this data directory. */
-export const runsWholeShop = (services: readonly RunnableService[]): boolean => serviceNames.every((name) => services.includes(name));
+export const runsWholeShop = (services: readonly RunnableService[]): boolean =>
+  serviceNames.every((name) => services.includes(name));

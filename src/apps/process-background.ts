@@ -32,11 +32,18 @@ export async function startBackground(options: BackgroundOptions): Promise<Stopp
   const started: Stoppable[] = [];
   for (const [name, service] of services) {
     if (role === 'api' || !service.subscriptions?.length) continue;
-    started.push(await startConsumer({
-      consumer: name, db: db.forSchema(name, 'background'), bus, subscriptions: service.subscriptions, metrics, logger,
-      retry: { attempts: config.eventRetryAttempts, baseMs: config.eventRetryBaseMs },
-      publisher: relays.get(name),
-    }));
+    started.push(
+      await startConsumer({
+        consumer: name,
+        db: db.forSchema(name, 'background'),
+        bus,
+        subscriptions: service.subscriptions,
+        metrics,
+        logger,
+        retry: { attempts: config.eventRetryAttempts, baseMs: config.eventRetryBaseMs },
+        publisher: relays.get(name),
+      }),
+    );
   }
   for (const relay of relays.values()) {
     relay.start();

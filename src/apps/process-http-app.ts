@@ -37,7 +37,12 @@ export interface ProcessHttpApp {
 
 /** The HTTP app of one process, ready to listen: the API unless the process only works in the background, and health. */
 export async function buildProcessHttpApp(options: ProcessHttpAppOptions): Promise<ProcessHttpApp> {
-  const { config, logger, metrics, infrastructure: { db, kv, bus } } = options;
+  const {
+    config,
+    logger,
+    metrics,
+    infrastructure: { db, kv, bus },
+  } = options;
   const app = buildHttpApp({ config, logger, metrics });
   const drain = installDrain(app);
   const routes: ProcessHttpApp['routes'] = [];
@@ -61,7 +66,9 @@ export async function buildProcessHttpApp(options: ProcessHttpAppOptions): Promi
 async function registerApi(app: HttpApp, options: ProcessHttpAppOptions): Promise<Readiness['upstreams']> {
   const { config, auth, services, gateway } = options;
   const { kv } = options.infrastructure;
-  const remotes: RemoteService[] = gateway ? remoteServices(config, options.pools).filter((r) => !services.has(r.name as RunnableService)) : [];
+  const remotes: RemoteService[] = gateway
+    ? remoteServices(config, options.pools).filter((r) => !services.has(r.name as RunnableService))
+    : [];
   await registerOpenApi(app, {
     title: 'Emporium API',
     version: '1.0.0',

@@ -21,7 +21,14 @@ import { createNotificationsService } from '../services/notifications/notificati
 import type { PeerPools } from './peer-pools.js';
 
 /** Every service this codebase can run, in the order they are built (peers before their users). */
-export const serviceNames = ['identity', 'catalog', 'cart', 'orders', 'payments', 'notifications'] as const satisfies readonly ServiceName[];
+export const serviceNames = [
+  'identity',
+  'catalog',
+  'cart',
+  'orders',
+  'payments',
+  'notifications',
+] as const satisfies readonly ServiceName[];
 export type RunnableService = (typeof serviceNames)[number];
 
 /**
@@ -62,7 +69,8 @@ export function createService(name: RunnableService, deps: ServiceDeps, peers: P
       });
     case 'orders':
       return createOrdersService(deps, {
-        inventory: catalog?.inventory ?? createHttpInventoryClient(remote('catalog', config.catalogUrls, 'CATALOG_URL')),
+        inventory:
+          catalog?.inventory ?? createHttpInventoryClient(remote('catalog', config.catalogUrls, 'CATALOG_URL')),
         carts: cart?.carts ?? createHttpCartClient(remote('cart', config.cartUrls, 'CART_URL')),
       });
     case 'payments':

@@ -27,7 +27,11 @@ export class EntryClient {
 
   constructor(readonly url: string) {}
 
-  async send(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer | undefined> {
+  async send(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<Answer | undefined> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
@@ -68,7 +72,10 @@ export class EntryClient {
     for (;;) {
       const answer = await this.send(method, path, options);
       if (answer && !retryable(answer)) return answer;
-      if (Date.now() > deadline) throw new Error(`${method} ${path} got no lasting answer in 120 s (last: ${answer ? `${answer.status} ${JSON.stringify(answer.body)}` : 'no answer'})`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `${method} ${path} got no lasting answer in 120 s (last: ${answer ? `${answer.status} ${JSON.stringify(answer.body)}` : 'no answer'})`,
+        );
       await sleep(150);
     }
   }
@@ -105,17 +112,31 @@ export interface FlowOutcome {
 
 const thinkTimeMs = 200;
 
-const shippingAddress = { name: 'Ada Lovelace', line1: '12 St James Square', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' };
+const shippingAddress = {
+  name: 'Ada Lovelace',
+  line1: '12 St James Square',
+  city: 'London',
+  postalCode: 'SW1Y 4JH',
+  country: 'GB',
+};
 
 /** Answers that say the checkout is under way elsewhere (or died there): ask again with the same key. */
-const checkoutRetryable = (a: Answer) => failed(a) || (a.status === 409 && ['idempotency_request_in_progress', 'checkout_in_progress'].includes(a.body?.code));
+const checkoutRetryable = (a: Answer) =>
+  failed(a) || (a.status === 409 && ['idempotency_request_in_progress', 'checkout_in_progress'].includes(a.body?.code));
 
 /**
  * One customer shopping until `stopped()`: sets a line in the cart, checks out with an
  * Idempotency-Key and a card picked at random, asking again with the same key until the answer
  * lasts; now and then cancels a confirmed order of theirs.
  */
-export async function shop(client: EntryClient, customer: Customer, productIds: string[], random: () => number, stopped: () => boolean, outcome: FlowOutcome): Promise<void> {
+export async function shop(
+  client: EntryClient,
+  customer: Customer,
+  productIds: string[],
+  random: () => number,
+  stopped: () => boolean,
+  outcome: FlowOutcome,
+): Promise<void> {
   const token = customer.accessToken;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   let lastPaid: string | undefined;
@@ -123,8 +144,12 @@ export async function shop(client: EntryClient, customer: Customer, productIds: 
     // A steady flow rather than the most the machine can take: restarts get their share of it.
     await sleep(thinkTimeMs);
     const productId = pick(productIds);
-    const line = await client.untilAnswered('PUT', `/api/v1/cart/items/${productId}`, { token, body: { quantity: 1 + Math.floor(random() * 2) } });
-    if (line.status !== 200) throw new Error(`setting a cart line answered ${line.status} ${JSON.stringify(line.body)}`);
+    const line = await client.untilAnswered('PUT', `/api/v1/cart/items/${productId}`, {
+      token,
+      body: { quantity: 1 + Math.floor(random() * 2) },
+    });
+    if (line.status !== 200)
+      throw new Error(`setting a cart line answered ${line.status} ${JSON.stringify(line.body)}`);
     const card = pick(cards);
     const asked = Date.now();
     const placed = await client.untilAnswered(

@@ -45,7 +45,15 @@ export function emporiumCommand(): { command: string; args: string[] } {
 export function emporium(args: string[], env: NodeJS.ProcessEnv): Running {
   const { command, args: cli } = emporiumCommand();
   const child = spawn(command, [...cli, ...args], {
-    env: { ...process.env, LOG_LEVEL: 'warn', LOG_FORMAT: 'json', PORT: '0', HOST: '127.0.0.1', METRICS_PORT: '0', ...env },
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      LOG_FORMAT: 'json',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      METRICS_PORT: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -75,7 +83,10 @@ export const stopped = async (run: Running): Promise<number | null> => {
  * The environment of CLI runs on one profile: a data directory of their own and, on the real
  * profile, a fresh database, Redis key prefix and broker names. `cleanup` removes them all.
  */
-export async function cliEnvironment(profile: ProfileName, label: string): Promise<{ env: NodeJS.ProcessEnv; cleanup: () => Promise<void> }> {
+export async function cliEnvironment(
+  profile: ProfileName,
+  label: string,
+): Promise<{ env: NodeJS.ProcessEnv; cleanup: () => Promise<void> }> {
   const cleanups: (() => Promise<void>)[] = [];
   const dataDir = mkdtempSync(join(tmpdir(), `emporium-${label}-`));
   cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
@@ -84,8 +95,18 @@ export async function cliEnvironment(profile: ProfileName, label: string): Promi
     const database = await createTestDatabase();
     cleanups.push(database.drop);
     const id = runId(label);
-    env = { ...env, DATABASE_URL: database.url, REDIS_URL: realInfra.redisUrl, AMQP_URL: realInfra.amqpUrl, REDIS_KEY_PREFIX: `${id}:`, AMQP_PREFIX: id };
-    cleanups.push(() => deleteRedisKeys(realInfra.redisUrl, `${id}:`), () => deleteRabbitTopology(realInfra.amqpUrl, id, serviceNames));
+    env = {
+      ...env,
+      DATABASE_URL: database.url,
+      REDIS_URL: realInfra.redisUrl,
+      AMQP_URL: realInfra.amqpUrl,
+      REDIS_KEY_PREFIX: `${id}:`,
+      AMQP_PREFIX: id,
+    };
+    cleanups.push(
+      () => deleteRedisKeys(realInfra.redisUrl, `${id}:`),
+      () => deleteRabbitTopology(realInfra.amqpUrl, id, serviceNames),
+    );
   }
   return {
     env,

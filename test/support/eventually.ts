@@ -18,7 +18,12 @@ export async function eventually<T>(
  * Polls `read` until it gives the same defined reading twice in a row: a state at rest, with
  * nothing that changed between two readings slipping through one of them.
  */
-export async function steady(read: () => Promise<string | undefined>, timeoutMs: number, what: string, everyMs = 25): Promise<void> {
+export async function steady(
+  read: () => Promise<string | undefined>,
+  timeoutMs: number,
+  what: string,
+  everyMs = 25,
+): Promise<void> {
   let previous: string | undefined;
   await eventually(
     async () => {

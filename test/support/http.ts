@@ -38,7 +38,13 @@ interface RawResult {
   text: string;
 }
 
-async function injected(app: TestApp, method: string, url: string, headers: Record<string, string>, body: unknown): Promise<RawResult> {
+async function injected(
+  app: TestApp,
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+  body: unknown,
+): Promise<RawResult> {
   const response = await app.app.inject({
     method: method as 'GET',
     url,
@@ -48,7 +54,13 @@ async function injected(app: TestApp, method: string, url: string, headers: Reco
   return { status: response.statusCode, responseHeaders: response.headers, text: response.body };
 }
 
-async function overSocket(baseUrl: string, method: string, url: string, headers: Record<string, string>, body: unknown): Promise<RawResult> {
+async function overSocket(
+  baseUrl: string,
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+  body: unknown,
+): Promise<RawResult> {
   const response = await fetch(`${baseUrl}${url}`, {
     method,
     headers: body !== undefined ? { 'content-type': 'application/json', ...headers } : headers,
@@ -79,7 +91,13 @@ export async function registerUser(app: TestApp, label = 'user'): Promise<TestUs
   const password = 'correct horse battery';
   const res = await call(app, 'POST', '/api/v1/auth/register', { body: { email, password, name: `Test ${label}` } });
   if (res.status !== 201) throw new Error(`register failed: ${res.status} ${res.text}`);
-  return { id: res.body.user.id, email, password, accessToken: res.body.accessToken, refreshToken: res.body.refreshToken };
+  return {
+    id: res.body.user.id,
+    email,
+    password,
+    accessToken: res.body.accessToken,
+    refreshToken: res.body.refreshToken,
+  };
 }
 
 /** An admin made the way operators make one (the identity service's createAdmin), then signed in. */
@@ -100,10 +118,22 @@ export interface CreatedProduct {
 }
 
 /** A product created through the admin API, with the given stock and price in minor units. */
-export async function createProduct(app: TestApp, admin: TestUser, stock: number, price: number, label = 'Product'): Promise<CreatedProduct> {
+export async function createProduct(
+  app: TestApp,
+  admin: TestUser,
+  stock: number,
+  price: number,
+  label = 'Product',
+): Promise<CreatedProduct> {
   const res = await call(app, 'POST', '/api/v1/products', {
     token: admin.accessToken,
-    body: { sku: unique(label.toUpperCase()), name: unique(label), description: `A ${label.toLowerCase()} made for tests.`, price: { amount: price }, stock },
+    body: {
+      sku: unique(label.toUpperCase()),
+      name: unique(label),
+      description: `A ${label.toLowerCase()} made for tests.`,
+      price: { amount: price },
+      stock,
+    },
   });
   if (res.status !== 201) throw new Error(`creating a product failed: ${res.status} ${res.text}`);
   return res.body as CreatedProduct;

@@ -8,7 +8,13 @@ import { steady } from './eventually.js';
  * shows one customer (charges at the processor, reservations, every product's stock).
  */
 export interface ShopRecords {
-  orders: { id: string; userId: string; status: string; lines: { productId: string; quantity: number }[]; wasConfirmed: boolean }[];
+  orders: {
+    id: string;
+    userId: string;
+    status: string;
+    lines: { productId: string; quantity: number }[];
+    wasConfirmed: boolean;
+  }[];
   /** Successful processor operations per order id. */
   ledger: Map<string, { charges: number; refunds: number }>;
   /** Payments whose order id is no order at all. */
@@ -23,9 +29,13 @@ export async function readShopRecords(databaseUrl: string): Promise<ShopRecords>
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const orders = await client.query<{ id: string; user_id: string; status: string; items: { productId: string; quantity: number }[]; history: { status: string }[] }>(
-      'select id, user_id, status, items, history from orders.orders',
-    );
+    const orders = await client.query<{
+      id: string;
+      user_id: string;
+      status: string;
+      items: { productId: string; quantity: number }[];
+      history: { status: string }[];
+    }>('select id, user_id, status, items, history from orders.orders');
     const ledger = await client.query<{ order_id: string; kind: 'charge' | 'refund'; n: number }>(
       `select p.order_id, l.kind, count(*)::int as n from payments.processor_ledger l
        join payments.payments p on l.idempotency_key in (p.id, 'refund:' || p.id)
@@ -36,7 +46,9 @@ export async function readShopRecords(databaseUrl: string): Promise<ShopRecords>
               count(*) filter (where p.status in ('pending', 'refund_pending'))::int as due
        from payments.payments p`,
     );
-    const inventory = await client.query<{ product_id: string; on_hand: number; reserved: number }>('select product_id, on_hand, reserved from catalog.inventory');
+    const inventory = await client.query<{ product_id: string; on_hand: number; reserved: number }>(
+      'select product_id, on_hand, reserved from catalog.inventory',
+    );
     const reservations = await client.query<{ order_id: string; product_id: string; quantity: number; status: string }>(
       'select order_id, product_id, quantity, status from catalog.reservations',
     );
@@ -58,7 +70,12 @@ export async function readShopRecords(databaseUrl: string): Promise<ShopRecords>
       paymentsWithoutOrder: payments.rows[0]?.orphans ?? 0,
       paymentsDue: payments.rows[0]?.due ?? 0,
       inventory: new Map(inventory.rows.map((r) => [r.product_id, { onHand: r.on_hand, reserved: r.reserved }])),
-      reservations: reservations.rows.map((r) => ({ orderId: r.order_id, productId: r.product_id, quantity: r.quantity, status: r.status })),
+      reservations: reservations.rows.map((r) => ({
+        orderId: r.order_id,
+        productId: r.product_id,
+        quantity: r.quantity,
+        status: r.status,
+      })),
     };
   } finally {
     await client.end();
@@ -68,7 +85,11 @@ export async function readShopRecords(databaseUrl: string): Promise<ShopRecords>
 /** Whether the saga has come to rest: no order waiting for its payment, no charge or refund due, no stock held for an order. */
 export function settled(records: ShopRecords): boolean {
   // A reservation without an order is held too, until orders' reconciliation releases it (35 s at most).
-  return records.orders.every((o) => o.status !== 'pending_payment') && records.paymentsDue === 0 && records.reservations.every((r) => r.status !== 'held');
+  return (
+    records.orders.every((o) => o.status !== 'pending_payment') &&
+    records.paymentsDue === 0 &&
+    records.reservations.every((r) => r.status !== 'held')
+  );
 }
 
 export interface StockCount {
@@ -97,7 +118,15 @@ export function stockCounts(records: ShopRecords, initial: Map<string, number>):
       .filter((r) => r.productId === productId && r.status === 'held' && !orderIds.has(r.orderId))
       .reduce((sum, r) => sum + r.quantity, 0);
     const available = stock.onHand - stock.reserved;
-    return { productId, initial: start, available, reserved: stock.reserved, sold, drift: start - (available + stock.reserved + sold), orphaned };
+    return {
+      productId,
+      initial: start,
+      available,
+      reserved: stock.reserved,
+      sold,
+      drift: start - (available + stock.reserved + sold),
+      orphaned,
+    };
   });
 }
 
@@ -135,7 +164,8 @@ export function expectedOrderEmails(records: ShopRecords): Map<string, number> {
  */
 async function restingCounts(client: pg.Client): Promise<string | undefined> {
   const schemas = ['identity', 'catalog', 'cart', 'orders', 'payments', 'notifications'];
-  const union = (table: string, columns: string) => schemas.map((s) => `select ${columns} from ${s}.${table}`).join(' union all ');
+  const union = (table: string, columns: string) =>
+    schemas.map((s) => `select ${columns} from ${s}.${table}`).join(' union all ');
   const { rows } = await client.query<{ unpublished: number; unhandled: number; pending: number; handled: number }>(`
     with events as (${union('outbox', 'id, type, published_at')}),
          handled as (${union('inbox', 'consumer, event_id')}),

@@ -34,7 +34,8 @@ export async function startSmtpSink() {
     port,
     url: `smtp://127.0.0.1:${port}`,
     received,
-    to: (address: string) => received.filter((m) => [m.to ?? []].flat().some((t) => t.value.some((v) => v.address === address))),
+    to: (address: string) =>
+      received.filter((m) => [m.to ?? []].flat().some((t) => t.value.some((v) => v.address === address))),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   });
 }

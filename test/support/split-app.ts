@@ -48,7 +48,10 @@ export async function createSplitApp(options: TestAppOptions = {}): Promise<Test
   const shared = layoutConfig(id, database.url, options.config);
   const addresses: Partial<Config> = {};
 
-  const start = async (name: RunnableService | 'gateway', overrides: Partial<Config>): Promise<{ proc: EmporiumProcess; address: string }> => {
+  const start = async (
+    name: RunnableService | 'gateway',
+    overrides: Partial<Config>,
+  ): Promise<{ proc: EmporiumProcess; address: string }> => {
     const dataDir = mkdtempSync(join(tmpdir(), `emporium-${name}-`));
     dataDirs.push(dataDir);
     const built = await buildProcess({
@@ -77,7 +80,10 @@ export async function createSplitApp(options: TestAppOptions = {}): Promise<Test
     const chosen = options.services ?? serviceNames;
     // In the catalogue's order, so that each service's peers listen before it is configured.
     for (const name of serviceNames.filter((n) => chosen.includes(n))) {
-      const keys = name === 'identity' ? { jwtPrivateKey: signingKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() } : pem;
+      const keys =
+        name === 'identity'
+          ? { jwtPrivateKey: signingKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() }
+          : pem;
       const started: string[] = [];
       for (let i = 0; i < (instancesOf[name] ?? 1); i += 1) {
         // The gateway says who the client is in X-Forwarded-For; a service believes only the gateway.
@@ -117,7 +123,8 @@ function layoutConfig(id: string, databaseUrl: string, overrides: Partial<Config
 /** The layout as tests see it: the gateway's process and address, and each service by the instances serving it. */
 function layoutView(gateway: { proc: EmporiumProcess; address: string }, processes: SplitProcess[]) {
   const services = new Map<RunnableService, ServiceModule>();
-  for (const { proc } of processes) for (const [name, service] of proc.services) if (!services.has(name)) services.set(name, service);
+  for (const { proc } of processes)
+    for (const [name, service] of proc.services) if (!services.has(name)) services.set(name, service);
   const instances = (service: RunnableService) => processes.filter((p) => p.name === service).map((p) => p.proc);
   return {
     ...gateway.proc,

@@ -60,7 +60,14 @@ export async function createTestApp(profile: ProfileName, options: TestAppOption
   if (profile === 'real') {
     const database = await createTestDatabase();
     cleanups.push(database.drop);
-    overrides = { databaseUrl: database.url, redisUrl: realInfra.redisUrl, amqpUrl: realInfra.amqpUrl, redisKeyPrefix: `${id}:`, amqpPrefix: id, ...overrides };
+    overrides = {
+      databaseUrl: database.url,
+      redisUrl: realInfra.redisUrl,
+      amqpUrl: realInfra.amqpUrl,
+      redisKeyPrefix: `${id}:`,
+      amqpPrefix: id,
+      ...overrides,
+    };
     cleanups.push(() => deleteRabbitTopology(realInfra.amqpUrl, id, serviceNames));
     // An app sharing another's key-value store leaves its keys to that app.
     if (!options.shareWith) cleanups.push(() => deleteRedisKeys(realInfra.redisUrl, `${id}:`));
@@ -68,7 +75,10 @@ export async function createTestApp(profile: ProfileName, options: TestAppOption
     const pglite = await createEmbeddedPglite();
     const db = await connectDatabase({ pglite });
     infrastructure.db = db;
-    cleanups.push(() => pglite.close(), () => db.close());
+    cleanups.push(
+      () => pglite.close(),
+      () => db.close(),
+    );
   }
   if (options.shareWith) {
     infrastructure.kv = options.shareWith.infrastructure.kv;

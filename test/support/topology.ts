@@ -98,7 +98,10 @@ type Launcher = (args: string[]) => { command: string; args: string[] };
 export async function startTopology(options: TopologyOptions = {}): Promise<Topology> {
   const id = runId('topology');
   const cli = options.cli ?? emporiumCommand();
-  const launch: Launcher = (args) => ({ command: cli.command, args: ['--max-semi-space-size=64', ...cli.args, ...args] });
+  const launch: Launcher = (args) => ({
+    command: cli.command,
+    args: ['--max-semi-space-size=64', ...cli.args, ...args],
+  });
   const processes = new MemberProcesses(launch);
   const cleanups: (() => Promise<void>)[] = [];
   let nginx: Awaited<ReturnType<typeof startNginx>> | undefined;
@@ -112,7 +115,10 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
   try {
     const database = await createTestDatabase();
     cleanups.push(database.drop);
-    cleanups.push(() => deleteRedisKeys(realInfra.redisUrl, `${id}:`), () => deleteRabbitTopology(realInfra.amqpUrl, id, serviceNames));
+    cleanups.push(
+      () => deleteRedisKeys(realInfra.redisUrl, `${id}:`),
+      () => deleteRabbitTopology(realInfra.amqpUrl, id, serviceNames),
+    );
     const shared = sharedEnv(id, database.url);
     await migrate(launch, shared);
     const admin = { email: `admin-${id}@example.com`.toLowerCase(), password: 'topology admin password' };
@@ -122,7 +128,13 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
     for (const placement of placements) {
       const dataDir = mkdtempSync(join(tmpdir(), `emporium-${placement.role}-`));
       cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
-      const env = { ...shared, ...peers, ...instanceEnv(placement.port, dataDir), ...signingEnv(placement.role), ...options.env };
+      const env = {
+        ...shared,
+        ...peers,
+        ...instanceEnv(placement.port, dataDir),
+        ...signingEnv(placement.role),
+        ...options.env,
+      };
       processes.add(newMember(placement, env));
     }
     await Promise.all(processes.members.map((member) => processes.start(member)));
@@ -170,7 +182,12 @@ class MemberProcesses {
   async start(member: Member): Promise<void> {
     const { command, args } = this.launch(['start', member.role]);
     // A process group of its own, so that a signal reaches it and nothing else of the test's.
-    const child = spawn(command, args, { cwd: repoRoot, env: member.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: repoRoot,
+      env: member.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const start = member.log.length;
     const append = (chunk: Buffer) => (member.log += chunk.toString());
     child.stdout?.on('data', append);
@@ -204,7 +221,6 @@ class MemberProcesses {
     clearTimeout(grace);
     process.off('exit', this.killAll);
   }
-
 }
 
 function signal(member: Member, name: NodeJS.Signals): void {
@@ -266,18 +282,25 @@ async function place(size: TopologySize): Promise<Placement[]> {
   const nextPort = async (): Promise<number> => {
     for (;;) {
       const port = await freePort();
-      if (!taken.has(port)) return taken.add(port), port;
+      if (!taken.has(port)) return (taken.add(port), port);
     }
   };
   const placements: Placement[] = [];
-  for (const role of roles) for (let index = 0; index < countOf(role); index++) placements.push({ role, index, port: await nextPort() });
+  for (const role of roles)
+    for (let index = 0; index < countOf(role); index++) placements.push({ role, index, port: await nextPort() });
   return placements;
 }
 
 /** Every *_URL variable, listing all instances of its service. */
 function peerUrls(placements: Placement[]): NodeJS.ProcessEnv {
   return Object.fromEntries(
-    serviceNames.map((service) => [urlVariable[service], placements.filter((p) => p.role === service).map((p) => `http://127.0.0.1:${p.port}`).join(',')]),
+    serviceNames.map((service) => [
+      urlVariable[service],
+      placements
+        .filter((p) => p.role === service)
+        .map((p) => `http://127.0.0.1:${p.port}`)
+        .join(','),
+    ]),
   );
 }
 
@@ -287,7 +310,9 @@ function signingEnvOf(admin: Topology['admin']): (role: Role) => NodeJS.ProcessE
   const publicKey = keys.publicKey.export({ type: 'spki', format: 'pem' }).toString();
   const privateKey = keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   return (role) =>
-    role === 'identity' ? { JWT_PRIVATE_KEY: privateKey, ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password } : { JWT_PUBLIC_KEY: publicKey };
+    role === 'identity'
+      ? { JWT_PRIVATE_KEY: privateKey, ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password }
+      : { JWT_PUBLIC_KEY: publicKey };
 }
 
 function instanceEnv(port: number, dataDir: string): NodeJS.ProcessEnv {

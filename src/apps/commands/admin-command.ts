@@ -15,10 +15,20 @@ export async function adminCommand(config: Config, args: string[], values: Admin
     return 2;
   }
   // Creating an account issues no token: keys of its own spare the command the shop's signing key.
-  const proc = await buildProcess({ config, services: ['identity'], gateway: false, runStartHooks: false, signingKeys: generateSigningKeys() });
+  const proc = await buildProcess({
+    config,
+    services: ['identity'],
+    gateway: false,
+    runStartHooks: false,
+    signingKeys: generateSigningKeys(),
+  });
   try {
     const identity = proc.services.get('identity') as IdentityService;
-    const result = await identity.createAdmin({ email: values.email, password: values.password, name: values.name ?? 'Admin' });
+    const result = await identity.createAdmin({
+      email: values.email,
+      password: values.password,
+      name: values.name ?? 'Admin',
+    });
     process.stdout.write(`${result.created ? 'Created admin' : 'Made admin'} ${result.email} (id ${result.id}).\n`);
     return 0;
   } finally {

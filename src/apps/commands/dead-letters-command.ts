@@ -41,7 +41,9 @@ export async function deadLettersCommand(config: Config, args: string[], values:
         );
       }
     }
-    process.stdout.write(action === 'list' ? `${total} dead letter(s).\n` : `${total} dead letter(s) marked for replay.\n`);
+    process.stdout.write(
+      action === 'list' ? `${total} dead letter(s).\n` : `${total} dead letter(s) marked for replay.\n`,
+    );
     return 0;
   } finally {
     await db.close();
@@ -50,6 +52,8 @@ export async function deadLettersCommand(config: Config, args: string[], values:
 
 /** A service that never started here has no schema yet, and so no dead letters. */
 async function hasMessagingTables(db: Database, schema: string): Promise<boolean> {
-  const { rows } = await sql<{ found: string | null }>`select to_regclass(${`${schema}.dead_letters`}) as found`.execute(db.root);
+  const { rows } = await sql<{
+    found: string | null;
+  }>`select to_regclass(${`${schema}.dead_letters`}) as found`.execute(db.root);
   return Boolean(rows[0]?.found);
 }

@@ -11,7 +11,9 @@ import { isServiceName, schemaMigrations, serviceNames } from '../service-catalo
 export async function migrateCommand(config: Config, args: string[]): Promise<number> {
   const [target, ...extra] = args;
   if (extra.length > 0 || (target !== undefined && !isServiceName(target))) {
-    process.stderr.write(`Unknown service "${args.join(' ')}". Choose one of: ${serviceNames.join(', ')}, or none for all.\n`);
+    process.stderr.write(
+      `Unknown service "${args.join(' ')}". Choose one of: ${serviceNames.join(', ')}, or none for all.\n`,
+    );
     return 2;
   }
   const services = target === undefined ? serviceNames : [target];

@@ -21,7 +21,12 @@ export async function startCommand(config: Config, args: string[]): Promise<numb
 
   const started = Date.now();
   // A cluster's primary has migrated and seeded already; its workers only serve.
-  const proc = await buildProcess({ config, services: plan.services, gateway: plan.gateway, runStartHooks: cluster.isPrimary });
+  const proc = await buildProcess({
+    config,
+    services: plan.services,
+    gateway: plan.gateway,
+    runStartHooks: cluster.isPrimary,
+  });
   await proc.startBackground();
   const address = await proc.listen();
   if (cluster.isWorker) process.send?.({ ready: address } satisfies WorkerReady);

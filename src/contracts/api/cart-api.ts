@@ -48,7 +48,8 @@ export const CartLinesResponse = Type.Object(
     version: Type.String({
       minLength: 1,
       maxLength: 64,
-      description: 'The same for every read of the cart until it changes: an order records it, so that one cart read is never ordered twice.',
+      description:
+        'The same for every read of the cart until it changes: an order records it, so that one cart read is never ordered twice.',
     }),
     subtotal: Money,
   },
@@ -57,14 +58,20 @@ export const CartLinesResponse = Type.Object(
 export type CartLines = Static<typeof CartLinesResponse>;
 
 /** Body of `POST /internal/carts/{userId}/orders/{orderId}`: the order's lines to take out. */
-export const TakeOrderRequest = Type.Object({ items: Type.Array(CartLineRefSchema, { maxItems: cartLimits.lines }) }, { additionalProperties: false });
+export const TakeOrderRequest = Type.Object(
+  { items: Type.Array(CartLineRefSchema, { maxItems: cartLimits.lines }) },
+  { additionalProperties: false },
+);
 
 export const CartItem = Type.Object(
   {
     productId: Type.String(),
     sku: Type.String(),
     name: Type.String(),
-    unitPrice: { ...Money, description: "The product's current catalog price; the price charged is fixed at checkout." },
+    unitPrice: {
+      ...Money,
+      description: "The product's current catalog price; the price charged is fixed at checkout.",
+    },
     quantity: Type.Integer({ minimum: 1, maximum: cartLimits.lineQuantity }),
     lineTotal: { ...Money, description: 'unitPrice × quantity.' },
   },
@@ -75,7 +82,8 @@ export type CartItem = Static<typeof CartItem>;
 export const Cart = Type.Object(
   {
     items: Type.Array(CartItem, {
-      description: 'Lines in the order they were added. Products the catalog no longer sells (archived) are not shown and are dropped at the next change.',
+      description:
+        'Lines in the order they were added. Products the catalog no longer sells (archived) are not shown and are dropped at the next change.',
     }),
     subtotal: { ...Money, description: 'Sum of the line totals at current prices.' },
     itemCount: Type.Integer({ minimum: 0, description: 'Units in the cart (the sum of the quantities).' }),
@@ -102,7 +110,11 @@ export type AddCartItemRequest = Static<typeof AddCartItemRequest>;
 
 export const SetCartItemRequest = Type.Object(
   {
-    quantity: Type.Integer({ minimum: 0, maximum: cartLimits.lineQuantity, description: 'The line\'s new quantity; 0 removes the line.' }),
+    quantity: Type.Integer({
+      minimum: 0,
+      maximum: cartLimits.lineQuantity,
+      description: "The line's new quantity; 0 removes the line.",
+    }),
   },
   { additionalProperties: false },
 );

@@ -24,7 +24,10 @@ export const ProductLookupRequest = Type.Object(
 );
 export type ProductLookupRequest = Static<typeof ProductLookupRequest>;
 
-export const ProductLookupResponse = Type.Object({ items: Type.Array(ProductSnapshot) }, { additionalProperties: false });
+export const ProductLookupResponse = Type.Object(
+  { items: Type.Array(ProductSnapshot) },
+  { additionalProperties: false },
+);
 
 export interface ProductReader {
   /** The products among `ids` that exist (archived ones included, with active false), in any order. */

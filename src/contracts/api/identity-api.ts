@@ -18,7 +18,12 @@ export const RegisterRequest = Type.Object(
       description: `At least ${passwordLength.min} characters, not all of them whitespace.`,
     }),
     // At least one non-space character: names are stored trimmed and must not end up empty.
-    name: Type.String({ minLength: nameLength.min, maxLength: nameLength.max, pattern: '\\S', example: 'Ada Lovelace' }),
+    name: Type.String({
+      minLength: nameLength.min,
+      maxLength: nameLength.max,
+      pattern: '\\S',
+      example: 'Ada Lovelace',
+    }),
   },
   { additionalProperties: false },
 );
@@ -55,7 +60,10 @@ export type User = Static<typeof User>;
 export const TokenPair = Type.Object(
   {
     accessToken: Type.String({ description: 'Send as `Authorization: Bearer <accessToken>`.' }),
-    refreshToken: Type.String({ description: 'Exchange it once at /auth/refresh for a new pair (a retry within a few seconds gets that same pair).' }),
+    refreshToken: Type.String({
+      description:
+        'Exchange it once at /auth/refresh for a new pair (a retry within a few seconds gets that same pair).',
+    }),
     expiresIn: Type.Integer({ description: 'Seconds until the access token expires.' }),
   },
   { additionalProperties: false, title: 'TokenPair' },

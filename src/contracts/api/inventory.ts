@@ -66,7 +66,12 @@ export type ReserveResult = { ok: true; lines: ReservedLine[] } | { ok: false; s
 export const ReservationOutcome = Type.Object(
   {
     orderId: Type.String(),
-    status: Type.Union([Type.Literal('held'), Type.Literal('committed'), Type.Literal('released'), Type.Literal('none')]),
+    status: Type.Union([
+      Type.Literal('held'),
+      Type.Literal('committed'),
+      Type.Literal('released'),
+      Type.Literal('none'),
+    ]),
   },
   { additionalProperties: false },
 );
@@ -75,7 +80,10 @@ export type ReservationOutcome = Static<typeof ReservationOutcome>;
 /** Most order ids `unmatched` lists, and `match` takes, at once. */
 export const matchBatchSize = 200;
 
-export const UnmatchedQuery = Type.Object({ heldForMs: Type.Integer({ minimum: 0, maximum: 86_400_000 }) }, { additionalProperties: false });
+export const UnmatchedQuery = Type.Object(
+  { heldForMs: Type.Integer({ minimum: 0, maximum: 86_400_000 }) },
+  { additionalProperties: false },
+);
 
 export const OrderIds = Type.Object(
   { orderIds: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: matchBatchSize }) },

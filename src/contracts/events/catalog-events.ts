@@ -5,7 +5,10 @@ import type { EventEnvelope, NewEvent } from './envelope.js';
 /** Facts the catalog publishes about products and stock: ids plus the minimum data. */
 
 const ProductId = Type.String();
-const StockLine = Type.Object({ productId: ProductId, quantity: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+const StockLine = Type.Object(
+  { productId: ProductId, quantity: Type.Integer({ minimum: 1 }) },
+  { additionalProperties: false },
+);
 
 export const ProductCreatedData = Type.Object(
   { productId: ProductId, sku: Type.String(), name: Type.String(), price: Money },
@@ -80,7 +83,10 @@ export type CatalogEventData<T extends CatalogEventType> = Static<(typeof catalo
 export type CatalogEvent<T extends CatalogEventType = CatalogEventType> = EventEnvelope<T, CatalogEventData<T>>;
 
 /** A typed event for the outbox: `emit([catalogEvent('product.created', {...})])`. */
-export const catalogEvent = <T extends CatalogEventType>(type: T, data: CatalogEventData<T>): NewEvent<T, CatalogEventData<T>> => ({
+export const catalogEvent = <T extends CatalogEventType>(
+  type: T,
+  data: CatalogEventData<T>,
+): NewEvent<T, CatalogEventData<T>> => ({
   type,
   data,
 });

@@ -46,7 +46,11 @@ export const orderCancelledType = 'order.cancelled';
 export const OrderCancelledData = Type.Object(
   {
     ...OrderSummary,
-    reason: Type.Union([Type.Literal('payment_declined'), Type.Literal('payment_timeout'), Type.Literal('customer_request')]),
+    reason: Type.Union([
+      Type.Literal('payment_declined'),
+      Type.Literal('payment_timeout'),
+      Type.Literal('customer_request'),
+    ]),
     /** The status the order left: a confirmed order was paid and is refunded. */
     previousStatus: Type.Union([Type.Literal('pending_payment'), Type.Literal('confirmed')]),
   },
@@ -61,7 +65,19 @@ export const OrderShippedData = Type.Object(
 );
 export type OrderShippedData = Static<typeof OrderShippedData>;
 
-export const orderPlaced = (data: OrderPlacedData): NewEvent<typeof orderPlacedType, OrderPlacedData> => ({ type: orderPlacedType, data });
-export const orderConfirmed = (data: OrderConfirmedData): NewEvent<typeof orderConfirmedType, OrderConfirmedData> => ({ type: orderConfirmedType, data });
-export const orderCancelled = (data: OrderCancelledData): NewEvent<typeof orderCancelledType, OrderCancelledData> => ({ type: orderCancelledType, data });
-export const orderShipped = (data: OrderShippedData): NewEvent<typeof orderShippedType, OrderShippedData> => ({ type: orderShippedType, data });
+export const orderPlaced = (data: OrderPlacedData): NewEvent<typeof orderPlacedType, OrderPlacedData> => ({
+  type: orderPlacedType,
+  data,
+});
+export const orderConfirmed = (data: OrderConfirmedData): NewEvent<typeof orderConfirmedType, OrderConfirmedData> => ({
+  type: orderConfirmedType,
+  data,
+});
+export const orderCancelled = (data: OrderCancelledData): NewEvent<typeof orderCancelledType, OrderCancelledData> => ({
+  type: orderCancelledType,
+  data,
+});
+export const orderShipped = (data: OrderShippedData): NewEvent<typeof orderShippedType, OrderShippedData> => ({
+  type: orderShippedType,
+  data,
+});

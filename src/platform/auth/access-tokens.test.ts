@@ -17,7 +17,9 @@ describe('access tokens', () => {
     expect(await verify(token)).toEqual(principal);
 
     const [header, payload, signature] = token.split('.');
-    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), role: 'admin' })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), role: 'admin' }),
+    ).toString('base64url');
     expect(await verify(`${header}.${forged}.${signature}`)).toBeNull();
     const unsigned = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
     expect(await verify(`${unsigned}.${payload}.`)).toBeNull();
@@ -39,7 +41,9 @@ describe('access tokens', () => {
   it('keeps accepting every valid token when it remembers fewer than it sees', async () => {
     const keys = generateSigningKeys();
     const verify = createAccessTokenVerifier(keys.publicKey, 2);
-    const tokens = await Promise.all(['a', 'b', 'c'].map((id) => signAccessToken(keys.privateKey, { ...principal, sessionId: `ses_${id}` }, 60)));
+    const tokens = await Promise.all(
+      ['a', 'b', 'c'].map((id) => signAccessToken(keys.privateKey, { ...principal, sessionId: `ses_${id}` }, 60)),
+    );
     for (const token of [...tokens, ...tokens]) expect(await verify(token)).not.toBeNull();
   });
 });

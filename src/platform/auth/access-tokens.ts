@@ -13,7 +13,11 @@ export interface Principal {
 const issuer = 'emporium';
 const audience = 'emporium-api';
 
-export async function signAccessToken(privateKey: KeyObject, principal: Principal, ttlSeconds: number): Promise<string> {
+export async function signAccessToken(
+  privateKey: KeyObject,
+  principal: Principal,
+  ttlSeconds: number,
+): Promise<string> {
   return new SignJWT({ role: principal.role, sid: principal.sessionId })
     .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT' })
     .setSubject(principal.userId)
@@ -25,11 +29,15 @@ export async function signAccessToken(privateKey: KeyObject, principal: Principa
 }
 
 /** Null for anything but a well-signed, unexpired EdDSA token of ours (alg "none" included). */
-async function verifyWithExpiry(publicKey: KeyObject, token: string): Promise<{ principal: Principal; expiresAtMs: number } | null> {
+async function verifyWithExpiry(
+  publicKey: KeyObject,
+  token: string,
+): Promise<{ principal: Principal; expiresAtMs: number } | null> {
   try {
     const { payload } = await jwtVerify(token, publicKey, { algorithms: ['EdDSA'], issuer, audience });
     const role = payload.role;
-    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.exp !== 'number') return null;
+    if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.exp !== 'number')
+      return null;
     if (role !== 'customer' && role !== 'admin') return null;
     return { principal: { userId: payload.sub, role, sessionId: payload.sid }, expiresAtMs: payload.exp * 1000 };
   } catch {
@@ -43,7 +51,10 @@ async function verifyWithExpiry(publicKey: KeyObject, token: string): Promise<{ 
  * than the rest of a cached read. Bounded: the oldest entries go first. Revocation is not its
  * business (the session registry is asked on every request).
  */
-export function createAccessTokenVerifier(publicKey: KeyObject, capacity = 10_000): (token: string) => Promise<Principal | null> {
+export function createAccessTokenVerifier(
+  publicKey: KeyObject,
+  capacity = 10_000,
+): (token: string) => Promise<Principal | null> {
   const accepted = new Map<string, { principal: Principal; expiresAtMs: number }>();
   return async (token) => {
     const known = accepted.get(token);

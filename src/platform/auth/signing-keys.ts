@@ -37,7 +37,8 @@ function parsed(variable: string, text: string, half: 'private' | 'public'): Key
   } catch {
     throw new ConfigError(`${variable} is not a ${half} key in PEM (write line breaks as "\\n" on one line)`);
   }
-  if (key.asymmetricKeyType !== 'ed25519') throw new ConfigError(`${variable} must be an Ed25519 key (got ${key.asymmetricKeyType ?? 'another kind'})`);
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new ConfigError(`${variable} must be an Ed25519 key (got ${key.asymmetricKeyType ?? 'another kind'})`);
   return key;
 }
 
@@ -67,7 +68,8 @@ export function loadSigningKeys(source: SigningKeySource, needs: SigningKeyNeeds
     }
     return { privateKey, publicKey };
   }
-  if (source.jwtPublicKey && !needs.signs) return { publicKey: parsed('JWT_PUBLIC_KEY', source.jwtPublicKey, 'public') };
+  if (source.jwtPublicKey && !needs.signs)
+    return { publicKey: parsed('JWT_PUBLIC_KEY', source.jwtPublicKey, 'public') };
   if (needs.mayGenerate && !source.jwtPublicKey) return fromDataDir(source.dataDir);
   if (needs.signs) {
     throw new ConfigError(
@@ -76,7 +78,9 @@ export function loadSigningKeys(source: SigningKeySource, needs: SigningKeyNeeds
         : 'JWT_PRIVATE_KEY must be set: identity signs access tokens here for processes running apart, which verify them with JWT_PUBLIC_KEY',
     );
   }
-  throw new ConfigError(`JWT_PUBLIC_KEY must be set: ${needs.who} verifies access tokens signed by identity in another process`);
+  throw new ConfigError(
+    `JWT_PUBLIC_KEY must be set: ${needs.who} verifies access tokens signed by identity in another process`,
+  );
 }
 
 export function generateSigningKeys(): Required<SigningKeys> {

@@ -13,7 +13,10 @@ const redisPrefix = `emporium-test:${runId('cache')}:`;
 const stores: [string, () => Promise<KvStore>][] = [['memory', async () => new MemoryKvStore()]];
 if (realProfileEnabled) {
   let n = 0;
-  stores.push(['redis', async () => createKvStore({ redisUrl: realInfra.redisUrl, redisKeyPrefix: `${redisPrefix}${(n += 1)}:` })]);
+  stores.push([
+    'redis',
+    async () => createKvStore({ redisUrl: realInfra.redisUrl, redisKeyPrefix: `${redisPrefix}${(n += 1)}:` }),
+  ]);
 }
 
 async function lookups(metrics: Metrics, result: 'hit' | 'miss'): Promise<number> {
@@ -59,7 +62,11 @@ describe.each(stores)('JsonCache on %s', (_name, factory) => {
     const cache = createJsonCache({ kv, name: 'products', ttlMs: 60 });
     const load = vi.fn(async () => 'v');
     await cache.getOrLoad('k', load);
-    await eventually(async () => ((await kv.get('cache:products:v:k')) === null ? true : undefined), 1_000, 'the entry expired');
+    await eventually(
+      async () => ((await kv.get('cache:products:v:k')) === null ? true : undefined),
+      1_000,
+      'the entry expired',
+    );
     await cache.getOrLoad('k', load);
     expect(load).toHaveBeenCalledTimes(2);
   });
@@ -107,7 +114,10 @@ describe.each(stores)('JsonCache on %s', (_name, factory) => {
     const cache = createJsonCache({ kv, name: 'products', ttlMs: 10_000, metrics });
     await cache.getOrLoad('a', async () => 'cached a');
     const getMany = vi.spyOn(kv, 'getMany');
-    const load = vi.fn(async (missing: string[]) => new Map(missing.filter((key) => key !== 'nowhere').map((key) => [key, `loaded ${key}`])));
+    const load = vi.fn(
+      async (missing: string[]) =>
+        new Map(missing.filter((key) => key !== 'nowhere').map((key) => [key, `loaded ${key}`])),
+    );
     const first = await cache.getManyOrLoad(['a', 'b', 'nowhere', 'b', 'c'], load);
     expect(Object.fromEntries(first)).toEqual({ a: 'cached a', b: 'loaded b', c: 'loaded c' });
     expect(load).toHaveBeenCalledTimes(1);
@@ -134,7 +144,11 @@ describe.each(stores)('JsonCache on %s', (_name, factory) => {
     await kv.set('cache:products:v:b', '{not json');
     const again = await cache.getManyOrLoad(['a', 'b', 'c'], load);
     expect(load).toHaveBeenLastCalledWith(['a', 'b']);
-    expect(Object.fromEntries(again)).toEqual({ a: { key: 'a', version: 2 }, b: { key: 'b', version: 2 }, c: { key: 'c', version: 1 } });
+    expect(Object.fromEntries(again)).toEqual({
+      a: { key: 'a', version: 2 },
+      b: { key: 'b', version: 2 },
+      c: { key: 'c', version: 1 },
+    });
   });
 
   it('does not cache a load that failed', async () => {

@@ -82,7 +82,10 @@ class KvJsonCache implements JsonCache {
     return value;
   }
 
-  async getManyOrLoad<T>(keys: string[], load: (missing: string[]) => Promise<Map<string, T>>): Promise<Map<string, T>> {
+  async getManyOrLoad<T>(
+    keys: string[],
+    load: (missing: string[]) => Promise<Map<string, T>>,
+  ): Promise<Map<string, T>> {
     const unique = [...new Set(keys)];
     if (unique.length === 0) return new Map();
     const found = await this.getMany<T>(unique);

@@ -12,12 +12,25 @@ describe('loadConfig', () => {
   });
 
   it('parses typed values', () => {
-    const config = loadConfig({ PORT: '8080', SEED_DEMO_DATA: 'false', CORS_ORIGINS: 'https://a.example, https://b.example', DATABASE_URL: 'postgres://u@h/db' });
-    expect(config).toMatchObject({ port: 8080, seedDemoData: false, corsOrigins: ['https://a.example', 'https://b.example'], databaseUrl: 'postgres://u@h/db' });
+    const config = loadConfig({
+      PORT: '8080',
+      SEED_DEMO_DATA: 'false',
+      CORS_ORIGINS: 'https://a.example, https://b.example',
+      DATABASE_URL: 'postgres://u@h/db',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      seedDemoData: false,
+      corsOrigins: ['https://a.example', 'https://b.example'],
+      databaseUrl: 'postgres://u@h/db',
+    });
   });
 
-  it('reads the addresses of a service\'s instances', () => {
-    expect(loadConfig({ CATALOG_URL: 'http://10.0.0.5:3001, http://10.0.0.6:3001/' }).catalogUrls).toEqual(['http://10.0.0.5:3001', 'http://10.0.0.6:3001']);
+  it("reads the addresses of a service's instances", () => {
+    expect(loadConfig({ CATALOG_URL: 'http://10.0.0.5:3001, http://10.0.0.6:3001/' }).catalogUrls).toEqual([
+      'http://10.0.0.5:3001',
+      'http://10.0.0.6:3001',
+    ]);
     expect(loadConfig({ CART_URL: 'https://cart.internal' }).cartUrls).toEqual(['https://cart.internal']);
   });
 
@@ -29,7 +42,10 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of/],
     [{ ADMIN_EMAIL: 'a@example.com' }, /^ADMIN_PASSWORD must be set/],
     [{ MIGRATE_ON_START: 'later' }, /^MIGRATE_ON_START must be true or false/],
-    [{ CATALOG_URL: 'http://10.0.0.5:3001,10.0.0.6:3001' }, /^CATALOG_URL must list addresses such as http:\/\/10.0.0.5:3001, separated by commas, with no path: "10.0.0.6:3001" is not one \(got/],
+    [
+      { CATALOG_URL: 'http://10.0.0.5:3001,10.0.0.6:3001' },
+      /^CATALOG_URL must list addresses such as http:\/\/10.0.0.5:3001, separated by commas, with no path: "10.0.0.6:3001" is not one \(got/,
+    ],
     [{ ORDERS_URL: 'http://orders:3001/v1' }, /^ORDERS_URL must list .*: "http:\/\/orders:3001\/v1" is not one/],
     [{ CART_URL: 'http://a:1,,http://b:1' }, /^CART_URL must list .*: "" is not one/],
     [{ SHUTDOWN_DRAIN_DELAY_MS: '10000' }, /^SHUTDOWN_DRAIN_DELAY_MS must be less than SHUTDOWN_TIMEOUT_MS/],

@@ -20,13 +20,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     }
   }
   const result = { ...(config as Config), ...overrides };
-  if (result.adminEmail && !result.adminPassword) throw new ConfigError('ADMIN_PASSWORD must be set when ADMIN_EMAIL is set');
-  if (result.adminPassword && result.adminPassword.length < 10) throw new ConfigError('ADMIN_PASSWORD must be at least 10 characters');
+  if (result.adminEmail && !result.adminPassword)
+    throw new ConfigError('ADMIN_PASSWORD must be set when ADMIN_EMAIL is set');
+  if (result.adminPassword && result.adminPassword.length < 10)
+    throw new ConfigError('ADMIN_PASSWORD must be at least 10 characters');
   if (result.workers > 1 && !(result.databaseUrl && result.redisUrl && result.amqpUrl)) {
-    throw new ConfigError('WORKERS above 1 needs DATABASE_URL, REDIS_URL and AMQP_URL: the embedded database, store and event bus belong to one process');
+    throw new ConfigError(
+      'WORKERS above 1 needs DATABASE_URL, REDIS_URL and AMQP_URL: the embedded database, store and event bus belong to one process',
+    );
   }
   if (result.processRole !== 'all' && !(result.databaseUrl && result.redisUrl && result.amqpUrl)) {
-    throw new ConfigError(`PROCESS_ROLE=${result.processRole} needs DATABASE_URL, REDIS_URL and AMQP_URL: the embedded database, store and event bus belong to one process`);
+    throw new ConfigError(
+      `PROCESS_ROLE=${result.processRole} needs DATABASE_URL, REDIS_URL and AMQP_URL: the embedded database, store and event bus belong to one process`,
+    );
   }
   if (result.shutdownDrainDelayMs >= result.shutdownTimeoutMs) {
     throw new ConfigError('SHUTDOWN_DRAIN_DELAY_MS must be less than SHUTDOWN_TIMEOUT_MS, which it counts within');

@@ -62,27 +62,34 @@ describe.each(databases)('database connection (%s)', (kind) => {
   });
 
   // The embedded database is one connection for everything.
-  if (kind === 'postgres') it('keeps connections for background work that busy requests cannot hold up', async () => {
-    await withDatabase(kind, async (db) => {
-      let finishRequest: () => void = () => undefined;
-      const requestHolds = new Promise<void>((resolve) => (finishRequest = resolve));
-      let requestStarted: () => void = () => undefined;
-      const started = new Promise<void>((resolve) => (requestStarted = resolve));
-      // A request keeps the one request connection in a transaction.
-      const request = db.forSchema('public').transaction().execute(async (trx) => {
-        await sql`select 1`.execute(trx);
-        requestStarted();
-        await requestHolds;
+  if (kind === 'postgres')
+    it('keeps connections for background work that busy requests cannot hold up', async () => {
+      await withDatabase(kind, async (db) => {
+        let finishRequest: () => void = () => undefined;
+        const requestHolds = new Promise<void>((resolve) => (finishRequest = resolve));
+        let requestStarted: () => void = () => undefined;
+        const started = new Promise<void>((resolve) => (requestStarted = resolve));
+        // A request keeps the one request connection in a transaction.
+        const request = db
+          .forSchema('public')
+          .transaction()
+          .execute(async (trx) => {
+            await sql`select 1`.execute(trx);
+            requestStarted();
+            await requestHolds;
+          });
+        await started;
+        const waiting = sql<{ n: number }>`select 1 as n`.execute(db.forSchema('public'));
+        const background = await sql<{ n: number }>`select 2 as n`.execute(db.forSchema('public', 'background'));
+        expect(background.rows).toEqual([{ n: 2 }]);
+        const raced = await Promise.race([
+          waiting.then(() => 'ran'),
+          new Promise((r) => setTimeout(() => r('queued'), 200)),
+        ]);
+        expect(raced).toBe('queued');
+        finishRequest();
+        await request;
+        expect((await waiting).rows).toEqual([{ n: 1 }]);
       });
-      await started;
-      const waiting = sql<{ n: number }>`select 1 as n`.execute(db.forSchema('public'));
-      const background = await sql<{ n: number }>`select 2 as n`.execute(db.forSchema('public', 'background'));
-      expect(background.rows).toEqual([{ n: 2 }]);
-      const raced = await Promise.race([waiting.then(() => 'ran'), new Promise((r) => setTimeout(() => r('queued'), 200))]);
-      expect(raced).toBe('queued');
-      finishRequest();
-      await request;
-      expect((await waiting).rows).toEqual([{ n: 1 }]);
     });
-  });
 });

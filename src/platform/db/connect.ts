@@ -11,7 +11,11 @@ import { lockDataDir } from './data-dir-lock.js';
 const types = new pg.TypeOverrides();
 types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
-function wrap(kind: Database['kind'], pools: { requests: PostgresPool; background?: PostgresPool }, onClose: () => Promise<void>): Database {
+function wrap(
+  kind: Database['kind'],
+  pools: { requests: PostgresPool; background?: PostgresPool },
+  onClose: () => Promise<void>,
+): Database {
   const listeners = new Set<(sql: string) => void>();
   const kysely = (pool: PostgresPool) =>
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -24,7 +28,8 @@ function wrap(kind: Database['kind'], pools: { requests: PostgresPool; backgroun
   return {
     kind,
     root,
-    forSchema: <DB>(schema: string, lane: Lane = 'requests') => (lane === 'background' ? background : root).withSchema(schema) as unknown as Kysely<DB>,
+    forSchema: <DB>(schema: string, lane: Lane = 'requests') =>
+      (lane === 'background' ? background : root).withSchema(schema) as unknown as Kysely<DB>,
     observe: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -72,7 +77,10 @@ function preparingStatements(pool: pg.Pool): PostgresPool {
       });
     };
     // The dialect has no cursor configured, so Kysely never calls the cursor form of `query`.
-    return { query: query as unknown as PostgresPoolClient['query'], release: (destroy) => client.release(destroy === true || statementsStale) };
+    return {
+      query: query as unknown as PostgresPoolClient['query'],
+      release: (destroy) => client.release(destroy === true || statementsStale),
+    };
   };
   return {
     connect: async () => {
@@ -114,7 +122,8 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
   const unlock = lockDataDir(dir);
   try {
     const pgDir = join(dir, 'pglite');
-    if (!existsSync(join(pgDir, 'PG_VERSION'))) options.onProgress?.(`Creating the embedded database in ${pgDir} (first start only)...`);
+    if (!existsSync(join(pgDir, 'PG_VERSION')))
+      options.onProgress?.(`Creating the embedded database in ${pgDir} (first start only)...`);
     const pglite = await PGlite.create(pgDir);
     const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1, types });
     return wrap('pglite', { requests: pool }, async () => {

@@ -29,12 +29,23 @@ async function createSchema(root: Kysely<unknown>, schema: string): Promise<void
 }
 
 export async function schemaStatus(db: Database, schema: string, migrations: Migrations): Promise<SchemaStatus> {
-  const { rows } = await sql<{ found: string | null }>`select to_regclass(${`${schema}.${migrationTable}`}) as found`.execute(db.root);
+  const { rows } = await sql<{
+    found: string | null;
+  }>`select to_regclass(${`${schema}.${migrationTable}`}) as found`.execute(db.root);
   const applied = rows[0]?.found
-    ? (await db.forSchema<Record<typeof migrationTable, { name: string }>>(schema).selectFrom(migrationTable).select('name').execute()).map((r) => r.name)
+    ? (
+        await db
+          .forSchema<Record<typeof migrationTable, { name: string }>>(schema)
+          .selectFrom(migrationTable)
+          .select('name')
+          .execute()
+      ).map((r) => r.name)
     : [];
   const known = Object.keys(migrations);
-  return { pending: known.filter((name) => !applied.includes(name)), unknown: applied.filter((name) => !known.includes(name)) };
+  return {
+    pending: known.filter((name) => !applied.includes(name)),
+    unknown: applied.filter((name) => !known.includes(name)),
+  };
 }
 
 /**

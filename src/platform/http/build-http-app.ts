@@ -12,7 +12,13 @@ import { createValidatorCompiler } from './validators.js';
 import { securityHeaders } from './security-headers.js';
 import { requireReadableBody } from './request-media-type.js';
 
-export type HttpApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+export type HttpApp = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
 
 export interface HttpAppOptions {
   config: Pick<Config, 'bodyLimitBytes' | 'corsOrigins' | 'trustedProxies'>;
@@ -68,7 +74,15 @@ export function buildHttpApp({ config, logger, metrics }: HttpAppOptions): HttpA
   if (config.corsOrigins.length > 0) {
     app.register(cors, {
       origin: config.corsOrigins,
-      exposedHeaders: ['ETag', 'X-Request-Id', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After', 'Idempotent-Replayed'],
+      exposedHeaders: [
+        'ETag',
+        'X-Request-Id',
+        'RateLimit-Limit',
+        'RateLimit-Remaining',
+        'RateLimit-Reset',
+        'Retry-After',
+        'Idempotent-Replayed',
+      ],
     });
   }
 

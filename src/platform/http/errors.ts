@@ -66,4 +66,6 @@ export const problemType = (code: string): string => `urn:emporium:problem:${cod
 
 /** A list's `cursor` that the list did not make: damaged, crafted, or made for another sort. */
 export const invalidCursor = (detail: string): AppError =>
-  new AppError('invalid_cursor', detail, { errors: [{ path: '/querystring/cursor', message: 'is not a cursor this list made' }] });
+  new AppError('invalid_cursor', detail, {
+    errors: [{ path: '/querystring/cursor', message: 'is not a cursor this list made' }],
+  });

@@ -34,7 +34,8 @@ export function registerHealthRoutes(app: HttpApp, readiness: Readiness): void {
   app.get('/health/live', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/health/ready', { schema: { hide: true } }, async (_request, reply) => {
     reply.header('Cache-Control', 'no-store');
-    if (readiness.draining()) return sendProblem(reply, 'service_unavailable', 'Shutting down: this instance takes no new work.');
+    if (readiness.draining())
+      return sendProblem(reply, 'service_unavailable', 'Shutting down: this instance takes no new work.');
     const upstreams = readiness.upstreams?.();
     const results = await Promise.all(
       Object.entries(readiness.checks).map(async ([name, check]) => {
@@ -49,7 +50,12 @@ export function registerHealthRoutes(app: HttpApp, readiness: Readiness): void {
     const checks = Object.fromEntries(results);
     const reported = await upstreams;
     const down = results.filter(([, state]) => state === 'down').map(([name]) => name);
-    if (down.length > 0) return sendProblem(reply, 'service_unavailable', `Not ready: ${down.join(', ')} down.`, { down, checks, ...reported });
+    if (down.length > 0)
+      return sendProblem(reply, 'service_unavailable', `Not ready: ${down.join(', ')} down.`, {
+        down,
+        checks,
+        ...reported,
+      });
     return { status: 'ready', checks, ...reported };
   });
 }

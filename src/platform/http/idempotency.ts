@@ -82,13 +82,19 @@ export const markerKey = (scope: { userId: string } | { ip: string }, key: strin
 const canonical = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(canonical);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, canonical(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, v]) => [k, canonical(v)]),
+    );
   }
   return value;
 };
 
 export const fingerprintOf = (request: FastifyRequest): string =>
-  createHash('sha256').update(`${request.method} ${request.url}\n${JSON.stringify(canonical(request.body ?? null))}`).digest('base64url');
+  createHash('sha256')
+    .update(`${request.method} ${request.url}\n${JSON.stringify(canonical(request.body ?? null))}`)
+    .digest('base64url');
 
 const optionsOf = (request: FastifyRequest): IdempotencyOptions | undefined => {
   // An unknown path has nothing to make idempotent (and its body was never checked against a schema).
@@ -98,7 +104,10 @@ const optionsOf = (request: FastifyRequest): IdempotencyOptions | undefined => {
 };
 
 export const keyReused = (): AppError =>
-  new AppError('idempotency_key_reused', 'This Idempotency-Key was used with another request. Use a new key for a new request.');
+  new AppError(
+    'idempotency_key_reused',
+    'This Idempotency-Key was used with another request. Use a new key for a new request.',
+  );
 
 /** The recorded answer for a request with `fingerprint`; 422 when it answered another request. */
 export function answerFor(recorded: RecordedAnswer, fingerprint: string): KeptAnswer {
@@ -142,7 +151,9 @@ export function sendRecordedAnswer(
 }
 
 function keptAnswerOf(reply: FastifyReply, body: string): KeptAnswer {
-  const headers: Record<string, string> = { 'content-type': String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8') };
+  const headers: Record<string, string> = {
+    'content-type': String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'),
+  };
   for (const name of ['location', 'cache-control']) {
     const value = reply.getHeader(name);
     if (value !== undefined) headers[name] = String(value);
@@ -163,7 +174,10 @@ export function registerIdempotency(app: HttpApp, kv: KvStore, auth: AuthGuards,
     const key = request.headers['idempotency-key'];
     if (!options || (key === undefined && !options.required)) return;
     if (typeof key !== 'string' || !keyPattern.test(key)) {
-      throw new AppError('idempotency_key_invalid', 'Send an Idempotency-Key header of 1 to 255 visible ASCII characters, unique per attempt.');
+      throw new AppError(
+        'idempotency_key_invalid',
+        'Send an Idempotency-Key header of 1 to 255 visible ASCII characters, unique per attempt.',
+      );
     }
   });
 
@@ -174,7 +188,8 @@ export function registerIdempotency(app: HttpApp, kv: KvStore, auth: AuthGuards,
     const principal = await auth.identify(request);
     const recordKey = markerKey(principal ? { userId: principal.userId } : { ip: request.ip }, key);
     const fingerprint = fingerprintOf(request);
-    const warn = (err: unknown) => request.log.warn({ err }, 'renewing or ending an Idempotency-Key marker failed; it lapses');
+    const warn = (err: unknown) =>
+      request.log.warn({ err }, 'renewing or ending an Idempotency-Key marker failed; it lapses');
     const running = (holder: string) => JSON.stringify({ state: 'running', fingerprint, holder } satisfies Marker);
     const lease = await acquireLease(kv, recordKey, idempotencyLeaseMs, warn, running);
     if (lease) {
@@ -187,7 +202,10 @@ export function registerIdempotency(app: HttpApp, kv: KvStore, auth: AuthGuards,
     if (marker?.state === 'done') return sendAnswer(reply, marker.answer, true);
     const recorded = await options.recordedBy?.find(request, key);
     if (recorded) return sendAnswer(reply, answerFor(recorded, fingerprint), true);
-    throw new AppError('idempotency_request_in_progress', 'The first request with this Idempotency-Key is still running. Retry in a moment to get its answer.');
+    throw new AppError(
+      'idempotency_request_in_progress',
+      'The first request with this Idempotency-Key is still running. Retry in a moment to get its answer.',
+    );
   });
 
   app.addHook('onSend', async (request, reply, payload) => {

@@ -30,7 +30,12 @@ function upstreamFailure(err: FastifyError): 'service_unavailable' | 'bad_gatewa
 }
 
 /** The problem+json body for `code`; `instance` is the URL of the request it answers. */
-export function problemBody(code: ErrorCode, detail: string, extra: Record<string, unknown>, instance: string): Record<string, unknown> {
+export function problemBody(
+  code: ErrorCode,
+  detail: string,
+  extra: Record<string, unknown>,
+  instance: string,
+): Record<string, unknown> {
   const { status, title } = errorCatalog[code];
   return { type: problemType(code), title, status, detail, code, instance, ...extra };
 }
@@ -44,7 +49,10 @@ export function sendProblem(
   const { status } = errorCatalog[code];
   // Every 503 is passing (overload, an upstream away, a shutdown): say when to try again.
   if (status === 503 && !reply.hasHeader('retry-after')) reply.header('Retry-After', '1');
-  return reply.status(status).type('application/problem+json; charset=utf-8').send(problemBody(code, detail, extra, reply.request.url));
+  return reply
+    .status(status)
+    .type('application/problem+json; charset=utf-8')
+    .send(problemBody(code, detail, extra, reply.request.url));
 }
 
 const listed = (values: unknown[]) => `must be one of: ${values.map(String).join(', ')}`;
@@ -52,7 +60,8 @@ const listed = (values: unknown[]) => `must be one of: ${values.map(String).join
 /** The values of a union of constants (how TypeBox writes a union of literals), or undefined. */
 function constants(branches: unknown): unknown[] | undefined {
   if (!Array.isArray(branches) || branches.length === 0) return undefined;
-  const isConstant = (branch: unknown): branch is { const: unknown } => branch !== null && typeof branch === 'object' && 'const' in branch;
+  const isConstant = (branch: unknown): branch is { const: unknown } =>
+    branch !== null && typeof branch === 'object' && 'const' in branch;
   return branches.every(isConstant) ? branches.map((branch) => branch.const) : undefined;
 }
 
@@ -63,7 +72,9 @@ function constants(branches: unknown): unknown[] | undefined {
 function fieldErrors(err: FastifyError): ProblemFieldError[] {
   // The validator compiler makes ajv verbose: each error carries the schema it failed.
   const validation = (err.validation ?? []) as ErrorObject[];
-  const collapsed = validation.filter((v) => v.keyword === 'anyOf' && constants(v.schema)).map((v) => `${v.schemaPath}/`);
+  const collapsed = validation
+    .filter((v) => v.keyword === 'anyOf' && constants(v.schema))
+    .map((v) => `${v.schemaPath}/`);
   return validation
     .filter((v) => !collapsed.some((prefix) => v.schemaPath.startsWith(prefix)))
     .map((v) => {
@@ -75,7 +86,12 @@ function fieldErrors(err: FastifyError): ProblemFieldError[] {
       if (v.keyword === 'required') {
         return { path: `${base}/${String(params.missingProperty)}`, message: 'is required' };
       }
-      const choices = v.keyword === 'enum' ? (params.allowedValues as unknown[]) : v.keyword === 'anyOf' ? constants(v.schema) : undefined;
+      const choices =
+        v.keyword === 'enum'
+          ? (params.allowedValues as unknown[])
+          : v.keyword === 'anyOf'
+            ? constants(v.schema)
+            : undefined;
       return { path: base || '/', message: choices ? listed(choices) : (v.message ?? 'is not valid') };
     });
 }
@@ -102,14 +118,22 @@ export function installProblemHandler(app: FastifyInstance): void {
     const upstream = upstreamFailure(err);
     if (upstream === 'service_unavailable') {
       request.log.warn({ err }, 'upstream unavailable');
-      return sendProblem(reply, 'service_unavailable', 'The service behind this route is not available right now; try again.');
+      return sendProblem(
+        reply,
+        'service_unavailable',
+        'The service behind this route is not available right now; try again.',
+      );
     }
     if (upstream === 'bad_gateway') {
       request.log.warn({ err }, 'upstream failed');
       return sendProblem(reply, 'bad_gateway', 'The service behind this route did not answer properly.');
     }
     request.log.error({ err }, 'request failed');
-    return sendProblem(reply, 'internal_error', 'Something went wrong on our side. The request id identifies it in our logs.');
+    return sendProblem(
+      reply,
+      'internal_error',
+      'Something went wrong on our side. The request id identifies it in our logs.',
+    );
   });
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`),
@@ -136,7 +160,11 @@ export function answerFrameworkError(err: FastifyError, _request: FastifyRequest
 export function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const code: ErrorCode =
-    err.code === 'HPE_HEADER_OVERFLOW' ? 'headers_too_large' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request_timeout' : 'malformed_request';
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? 'headers_too_large'
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 'request_timeout'
+        : 'malformed_request';
   const { status, title } = errorCatalog[code];
   const body = JSON.stringify({ type: problemType(code), title, status, detail: title, code });
   if (socket.writable) {

@@ -17,6 +17,9 @@ export async function requireReadableBody(request: FastifyRequest): Promise<void
   }
   const charset = charsetParameter.exec(type)?.[1];
   if (charset !== undefined && charset.toLowerCase() !== 'utf-8') {
-    throw new AppError('unsupported_media_type', `Request bodies are read as UTF-8, not ${charset}: send Content-Type: application/json; charset=utf-8, or no charset.`);
+    throw new AppError(
+      'unsupported_media_type',
+      `Request bodies are read as UTF-8, not ${charset}: send Content-Type: application/json; charset=utf-8, or no charset.`,
+    );
   }
 }

@@ -83,7 +83,11 @@ describe('ServicePool', () => {
     const [a, b] = await instances('a', 'b');
     let now = 1_000_000;
     const ejected: string[] = [];
-    const pool = poolOf([a!.url, b!.url], { now: () => now, ejectMs: 10_000, onEject: (origin) => ejected.push(origin) });
+    const pool = poolOf([a!.url, b!.url], {
+      now: () => now,
+      ejectMs: 10_000,
+      onEject: (origin) => ejected.push(origin),
+    });
     expect((await send(pool, 'GET', '/warm')).text).toBe('a');
     expect((await send(pool, 'GET', '/warm')).text).toBe('b');
 
@@ -115,7 +119,9 @@ describe('ServicePool', () => {
     a!.behaviour = (req) => req.socket.destroy();
     const pool = poolOf([a!.url, b!.url]);
 
-    await expect(send(pool, 'POST', '/orders', '{"pay":1}')).rejects.toMatchObject({ code: expect.stringMatching(/^(UND_ERR_SOCKET|ECONNRESET)$/) });
+    await expect(send(pool, 'POST', '/orders', '{"pay":1}')).rejects.toMatchObject({
+      code: expect.stringMatching(/^(UND_ERR_SOCKET|ECONNRESET)$/),
+    });
     expect(a!.received).toEqual(['POST /orders {"pay":1}']);
     expect(b!.received).toEqual([]);
   });

@@ -24,7 +24,19 @@ type Headers = Record<string, string | string[] | undefined>;
 
 // The instance did not answer: it refused or dropped the connection, or stayed silent too long.
 // Anything else (the caller's abort, its body stream failing) says nothing about the instance.
-const noAnswer = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT']);
+const noAnswer = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+]);
 const idempotentMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** How long a failed instance is left out unless said otherwise, like nginx's default fail_timeout. */
@@ -40,10 +52,12 @@ const idleConnectionMs = 4_000;
 const codeOf = (err: Error): string => String((err as { code?: unknown }).code ?? '');
 
 /** A body that can go again as it is: none, or bytes held in memory (not a stream read once). */
-const replayable = (body: Dispatcher.DispatchOptions['body']): boolean => body == null || typeof body === 'string' || body instanceof Uint8Array;
+const replayable = (body: Dispatcher.DispatchOptions['body']): boolean =>
+  body == null || typeof body === 'string' || body instanceof Uint8Array;
 
 /** Whether a body is still whole: a stream that nothing has read from yet, or any other body. */
-const intact = (body: Dispatcher.DispatchOptions['body']): boolean => !(body instanceof Readable) || (!body.readableDidRead && !body.destroyed);
+const intact = (body: Dispatcher.DispatchOptions['body']): boolean =>
+  !(body instanceof Readable) || (!body.readableDidRead && !body.destroyed);
 
 /** The instances of one service, taken in turn, and which of them are left out until when. */
 class Rotation {
@@ -110,7 +124,12 @@ export class ServicePool extends Dispatcher {
     if (urls.length === 0) throw new Error('a service pool needs at least one address');
     this.origins = urls.map((url) => new URL(url).origin);
     const connect = { timeout: options.connectTimeoutMs ?? 2_000 };
-    this.instances = this.origins.map((origin) => ({ origin, pool: new Pool(origin, { connections: 128, connect, keepAliveMaxTimeout: idleConnectionMs }), ejectedUntil: 0, fails: 0 }));
+    this.instances = this.origins.map((origin) => ({
+      origin,
+      pool: new Pool(origin, { connections: 128, connect, keepAliveMaxTimeout: idleConnectionMs }),
+      ejectedUntil: 0,
+      fails: 0,
+    }));
     this.rotation = new Rotation(this.instances, {
       ejectMs: options.ejectMs ?? defaultEjectMs,
       maxFails: options.maxFails ?? 3,
@@ -158,12 +177,22 @@ class BalancedRequest implements Dispatcher.DispatchHandler {
     this.target.onRequestStart?.(controller, context);
   }
 
-  onRequestUpgrade(controller: Dispatcher.DispatchController, statusCode: number, headers: Headers, socket: Duplex): void {
+  onRequestUpgrade(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Headers,
+    socket: Duplex,
+  ): void {
     this.answered = true;
     this.target.onRequestUpgrade?.(controller, statusCode, headers, socket);
   }
 
-  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: Headers, statusMessage?: string): void {
+  onResponseStart(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Headers,
+    statusMessage?: string,
+  ): void {
     this.answered = true;
     if (this.instance) this.rotation.answered(this.instance);
     this.target.onResponseStart?.(controller, statusCode, headers, statusMessage);
@@ -183,7 +212,8 @@ class BalancedRequest implements Dispatcher.DispatchHandler {
     if (instance && !this.answered && !controller?.aborted && noAnswer.has(codeOf(err))) {
       this.rotation.failed(instance, err, this.started);
       const mayGoAgain = this.started
-        ? replayable(this.options.body) && (this.options.idempotent === true || idempotentMethods.has(this.options.method))
+        ? replayable(this.options.body) &&
+          (this.options.idempotent === true || idempotentMethods.has(this.options.method))
         : intact(this.options.body);
       const next = mayGoAgain ? this.rotation.pick(this.tried) : undefined;
       if (next) {

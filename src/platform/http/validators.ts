@@ -5,7 +5,14 @@ import { isStorableText } from '../db/column-limits.js';
 
 const make = (options: Options): Ajv => {
   // verbose: errors carry their schema, so that the problem handler can list an enum's values.
-  const ajv = new Ajv({ allErrors: false, removeAdditional: false, useDefaults: true, strict: false, verbose: true, ...options });
+  const ajv = new Ajv({
+    allErrors: false,
+    removeAdditional: false,
+    useDefaults: true,
+    strict: false,
+    verbose: true,
+    ...options,
+  });
   addFormats.default(ajv);
   ajv.addKeyword('example');
   return ajv;
@@ -59,7 +66,8 @@ function unboundedNumbers(schema: unknown, path = '#'): string[] {
   const here = schema as Record<string, unknown>;
   const types = [here.type].flat();
   const numeric = types.includes('integer') || types.includes('number');
-  const bounded = (here.minimum ?? here.exclusiveMinimum) !== undefined && (here.maximum ?? here.exclusiveMaximum) !== undefined;
+  const bounded =
+    (here.minimum ?? here.exclusiveMinimum) !== undefined && (here.maximum ?? here.exclusiveMaximum) !== undefined;
   const nested = Object.entries(here).flatMap(([key, value]) => unboundedNumbers(value, `${path}/${pointer(key)}`));
   return numeric && !bounded ? [path, ...nested] : nested;
 }
@@ -76,7 +84,9 @@ export function createValidatorCompiler(): FastifySchemaCompiler<FastifySchema> 
   return ({ schema, httpPart, method, url }) => {
     const open = unboundedNumbers(schema);
     if (open.length > 0) {
-      throw new Error(`${method} ${url}: the ${httpPart ?? 'request'} schema has numbers without a minimum and a maximum at ${open.join(', ')}`);
+      throw new Error(
+        `${method} ${url}: the ${httpPart ?? 'request'} schema has numbers without a minimum and a maximum at ${open.join(', ')}`,
+      );
     }
     const ajv = httpPart === 'body' ? strict : coercing;
     return storableOnly(ajv.compile(schema as object)) as ReturnType<FastifySchemaCompiler<FastifySchema>>;

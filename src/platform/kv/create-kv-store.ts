@@ -20,6 +20,8 @@ export async function createKvStore(options: CreateKvStoreOptions): Promise<KvSt
     await store.close();
     const url = new URL(options.redisUrl);
     // host:port only: the URL may carry a password.
-    throw new Error(`Redis at ${url.hostname}:${url.port || '6379'} did not answer: ${(err as Error).message}`, { cause: err });
+    throw new Error(`Redis at ${url.hostname}:${url.port || '6379'} did not answer: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }

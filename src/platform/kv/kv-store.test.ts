@@ -39,7 +39,11 @@ describe('createKvStore', () => {
   it('names the Redis that does not answer, without its password', async () => {
     const port = await freePort();
     const started = Date.now();
-    const failure = createKvStore({ redisUrl: `redis://:secret@127.0.0.1:${port}`, redisKeyPrefix: 'x:', connectTimeoutMs: 500 });
+    const failure = createKvStore({
+      redisUrl: `redis://:secret@127.0.0.1:${port}`,
+      redisKeyPrefix: 'x:',
+      connectTimeoutMs: 500,
+    });
     await expect(failure).rejects.toThrow(`Redis at 127.0.0.1:${port} did not answer: `);
     await expect(failure).rejects.not.toThrow('secret');
     expect(Date.now() - started).toBeLessThan(2_000);
@@ -47,79 +51,80 @@ describe('createKvStore', () => {
 });
 
 // The real profile fails, never skips, when Redis is away: the factory's createKvStore throws.
-if (realProfileEnabled) describe('Redis', () => {
-  const prefix = `emporium-test:${runId('kv')}:`;
-  let stores = 0;
+if (realProfileEnabled)
+  describe('Redis', () => {
+    const prefix = `emporium-test:${runId('kv')}:`;
+    let stores = 0;
 
-  kvStoreContract('redis', async () => {
-    stores += 1;
-    return createKvStore({ redisUrl: realInfra.redisUrl, redisKeyPrefix: `${prefix}${stores}:` });
-  });
+    kvStoreContract('redis', async () => {
+      stores += 1;
+      return createKvStore({ redisUrl: realInfra.redisUrl, redisKeyPrefix: `${prefix}${stores}:` });
+    });
 
-  it('keeps every key under its prefix', async () => {
-    const kv = await createKvStore({ redisUrl: realInfra.redisUrl, redisKeyPrefix: `${prefix}own:` });
-    await kv.set('k', 'v');
-    await kv.increment('c', 10_000);
-    await kv.compareAndSet('k', 'v', 'w');
-    await kv.close();
-    const raw = new Redis(realInfra.redisUrl);
-    try {
-      expect((await raw.keys(`${prefix}own:*`)).sort()).toEqual([`${prefix}own:c`, `${prefix}own:k`]);
-      expect(await raw.get(`${prefix}own:k`)).toBe('w');
-    } finally {
-      raw.disconnect();
-    }
-  });
-
-  it('ping fails fast once Redis goes away', async () => {
-    const proxy = await startProxy(new URL(realInfra.redisUrl));
-    const kv = await createKvStore({ redisUrl: `redis://127.0.0.1:${proxy.port}`, redisKeyPrefix: prefix });
-    try {
-      await kv.ping();
-      await proxy.stop();
-      const started = Date.now();
-      await expect(kv.ping()).rejects.toThrow();
-      expect(Date.now() - started).toBeLessThan(1_000);
-    } finally {
+    it('keeps every key under its prefix', async () => {
+      const kv = await createKvStore({ redisUrl: realInfra.redisUrl, redisKeyPrefix: `${prefix}own:` });
+      await kv.set('k', 'v');
+      await kv.increment('c', 10_000);
+      await kv.compareAndSet('k', 'v', 'w');
       await kv.close();
-    }
-  });
-
-  it('ping fails within the command timeout when Redis stops answering', async () => {
-    const proxy = await startProxy(new URL(realInfra.redisUrl));
-    const kv = await createKvStore({ redisUrl: `redis://127.0.0.1:${proxy.port}`, redisKeyPrefix: prefix });
-    try {
-      await kv.ping();
-      proxy.blackhole();
-      const started = Date.now();
-      await expect(kv.ping()).rejects.toThrow();
-      expect(Date.now() - started).toBeLessThan(3_000);
-    } finally {
-      await kv.close();
-      await proxy.stop();
-    }
-  });
-
-  it('leaves a client it was given open', async () => {
-    const client = new Redis(realInfra.redisUrl, { keyPrefix: prefix });
-    const kv = new RedisKvStore({ client });
-    await kv.waitUntilReady(5_000);
-    await kv.close();
-    expect(await client.ping()).toBe('PONG');
-    client.disconnect();
-  });
-
-  afterAll(async () => {
-    const raw = new Redis(realInfra.redisUrl);
-    try {
-      for await (const keys of raw.scanStream({ match: `${prefix}*`, count: 500 })) {
-        if ((keys as string[]).length > 0) await raw.del(...(keys as string[]));
+      const raw = new Redis(realInfra.redisUrl);
+      try {
+        expect((await raw.keys(`${prefix}own:*`)).sort()).toEqual([`${prefix}own:c`, `${prefix}own:k`]);
+        expect(await raw.get(`${prefix}own:k`)).toBe('w');
+      } finally {
+        raw.disconnect();
       }
-    } finally {
-      raw.disconnect();
-    }
+    });
+
+    it('ping fails fast once Redis goes away', async () => {
+      const proxy = await startProxy(new URL(realInfra.redisUrl));
+      const kv = await createKvStore({ redisUrl: `redis://127.0.0.1:${proxy.port}`, redisKeyPrefix: prefix });
+      try {
+        await kv.ping();
+        await proxy.stop();
+        const started = Date.now();
+        await expect(kv.ping()).rejects.toThrow();
+        expect(Date.now() - started).toBeLessThan(1_000);
+      } finally {
+        await kv.close();
+      }
+    });
+
+    it('ping fails within the command timeout when Redis stops answering', async () => {
+      const proxy = await startProxy(new URL(realInfra.redisUrl));
+      const kv = await createKvStore({ redisUrl: `redis://127.0.0.1:${proxy.port}`, redisKeyPrefix: prefix });
+      try {
+        await kv.ping();
+        proxy.blackhole();
+        const started = Date.now();
+        await expect(kv.ping()).rejects.toThrow();
+        expect(Date.now() - started).toBeLessThan(3_000);
+      } finally {
+        await kv.close();
+        await proxy.stop();
+      }
+    });
+
+    it('leaves a client it was given open', async () => {
+      const client = new Redis(realInfra.redisUrl, { keyPrefix: prefix });
+      const kv = new RedisKvStore({ client });
+      await kv.waitUntilReady(5_000);
+      await kv.close();
+      expect(await client.ping()).toBe('PONG');
+      client.disconnect();
+    });
+
+    afterAll(async () => {
+      const raw = new Redis(realInfra.redisUrl);
+      try {
+        for await (const keys of raw.scanStream({ match: `${prefix}*`, count: 500 })) {
+          if ((keys as string[]).length > 0) await raw.del(...(keys as string[]));
+        }
+      } finally {
+        raw.disconnect();
+      }
+    });
   });
-});
 
 async function freePort(): Promise<number> {
   const server = createServer();

@@ -116,7 +116,13 @@ export class RedisKvStore implements KvStore {
 
   async compareAndSet(key: string, expected: string, next: string | null, ttlMs?: number): Promise<boolean> {
     const mode = next === null ? 'del' : 'set';
-    const swapped = await this.scripts.kvCompareAndSet(key, expected, mode, next ?? '', ttlMs === undefined ? '' : String(ttlMs));
+    const swapped = await this.scripts.kvCompareAndSet(
+      key,
+      expected,
+      mode,
+      next ?? '',
+      ttlMs === undefined ? '' : String(ttlMs),
+    );
     return swapped === 1;
   }
 

@@ -5,7 +5,13 @@ import type { KvStore } from './kv-store.js';
  * set to `ttlMs` again, as long as it still holds `value`. A holder that works long keeps its key;
  * one whose process died loses it within `ttlMs`. Returns the function that stops renewing.
  */
-export function renewWhileHeld(kv: KvStore, key: string, value: string, ttlMs: number, onError: (err: unknown) => void): () => void {
+export function renewWhileHeld(
+  kv: KvStore,
+  key: string,
+  value: string,
+  ttlMs: number,
+  onError: (err: unknown) => void,
+): () => void {
   const timer = setInterval(() => {
     kv.compareAndSet(key, value, value, ttlMs).then((held) => {
       if (!held) clearInterval(timer);

@@ -38,7 +38,11 @@ const redact = [
 ];
 
 /** `destination` replaces standard output (tests read what was logged). */
-export function createLogger(config: Pick<Config, 'logLevel' | 'logFormat'>, name = 'emporium', destination?: DestinationStream): Logger {
+export function createLogger(
+  config: Pick<Config, 'logLevel' | 'logFormat'>,
+  name = 'emporium',
+  destination?: DestinationStream,
+): Logger {
   const pretty = !destination && (config.logFormat ? config.logFormat === 'pretty' : Boolean(process.stdout.isTTY));
   const options = {
     name,

@@ -26,6 +26,10 @@ export function redactUrl(url: string): string {
   const withoutUserInfo = url.replace(/^([a-z][\w+.-]*:\/\/)[^/?#@]*@/i, '$1[REDACTED]@');
   const q = withoutUserInfo.indexOf('?');
   if (q === -1) return withoutUserInfo;
-  const query = withoutUserInfo.slice(q + 1).split('&').map(redactParameter).join('&');
+  const query = withoutUserInfo
+    .slice(q + 1)
+    .split('&')
+    .map(redactParameter)
+    .join('&');
   return `${withoutUserInfo.slice(0, q)}?${query}`;
 }

@@ -61,5 +61,8 @@ export class FileMailer implements Mailer {
 }
 
 function fileSafe(messageId: string): string {
-  return messageId.replace(/^<|>$/g, '').replace(/[^\w.@-]/g, '_').slice(0, 100);
+  return messageId
+    .replace(/^<|>$/g, '')
+    .replace(/[^\w.@-]/g, '_')
+    .slice(0, 100);
 }

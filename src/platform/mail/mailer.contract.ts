@@ -58,12 +58,16 @@ export function mailerContract(name: string, factory: () => Promise<MailerHarnes
       const [mail] = await harness.delivered();
       expect(mail?.messageId).toBe('<order-placed.42@emporium.test>');
       expect(mail?.headers.get('x-emporium-event')).toBe('order.placed');
-      expect(mail?.headerLines.find((h) => h.key === 'list-unsubscribe')?.line).toBe('List-Unsubscribe: <https://emporium.test/unsubscribe>');
+      expect(mail?.headerLines.find((h) => h.key === 'list-unsubscribe')?.line).toBe(
+        'List-Unsubscribe: <https://emporium.test/unsubscribe>',
+      );
     });
 
     it('delivers concurrent sends once each', async () => {
       const sent = await Promise.all(
-        Array.from({ length: 12 }, (_, i) => harness.mailer.send({ to: `u${i}@example.test`, subject: `n${i}`, text: `${i}`, html: `<i>${i}</i>` })),
+        Array.from({ length: 12 }, (_, i) =>
+          harness.mailer.send({ to: `u${i}@example.test`, subject: `n${i}`, text: `${i}`, html: `<i>${i}</i>` }),
+        ),
       );
       const mails = await harness.delivered();
       expect(mails.map((m) => m.messageId).sort()).toEqual(sent.map((s) => s.messageId).sort());

@@ -72,7 +72,9 @@ describe('SmtpMailer', () => {
     const sink = await startSmtpSink({ refuse: 'nobody@example.test' });
     const mailer = new SmtpMailer({ url: `smtp://127.0.0.1:${sink.port}`, from: contractSender });
     try {
-      await expect(mailer.send({ to: 'nobody@example.test', subject: 's', text: 't', html: 'h' })).rejects.toThrow(/550/);
+      await expect(mailer.send({ to: 'nobody@example.test', subject: 's', text: 't', html: 'h' })).rejects.toThrow(
+        /550/,
+      );
     } finally {
       await mailer.close();
       await sink.stop();
@@ -93,7 +95,9 @@ describe('SmtpMailer', () => {
 describe('createMailer', () => {
   it('picks SMTP when a URL is set and files otherwise', () => {
     expect(createMailer({ mailDir: 'unused', from: contractSender }).kind).toBe('file');
-    expect(createMailer({ smtpUrl: 'smtp://127.0.0.1:2525', mailDir: 'unused', from: contractSender }).kind).toBe('smtp');
+    expect(createMailer({ smtpUrl: 'smtp://127.0.0.1:2525', mailDir: 'unused', from: contractSender }).kind).toBe(
+      'smtp',
+    );
   });
 });
 

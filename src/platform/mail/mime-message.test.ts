@@ -8,7 +8,12 @@ const base = { to: 'ada@example.test', subject: 's', text: 't', html: '<p>t</p>'
 describe('composeMime', () => {
   it('writes CRLF lines no longer than 78 characters, whatever the content', async () => {
     const text = `${'Grüße '.repeat(60)}\nline two\r\nline three\rend`;
-    const { raw } = composeMime(from, { ...base, subject: `A long subject ${'with many words '.repeat(8)}✓`, text, html: `<p>${'x'.repeat(500)}</p>` });
+    const { raw } = composeMime(from, {
+      ...base,
+      subject: `A long subject ${'with many words '.repeat(8)}✓`,
+      text,
+      html: `<p>${'x'.repeat(500)}</p>`,
+    });
     const source = raw.toString('utf8');
     expect(source).not.toMatch(/[^\r]\n/);
     expect(source).not.toMatch(/\r[^\n]/);
@@ -20,7 +25,11 @@ describe('composeMime', () => {
   });
 
   it('keeps a line break in a header value from starting a header of its own', async () => {
-    const { raw } = composeMime(from, { ...base, subject: 'Hi\r\nBcc: victim@example.test', headers: { 'X-Note': 'a\nX-Evil: 1' } });
+    const { raw } = composeMime(from, {
+      ...base,
+      subject: 'Hi\r\nBcc: victim@example.test',
+      headers: { 'X-Note': 'a\nX-Evil: 1' },
+    });
     const mail = await simpleParser(raw);
     expect(mail.subject).toBe('Hi Bcc: victim@example.test');
     expect(mail.headers.get('x-note')).toBe('a X-Evil: 1');
@@ -29,7 +38,10 @@ describe('composeMime', () => {
   });
 
   it('encodes names outside ASCII, quotes names with specials, and sends international domains as punycode', async () => {
-    const { raw, envelope } = composeMime('"Emporium, Shop" <shop@emporium.test>', { ...base, to: 'Zoë Ångström <zoe@bücher.example>' });
+    const { raw, envelope } = composeMime('"Emporium, Shop" <shop@emporium.test>', {
+      ...base,
+      to: 'Zoë Ångström <zoe@bücher.example>',
+    });
     const mail = await simpleParser(raw);
     expect(mail.from?.value).toEqual([{ name: 'Emporium, Shop', address: 'shop@emporium.test' }]);
     expect(raw.toString('utf8')).toContain('<zoe@xn--bcher-kva.example>');
@@ -39,7 +51,9 @@ describe('composeMime', () => {
 
   it('makes a Message-ID in the sender domain when none is given, and brackets a given one', () => {
     expect(composeMime(from, base).messageId).toMatch(/^<[\w-]+@emporium\.test>$/);
-    expect(composeMime(from, { ...base, messageId: 'order-confirmed.1@emporium.test' }).messageId).toBe('<order-confirmed.1@emporium.test>');
+    expect(composeMime(from, { ...base, messageId: 'order-confirmed.1@emporium.test' }).messageId).toBe(
+      '<order-confirmed.1@emporium.test>',
+    );
   });
 
   it('refuses a recipient without an address and a header name that is not one', () => {

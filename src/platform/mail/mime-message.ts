@@ -21,7 +21,9 @@ export interface MimeMessage {
 export function composeMime(from: string, message: MailMessage, now = new Date()): MimeMessage {
   const sender = mailboxes(from, 'from')[0] as MailboxAddress;
   const recipients = mailboxes(message.to, 'to');
-  const messageId = angleBracketed(message.messageId ?? `${randomUUID()}@${sender.address.split('@').pop() ?? 'localhost'}`);
+  const messageId = angleBracketed(
+    message.messageId ?? `${randomUUID()}@${sender.address.split('@').pop() ?? 'localhost'}`,
+  );
   const boundary = `--_emporium_${randomUUID()}`;
   const headers: [string, string][] = [
     ['From', formatMailboxes([sender])],
@@ -30,7 +32,10 @@ export function composeMime(from: string, message: MailMessage, now = new Date()
     ['Message-ID', messageId],
     ['Date', now.toUTCString().replace(/GMT$/, '+0000')],
     ['MIME-Version', '1.0'],
-    ...Object.entries(message.headers ?? {}).map(([name, value]): [string, string] => [headerName(name), encodeWords(oneLine(value), 'Q', 52)]),
+    ...Object.entries(message.headers ?? {}).map(([name, value]): [string, string] => [
+      headerName(name),
+      encodeWords(oneLine(value), 'Q', 52),
+    ]),
     ['Content-Type', `multipart/alternative; boundary="${boundary}"`],
   ];
   const raw = [
@@ -43,12 +48,21 @@ export function composeMime(from: string, message: MailMessage, now = new Date()
     `--${boundary}--`,
     '',
   ].join('\r\n');
-  return { raw: Buffer.from(raw, 'utf8'), messageId, envelope: { from: sender.address, to: recipients.map((r) => r.address) } };
+  return {
+    raw: Buffer.from(raw, 'utf8'),
+    messageId,
+    envelope: { from: sender.address, to: recipients.map((r) => r.address) },
+  };
 }
 
 function textPart(type: string, body: string): string[] {
   const crlf = body.replace(/\r\n|\r|\n/g, '\r\n');
-  return [`Content-Type: ${type}; charset=utf-8`, 'Content-Transfer-Encoding: quoted-printable', '', wrapQuotedPrintable(quotedPrintable(crlf), 76)];
+  return [
+    `Content-Type: ${type}; charset=utf-8`,
+    'Content-Transfer-Encoding: quoted-printable',
+    '',
+    wrapQuotedPrintable(quotedPrintable(crlf), 76),
+  ];
 }
 
 function mailboxes(value: string, field: string): MailboxAddress[] {

@@ -60,8 +60,21 @@ describe.each(combinations)('the consumer on $database with the $bus bus', (setu
         },
       ],
     });
-    const types = ['created', 'created', 'created', 'created', 'created', 'removed', 'created', 'created', 'created', 'created'];
-    const events = await svc.outbox.transaction((_trx, send) => send(types.map((t, i) => ({ type: `thing.${t}`, data: { i } }))));
+    const types = [
+      'created',
+      'created',
+      'created',
+      'created',
+      'created',
+      'removed',
+      'created',
+      'created',
+      'created',
+      'created',
+    ];
+    const events = await svc.outbox.transaction((_trx, send) =>
+      send(types.map((t, i) => ({ type: `thing.${t}`, data: { i } }))),
+    );
     svc.relay();
     await eventually(async () => expect(await handled(svc.metrics, 'ok')).toBe(events.length));
     for (const event of events) expect(await svc.effects(event.id)).toBe(1);
@@ -159,27 +172,32 @@ describe.each(combinations)('the consumer on $database with the $bus bus', (setu
   });
 
   // Only a broker can hand a delivery to another process; the in-process bus dies with its process.
-  if (setup.bus === 'rabbitmq') it('hands an event to another consumer when the process handling it dies', async () => {
-    const svc = await service({ consume: false });
-    const child = fork(fileURLToPath(new URL('./dying-consumer.fixture.ts', import.meta.url)), [realInfra.amqpUrl, svc.prefix, svc.name, 'thing.created'], {
-      execArgv: ['--import', 'tsx'],
-      stdio: 'ignore',
-    });
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    afterTest(async () => {
+  if (setup.bus === 'rabbitmq')
+    it('hands an event to another consumer when the process handling it dies', async () => {
+      const svc = await service({ consume: false });
+      const child = fork(
+        fileURLToPath(new URL('./dying-consumer.fixture.ts', import.meta.url)),
+        [realInfra.amqpUrl, svc.prefix, svc.name, 'thing.created'],
+        {
+          execArgv: ['--import', 'tsx'],
+          stdio: 'ignore',
+        },
+      );
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      afterTest(async () => {
+        child.kill('SIGKILL');
+        await exited;
+      });
+      const messages: { ready?: boolean; received?: string }[] = [];
+      child.on('message', (m) => messages.push(m as (typeof messages)[number]));
+      await eventually(() => expect(messages).toContainEqual({ ready: true }), 20_000);
+
+      const event = await svc.emit();
+      await eventually(() => expect(messages).toContainEqual({ received: event.id }));
       child.kill('SIGKILL');
       await exited;
+      await svc.consume();
+      await eventually(async () => expect(await svc.effects(event.id)).toBe(1));
+      expect(await svc.db.selectFrom('inbox').select('event_id').execute()).toEqual([{ event_id: event.id }]);
     });
-    const messages: { ready?: boolean; received?: string }[] = [];
-    child.on('message', (m) => messages.push(m as (typeof messages)[number]));
-    await eventually(() => expect(messages).toContainEqual({ ready: true }), 20_000);
-
-    const event = await svc.emit();
-    await eventually(() => expect(messages).toContainEqual({ received: event.id }));
-    child.kill('SIGKILL');
-    await exited;
-    await svc.consume();
-    await eventually(async () => expect(await svc.effects(event.id)).toBe(1));
-    expect(await svc.db.selectFrom('inbox').select('event_id').execute()).toEqual([{ event_id: event.id }]);
-  });
 });

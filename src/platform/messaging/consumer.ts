@@ -30,7 +30,10 @@ export interface HandlerContext {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Subscription<DB = any> = { event: string } & (
   | { handle(event: EventEnvelope, trx: Transaction<DB>, context: HandlerContext): Promise<void>; handleBatch?: never }
-  | { handleBatch(events: EventEnvelope[], trx: Transaction<DB>, context: HandlerContext): Promise<void>; handle?: never }
+  | {
+      handleBatch(events: EventEnvelope[], trx: Transaction<DB>, context: HandlerContext): Promise<void>;
+      handle?: never;
+    }
 );
 
 export interface ConsumerOptions {
@@ -88,8 +91,16 @@ class EventConsumer implements Consumer {
     this.name = options.consumer;
     this.db = messagingTables(options.db);
     this.log = options.logger.child({ component: 'consumer', consumer: options.consumer });
-    for (const s of options.subscriptions) this.handlers.set(s.event, [...(this.handlers.get(s.event) ?? []), asBatchHandler(s)]);
-    this.batches = new DeliveryBatches(this.name, { together: (events) => this.handleTogether(events), alone: (event, failure) => this.handleAlone(event, failure) }, this.log);
+    for (const s of options.subscriptions)
+      this.handlers.set(s.event, [...(this.handlers.get(s.event) ?? []), asBatchHandler(s)]);
+    this.batches = new DeliveryBatches(
+      this.name,
+      {
+        together: (events) => this.handleTogether(events),
+        alone: (event, failure) => this.handleAlone(event, failure),
+      },
+      this.log,
+    );
   }
 
   get eventTypes(): string[] {
@@ -131,12 +142,17 @@ class EventConsumer implements Consumer {
   }
 
   /** One transaction: the inbox rows of the events, and the handlers of those not handled before. */
-  private async handleInTransaction(events: EventEnvelope[], alsoInTransaction?: AlsoInTransaction): Promise<Outcome[]> {
+  private async handleInTransaction(
+    events: EventEnvelope[],
+    alsoInTransaction?: AlsoInTransaction,
+  ): Promise<Outcome[]> {
     const committed: (() => Promise<void>)[] = [];
     const written = transactionEvents(this.options.publisher);
     const outcomes = await this.options.db.transaction().execute(async (trx): Promise<Outcome[]> => {
       const context: HandlerContext = { afterCommit: (fn) => committed.push(fn), emit: written.emitIn(trx) };
-      const fresh = await recordInInbox(messagingTables(trx), this.name, [...new Set(events.map((e) => e.id.toLowerCase()))]);
+      const fresh = await recordInInbox(messagingTables(trx), this.name, [
+        ...new Set(events.map((e) => e.id.toLowerCase())),
+      ]);
       // A second copy in the same batch is a duplicate like any other.
       const result = events.map((event): Outcome => (fresh.delete(event.id.toLowerCase()) ? 'ok' : 'duplicate'));
       const toHandle = events.filter((_, i) => result[i] === 'ok');
@@ -154,7 +170,11 @@ class EventConsumer implements Consumer {
   }
 
   /** Handles one event on its own until it succeeds or runs out of attempts; `failure` is an attempt already made. */
-  private async retried(event: EventEnvelope, alsoInTransaction?: AlsoInTransaction, failure?: { error: unknown }): Promise<Tried<Outcome[]>> {
+  private async retried(
+    event: EventEnvelope,
+    alsoInTransaction?: AlsoInTransaction,
+    failure?: { error: unknown },
+  ): Promise<Tried<Outcome[]>> {
     const { metrics, retry } = this.options;
     const tried = await retryWithBackoff(
       () => this.handleInTransaction([event], alsoInTransaction),
@@ -177,14 +197,18 @@ class EventConsumer implements Consumer {
       const outcome = outcomes[i] ?? 'duplicate';
       const labels = { consumer: this.name, type: event.type };
       this.options.metrics.eventsHandled.inc({ ...labels, outcome });
-      if (outcome === 'ok') this.options.metrics.eventLag.observe(labels, Math.max(0, Date.now() - Date.parse(event.occurredAt)) / 1000);
+      if (outcome === 'ok')
+        this.options.metrics.eventLag.observe(labels, Math.max(0, Date.now() - Date.parse(event.occurredAt)) / 1000);
     });
   }
 
   private async bury(event: EventEnvelope, failed: { error: unknown; attempts: number }): Promise<void> {
     await buryDeadLetter(this.db, this.name, event, describe(failed.error), failed.attempts);
     this.options.metrics.eventsHandled.inc({ consumer: this.name, type: event.type, outcome: 'dead' });
-    this.log.error({ eventId: event.id, type: event.type, attempts: failed.attempts }, 'event moved to the dead letters');
+    this.log.error(
+      { eventId: event.id, type: event.type, attempts: failed.attempts },
+      'event moved to the dead letters',
+    );
     await this.refreshDeadLetterGauge();
   }
 

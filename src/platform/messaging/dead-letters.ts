@@ -35,7 +35,9 @@ export async function listDeadLetters<DB>(db: Kysely<DB>, consumer?: string): Pr
  * Ids that are not UUIDs match nothing. Returns how many rows were marked.
  */
 export async function requestReplay<DB>(db: Kysely<DB>, ids: string[] | 'all'): Promise<number> {
-  let query = messagingTables(db).updateTable('dead_letters').set({ replay_requested_at: sql<Date>`now()` });
+  let query = messagingTables(db)
+    .updateTable('dead_letters')
+    .set({ replay_requested_at: sql<Date>`now()` });
   if (ids !== 'all') {
     const valid = ids.filter((id) => UUID.test(id));
     if (valid.length === 0) return 0;
@@ -49,7 +51,13 @@ export async function requestReplay<DB>(db: Kysely<DB>, ids: string[] | 'all'): 
  * Parks an event `consumer` gave up on. One row per event and consumer: a redelivered dead event
  * adds its attempts to the row and waits for a new replay request.
  */
-export async function buryDeadLetter(db: Kysely<MessagingTables>, consumer: string, event: EventEnvelope, error: string, attempts: number): Promise<void> {
+export async function buryDeadLetter(
+  db: Kysely<MessagingTables>,
+  consumer: string,
+  event: EventEnvelope,
+  error: string,
+  attempts: number,
+): Promise<void> {
   await db
     .insertInto('dead_letters')
     .values({ consumer, event_id: event.id, event: JSON.stringify(event), error, attempts })
@@ -65,12 +73,19 @@ export async function buryDeadLetter(db: Kysely<MessagingTables>, consumer: stri
 }
 
 export async function countDeadLetters(db: Kysely<MessagingTables>, consumer: string): Promise<number> {
-  const { n } = await db.selectFrom('dead_letters').select((eb) => eb.fn.countAll<number>().as('n')).where('consumer', '=', consumer).executeTakeFirstOrThrow();
+  const { n } = await db
+    .selectFrom('dead_letters')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('consumer', '=', consumer)
+    .executeTakeFirstOrThrow();
   return Number(n);
 }
 
 /** The dead letters of `consumer` whose replay was requested, oldest first. */
-export async function replayRequestedDeadLetters(db: Kysely<MessagingTables>, consumer: string): Promise<{ id: string; event: EventEnvelope }[]> {
+export async function replayRequestedDeadLetters(
+  db: Kysely<MessagingTables>,
+  consumer: string,
+): Promise<{ id: string; event: EventEnvelope }[]> {
   const rows = await db
     .selectFrom('dead_letters')
     .select(['id', 'event'])

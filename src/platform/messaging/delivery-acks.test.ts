@@ -6,8 +6,10 @@ import { DeliveryAcks } from './delivery-acks.js';
 function recordingChannel() {
   const frames: string[] = [];
   const channel = {
-    ack: (message: Message, allUpTo?: boolean) => frames.push(`ack ${message.fields.deliveryTag}${allUpTo ? ' and all before' : ''}`),
-    nack: (message: Message, allUpTo?: boolean, requeue?: boolean) => frames.push(`nack ${message.fields.deliveryTag}${allUpTo ? ' and all before' : ''}${requeue ? ' requeue' : ''}`),
+    ack: (message: Message, allUpTo?: boolean) =>
+      frames.push(`ack ${message.fields.deliveryTag}${allUpTo ? ' and all before' : ''}`),
+    nack: (message: Message, allUpTo?: boolean, requeue?: boolean) =>
+      frames.push(`nack ${message.fields.deliveryTag}${allUpTo ? ' and all before' : ''}${requeue ? ' requeue' : ''}`),
   } as unknown as Channel;
   return { channel, frames };
 }
@@ -61,7 +63,11 @@ describe('DeliveryAcks', () => {
 
   it('reports a frame the closed channel refused instead of throwing', async () => {
     const errors: unknown[] = [];
-    const closed = { ack: () => { throw new Error('Channel closed'); } } as unknown as Channel;
+    const closed = {
+      ack: () => {
+        throw new Error('Channel closed');
+      },
+    } as unknown as Channel;
     const acks = new DeliveryAcks(closed, (err) => errors.push(err));
     acks.received(delivery(1));
     acks.ack(delivery(1));

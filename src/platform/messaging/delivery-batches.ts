@@ -57,7 +57,8 @@ export class DeliveryBatches {
 
   private async drain(): Promise<void> {
     try {
-      while (this.waiting.length > 0 && !this.stopped) await this.handleBatch(this.waiting.splice(0, consumerBatchSize));
+      while (this.waiting.length > 0 && !this.stopped)
+        await this.handleBatch(this.waiting.splice(0, consumerBatchSize));
       for (const w of this.waiting.splice(0)) w.refused(new Error(`consumer ${this.consumer} is stopping`));
     } finally {
       this.draining = false;
@@ -69,8 +70,13 @@ export class DeliveryBatches {
       await this.handling.together(batch.map((w) => w.event));
       for (const w of batch) w.taken();
     } catch (error) {
-      if (batch.length > 1) this.log.warn({ err: error, events: batch.length }, 'a batch of events failed; handling them one by one');
-      for (const w of batch) void this.track(this.handling.alone(w.event, batch.length === 1 ? { error } : undefined)).then(w.taken, w.refused);
+      if (batch.length > 1)
+        this.log.warn({ err: error, events: batch.length }, 'a batch of events failed; handling them one by one');
+      for (const w of batch)
+        void this.track(this.handling.alone(w.event, batch.length === 1 ? { error } : undefined)).then(
+          w.taken,
+          w.refused,
+        );
     }
   }
 

@@ -49,7 +49,11 @@ export function eventBusContract(name: string, adapter: EventBusAdapter): void {
       const seen = { alpha: [] as EventEnvelope[], beta: [] as EventEnvelope[] };
       await bus.consume('alpha', ['thing.created', 'thing.deleted'], async (e) => void seen.alpha.push(e));
       await bus.consume('beta', ['thing.deleted'], async (e) => void seen.beta.push(e));
-      const created = envelope('thing.created', { id: 'x1', tags: ['a', 'b'], price: { amount: 1299, currency: 'EUR' } });
+      const created = envelope('thing.created', {
+        id: 'x1',
+        tags: ['a', 'b'],
+        price: { amount: 1299, currency: 'EUR' },
+      });
       const deleted = envelope('thing.deleted', [1, 2, 3]);
       await bus.publish([created, deleted, envelope('thing.ignored')]);
       await eventually(() => expect(seen.alpha).toHaveLength(2));

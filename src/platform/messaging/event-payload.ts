@@ -20,5 +20,7 @@ export function payloadOf<S extends TSchema>(schema: S, event: EventEnvelope): S
   const validator = validatorOf(schema);
   if (validator.Check(event.data)) return event.data as Static<S>;
   const first = validator.Errors(event.data)[0];
-  throw new Error(`${event.type} ${event.id} has malformed data: ${first ? `${first.instancePath || '/'} ${first.message}` : 'invalid'}`);
+  throw new Error(
+    `${event.type} ${event.id} has malformed data: ${first ? `${first.instancePath || '/'} ${first.message}` : 'invalid'}`,
+  );
 }

@@ -70,7 +70,10 @@ export class InProcessEventBus implements EventBus {
         return;
       } catch (err) {
         if (this.closing.signal.aborted) throw err;
-        this.options.logger?.warn({ err, consumer, eventId: event.id, type: event.type }, 'delivery failed; redelivering');
+        this.options.logger?.warn(
+          { err, consumer, eventId: event.id, type: event.type },
+          'delivery failed; redelivering',
+        );
         await sleep(this.options.redeliveryDelayMs ?? 1_000, undefined, { signal: this.closing.signal });
       }
     }

@@ -18,7 +18,8 @@ import { RabbitMqEventBus } from './rabbitmq-event-bus.js';
 import { deleteRabbitTopology } from './rabbitmq-testing.js';
 
 export const logger = pino({ level: 'silent' });
-export const eventually = (assertion: () => Promise<void> | void, timeout = 10_000) => vi.waitFor(assertion, { timeout, interval: 20 });
+export const eventually = (assertion: () => Promise<void> | void, timeout = 10_000) =>
+  vi.waitFor(assertion, { timeout, interval: 20 });
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyDb = Kysely<any>;
@@ -31,8 +32,14 @@ export const recordEffect: Handler = async (event, trx) => {
 const effectsMigration = {
   '0001_effects': {
     up: async (db: AnyDb) => {
-      await db.schema.createTable('effects').addColumn('event_id', 'uuid', (c) => c.notNull()).execute();
-      await db.schema.createTable('orders').addColumn('id', 'text', (c) => c.primaryKey()).execute();
+      await db.schema
+        .createTable('effects')
+        .addColumn('event_id', 'uuid', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('orders')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .execute();
     },
   },
 };
@@ -47,7 +54,9 @@ const buses = realProfileEnabled ? (['in-process', 'rabbitmq'] as const) : (['in
 /** Every database with every bus: PGlite and the in-process bus alone on the embedded profile. */
 export const combinations = databases.flatMap((database) => buses.map((bus) => ({ database, bus })));
 
-async function openDatabase(database: (typeof databases)[number]): Promise<{ db: Database; close: () => Promise<void> }> {
+async function openDatabase(
+  database: (typeof databases)[number],
+): Promise<{ db: Database; close: () => Promise<void> }> {
   if (database === 'pglite') {
     const pglite = new PGlite();
     await pglite.waitReady;
@@ -68,6 +77,7 @@ async function connectBus(kind: (typeof buses)[number], prefix: string, deliverT
  * one in a schema of its own whose handler records an effect per event. Hooks close what each
  * test opened, and the database after the file.
  */
+// eslint-disable-next-line max-lines-per-function -- the harness's hooks and the service they clean up after
 export function messagingHarness({ database, bus: busKind }: (typeof combinations)[number]) {
   let db: Database;
   let closeDatabase: () => Promise<void>;
@@ -85,8 +95,18 @@ export function messagingHarness({ database, bus: busKind }: (typeof combination
     await closeDatabase?.();
   });
 
+  // eslint-disable-next-line max-lines-per-function -- one test service, wired as the runtime wires it
   async function service(
-    options: { deliverTwice?: boolean; attempts?: number; baseMs?: number; handler?: Handler; subscriptions?: Subscription[]; consume?: boolean; relay?: boolean; publisher?: OutboxPublisher } = {},
+    options: {
+      deliverTwice?: boolean;
+      attempts?: number;
+      baseMs?: number;
+      handler?: Handler;
+      subscriptions?: Subscription[];
+      consume?: boolean;
+      relay?: boolean;
+      publisher?: OutboxPublisher;
+    } = {},
   ) {
     tests += 1;
     const name = `svc_${tests}`;
@@ -102,15 +122,34 @@ export function messagingHarness({ database, bus: busKind }: (typeof combination
     const handler = options.handler ?? recordEffect;
     const consume = async () => {
       const consumer: Consumer = await startConsumer({
-        consumer: name, db: schemaDb, bus, metrics, logger, replayPollMs: 50,
-        subscriptions: options.subscriptions ?? [{ event: 'thing.created', handle: (event, trx) => handler(event, trx) }],
+        consumer: name,
+        db: schemaDb,
+        bus,
+        metrics,
+        logger,
+        replayPollMs: 50,
+        subscriptions: options.subscriptions ?? [
+          { event: 'thing.created', handle: (event, trx) => handler(event, trx) },
+        ],
         retry: { attempts: options.attempts ?? 3, baseMs: options.baseMs ?? 10 },
         publisher: options.publisher,
       });
       cleanups.push(() => consumer.stop());
     };
-    const relay = (relayBus: EventBus = bus, pollMs = 20, sizes: { batchSize?: number; maxInFlight?: number; stopGraceMs?: number } = {}): OutboxRelay => {
-      const started = new OutboxRelay({ service: name, db: schemaDb, bus: relayBus, metrics, logger, pollMs, ...sizes });
+    const relay = (
+      relayBus: EventBus = bus,
+      pollMs = 20,
+      sizes: { batchSize?: number; maxInFlight?: number; stopGraceMs?: number } = {},
+    ): OutboxRelay => {
+      const started = new OutboxRelay({
+        service: name,
+        db: schemaDb,
+        bus: relayBus,
+        metrics,
+        logger,
+        pollMs,
+        ...sizes,
+      });
       started.start();
       cleanups.push(() => started.stop());
       return started;
@@ -123,7 +162,8 @@ export function messagingHarness({ database, bus: busKind }: (typeof combination
       if (eventId) query = query.where('event_id', '=', eventId);
       return (await query.execute()).length;
     };
-    const emit = (data: unknown = {}) => outbox.transaction((_trx, send) => send([{ type: 'thing.created', data }])).then(([e]) => e!);
+    const emit = (data: unknown = {}) =>
+      outbox.transaction((_trx, send) => send([{ type: 'thing.created', data }])).then(([e]) => e!);
     return { name, prefix, db: schemaDb, bus, metrics, outbox, effects, emit, consume, relay };
   }
 

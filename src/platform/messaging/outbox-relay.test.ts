@@ -13,7 +13,11 @@ describe.each(combinations)('the outbox relay on $database with the $bus bus', (
       relay: false,
       publisher: { leaseMs: () => 60_000, take: (envelopes) => void taken.push(envelopes) },
       subscriptions: [
-        { event: 'thing.created', handle: async (event, trx, context) => void (await context.emit([{ type: 'thing.followed', data: { after: event.id } }])) },
+        {
+          event: 'thing.created',
+          handle: async (event, trx, context) =>
+            void (await context.emit([{ type: 'thing.followed', data: { after: event.id } }])),
+        },
         { event: 'thing.noted', handle: async (event, trx) => recordEffect(event, trx) },
       ],
     });
@@ -25,7 +29,11 @@ describe.each(combinations)('the outbox relay on $database with the $bus bus', (
     await eventually(async () => expect(await handled(svc.metrics, 'ok')).toBe(2));
     await eventually(() => expect(taken).toHaveLength(1));
     expect(taken[0]).toEqual([expect.objectContaining({ type: 'thing.followed', data: { after: cause.id } })]);
-    const raised = await svc.db.selectFrom('outbox').select(['id', 'claimed_until', 'published_at']).where('type', '=', 'thing.followed').execute();
+    const raised = await svc.db
+      .selectFrom('outbox')
+      .select(['id', 'claimed_until', 'published_at'])
+      .where('type', '=', 'thing.followed')
+      .execute();
     expect(raised).toEqual([{ id: taken[0]![0]!.id, claimed_until: expect.any(Date), published_at: null }]);
     // Leased to the publisher it was handed to: the relay polling meanwhile leaves it alone.
     expect(raised[0]!.claimed_until!.getTime()).toBeGreaterThan(Date.now() + 30_000);
@@ -44,18 +52,23 @@ describe.each(combinations)('the outbox relay on $database with the $bus bus', (
     svc.relay(spy, 5);
     await Promise.all(Array.from({ length: 20 }, (_, i) => svc.emit({ i })));
     await eventually(async () => expect(await svc.effects()).toBe(20));
-    await eventually(async () => expect(await svc.db.selectFrom('outbox').select('id').where('published_at', 'is', null).execute()).toEqual([]));
+    await eventually(async () =>
+      expect(await svc.db.selectFrom('outbox').select('id').where('published_at', 'is', null).execute()).toEqual([]),
+    );
     expect(published).toEqual([]);
   });
 
   it('leaves events handed to a relay whose bus hangs to the other relays instead of keeping them in memory', async () => {
     const svc = await service({ relay: false });
-    const hanging: EventBus = Object.assign(Object.create(svc.bus) as EventBus, { publish: () => new Promise<void>(() => undefined) });
+    const hanging: EventBus = Object.assign(Object.create(svc.bus) as EventBus, {
+      publish: () => new Promise<void>(() => undefined),
+    });
     // Room for one batch of one event under way and one waiting.
     const stuck = svc.relay(hanging, 60_000, { batchSize: 1, maxInFlight: 1, stopGraceMs: 50 });
     const outbox = createOutbox({ db: svc.db, publisher: stuck });
     const events = [];
-    for (let i = 0; i < 5; i += 1) events.push(...(await outbox.transaction((_trx, send) => send([{ type: 'thing.created', data: { i } }]))));
+    for (let i = 0; i < 5; i += 1)
+      events.push(...(await outbox.transaction((_trx, send) => send([{ type: 'thing.created', data: { i } }]))));
     svc.relay(svc.bus, 20);
     // At most one is under way on the hanging bus and one waits for it; the others were released.
     // Everything published has been handled, and no more than those two are held back.
@@ -102,7 +115,11 @@ describe.each(combinations)('the outbox relay on $database with the $bus bus', (
     expect(row.published_at).toBeNull();
 
     svc.relay();
-    await eventually(async () => expect((await svc.db.selectFrom('outbox').select('published_at').executeTakeFirstOrThrow()).published_at).not.toBeNull());
+    await eventually(async () =>
+      expect(
+        (await svc.db.selectFrom('outbox').select('published_at').executeTakeFirstOrThrow()).published_at,
+      ).not.toBeNull(),
+    );
     await eventually(async () => expect(await handled(svc.metrics, 'duplicate')).toBe(1));
     expect(await svc.effects(event.id)).toBe(1);
   });
@@ -120,7 +137,9 @@ describe.each(combinations)('the outbox relay on $database with the $bus bus', (
         await sent;
       },
     });
-    const events = await svc.outbox.transaction((_trx, send) => send(Array.from({ length: 250 }, (_, i) => ({ type: 'thing.created', data: { i } }))));
+    const events = await svc.outbox.transaction((_trx, send) =>
+      send(Array.from({ length: 250 }, (_, i) => ({ type: 'thing.created', data: { i } }))),
+    );
     // A poll far longer than the test: only not waiting for confirms gets all three batches out.
     svc.relay(slow, 60_000).wake();
     await eventually(() => expect(handed.map((batch) => batch.length)).toEqual([100, 100, 50]), 5_000);

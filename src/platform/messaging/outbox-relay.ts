@@ -163,7 +163,9 @@ export class OutboxRelay implements OutboxPublisher {
   /** Hands a batch to the bus; settles once its outcome is recorded, and never rejects. */
   private publish(envelopes: EventEnvelope[]): Promise<void> {
     const ids = envelopes.map((e) => e.id);
-    const job = this.publishAndRecord(envelopes, ids).catch((err: unknown) => this.log.error({ err }, 'recording the outcome of a publish failed'));
+    const job = this.publishAndRecord(envelopes, ids).catch((err: unknown) =>
+      this.log.error({ err }, 'recording the outcome of a publish failed'),
+    );
     this.underWay.set(job, ids);
     void job.finally(() => this.underWay.delete(job));
     return job;
@@ -180,7 +182,8 @@ export class OutboxRelay implements OutboxPublisher {
       return;
     }
     this.failuresInARow = 0;
-    for (const e of envelopes) this.options.metrics.eventsPublished.inc({ service: this.options.service, type: e.type });
+    for (const e of envelopes)
+      this.options.metrics.eventsPublished.inc({ service: this.options.service, type: e.type });
     // Not marking is safe: the lease runs out, the rows go out again and inboxes drop the copies.
     await markPublished(this.db, ids);
   }
@@ -207,7 +210,9 @@ export class OutboxRelay implements OutboxPublisher {
 
   /** Rows leased to this relay that it will not publish go to the next relay that polls. */
   private release(ids: string[]): Promise<void> {
-    return leaseRows(this.db, ids, 0).catch((err: unknown) => this.log.warn({ err, events: ids.length }, 'releasing events failed; their lease runs out instead'));
+    return leaseRows(this.db, ids, 0).catch((err: unknown) =>
+      this.log.warn({ err, events: ids.length }, 'releasing events failed; their lease runs out instead'),
+    );
   }
 
   private backoffMs(): number {

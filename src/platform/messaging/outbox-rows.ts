@@ -9,7 +9,11 @@ import type { MessagingTables } from './messaging-tables.js';
 const leaseFor = (ms: number) => sql<Date>`now() + ${Math.round(ms)}::integer * interval '1 millisecond'`;
 
 /** Holds the oldest unpublished rows nobody holds for `leaseMs`, and reads them, oldest first. */
-export async function claimUnpublished(db: Kysely<MessagingTables>, leaseMs: number, limit: number): Promise<EventEnvelope[]> {
+export async function claimUnpublished(
+  db: Kysely<MessagingTables>,
+  leaseMs: number,
+  limit: number,
+): Promise<EventEnvelope[]> {
   const rows = await db
     .updateTable('outbox')
     .set({ claimed_until: leaseFor(leaseMs) })
@@ -29,7 +33,14 @@ export async function claimUnpublished(db: Kysely<MessagingTables>, leaseMs: num
   // UPDATE ... RETURNING gives the rows in no particular order.
   return rows
     .sort((a, b) => a.seq - b.seq)
-    .map((row) => ({ id: row.id, type: row.type, version: row.version, occurredAt: row.occurred_at.toISOString(), data: row.data, traceparent: row.traceparent }));
+    .map((row) => ({
+      id: row.id,
+      type: row.type,
+      version: row.version,
+      occurredAt: row.occurred_at.toISOString(),
+      data: row.data,
+      traceparent: row.traceparent,
+    }));
 }
 
 /** Rows still unpublished stay held (or are held again) for `leaseMs`; 0 hands them to the next relay that polls. */
@@ -51,11 +62,18 @@ export async function markPublished(db: Kysely<MessagingTables>, ids: string[]):
 }
 
 export async function countUnpublished(db: Kysely<MessagingTables>): Promise<number> {
-  const { n } = await db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('published_at', 'is', null).executeTakeFirstOrThrow();
+  const { n } = await db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('published_at', 'is', null)
+    .executeTakeFirstOrThrow();
   return Number(n);
 }
 
 /** Published rows are kept a week, for looking into what went out. */
 export async function deleteLongPublished(db: Kysely<MessagingTables>): Promise<void> {
-  await db.deleteFrom('outbox').where('published_at', '<', sql<Date>`now() - interval '7 days'`).execute();
+  await db
+    .deleteFrom('outbox')
+    .where('published_at', '<', sql<Date>`now() - interval '7 days'`)
+    .execute();
 }

@@ -1,6 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { unlimited } from './abort-signals.js';
-import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type RecoveringChannelModel } from 'amqplib';
+import amqp, {
+  type Channel,
+  type ChannelModel,
+  type ConfirmChannel,
+  type ConsumeMessage,
+  type RecoveringChannelModel,
+} from 'amqplib';
 import type { EventEnvelope } from '../../contracts/events/envelope.js';
 import type { Logger } from '../logging/logger.js';
 import { DeliveryAcks } from './delivery-acks.js';
@@ -71,8 +77,10 @@ export class RabbitMqEventBus implements EventBus {
       bus.model = bus.publisher = null;
       if (!bus.closing.signal.aborted) bus.log.warn({ err }, 'lost the RabbitMQ connection; reconnecting');
     });
-    connection.on('reconnect-scheduled', ({ attempt, delay, error }: { attempt: number; delay: number; error: Error }) =>
-      bus.log.warn({ attempt, delayMs: delay, err: error }, 'RabbitMQ unreachable; retrying'),
+    connection.on(
+      'reconnect-scheduled',
+      ({ attempt, delay, error }: { attempt: number; delay: number; error: Error }) =>
+        bus.log.warn({ attempt, delayMs: delay, err: error }, 'RabbitMQ unreachable; retrying'),
     );
     try {
       await connection.waitForConnect();
@@ -88,25 +96,27 @@ export class RabbitMqEventBus implements EventBus {
     if (!channel) throw new Error('not connected to RabbitMQ');
     const copies = this.options.deliverTwice ? 2 : 1;
     const confirms = events.flatMap((event) =>
-      Array.from({ length: copies }, () =>
-        new Promise<void>((resolve, reject) => {
-          channel.publish(
-            this.exchange,
-            event.type,
-            Buffer.from(JSON.stringify(event)),
-            // Not `mandatory`: facts no service consumes yet (inventory.*) are dropped by the
-            // exchange, and asking for them back cost a returned copy of each for nothing.
-            {
-              persistent: true,
-              messageId: event.id,
-              type: event.type,
-              contentType: 'application/json',
-              timestamp: Math.floor(Date.parse(event.occurredAt) / 1000),
-              ...(event.traceparent ? { headers: { traceparent: event.traceparent } } : {}),
-            },
-            (err: unknown) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve()),
-          );
-        }),
+      Array.from(
+        { length: copies },
+        () =>
+          new Promise<void>((resolve, reject) => {
+            channel.publish(
+              this.exchange,
+              event.type,
+              Buffer.from(JSON.stringify(event)),
+              // Not `mandatory`: facts no service consumes yet (inventory.*) are dropped by the
+              // exchange, and asking for them back cost a returned copy of each for nothing.
+              {
+                persistent: true,
+                messageId: event.id,
+                type: event.type,
+                contentType: 'application/json',
+                timestamp: Math.floor(Date.parse(event.occurredAt) / 1000),
+                ...(event.traceparent ? { headers: { traceparent: event.traceparent } } : {}),
+              },
+              (err: unknown) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve()),
+            );
+          }),
       ),
     );
     await Promise.all(confirms);
@@ -157,7 +167,9 @@ export class RabbitMqEventBus implements EventBus {
     for (const type of entry.types) await channel.bindQueue(queue, this.exchange, type);
     // Twice a consumer's batch: the next batch gathers while one commits.
     await channel.prefetch(this.options.prefetch ?? consumerBatchSize * 2);
-    const acks = new DeliveryAcks(channel, (err) => this.log.debug({ err }, 'could not settle a delivery on a closed channel'));
+    const acks = new DeliveryAcks(channel, (err) =>
+      this.log.debug({ err }, 'could not settle a delivery on a closed channel'),
+    );
     const { consumerTag } = await channel.consume(queue, (message) => {
       if (!message) return this.restart(model, `consumer ${entry.consumer} was cancelled by RabbitMQ`);
       acks.received(message);
@@ -174,14 +186,20 @@ export class RabbitMqEventBus implements EventBus {
     try {
       event = JSON.parse(message.content.toString('utf8')) as EventEnvelope;
     } catch (err) {
-      this.log.error({ err, consumer: entry.consumer, messageId: message.properties.messageId }, 'unreadable message dropped');
+      this.log.error(
+        { err, consumer: entry.consumer, messageId: message.properties.messageId },
+        'unreadable message dropped',
+      );
       return acks.nack(message, false);
     }
     try {
       await entry.deliver(event);
       acks.ack(message);
     } catch (err) {
-      this.log.warn({ err, consumer: entry.consumer, eventId: event.id, type: event.type }, 'delivery failed; handing it back');
+      this.log.warn(
+        { err, consumer: entry.consumer, eventId: event.id, type: event.type },
+        'delivery failed; handing it back',
+      );
       await sleep(this.options.redeliveryDelayMs ?? 1_000, undefined, { signal: this.closing.signal }).catch(ignore);
       acks.nack(message, true);
     }

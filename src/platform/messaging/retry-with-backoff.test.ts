@@ -12,7 +12,10 @@ describe('retryWithBackoff', () => {
   it('tries again until the run succeeds', async () => {
     let calls = 0;
     const failures: number[] = [];
-    const tried = await retryWithBackoff(async () => (++calls < 3 ? Promise.reject(new Error('flaky')) : 'done'), policy(5, failures));
+    const tried = await retryWithBackoff(
+      async () => (++calls < 3 ? Promise.reject(new Error('flaky')) : 'done'),
+      policy(5, failures),
+    );
     expect(tried).toEqual({ ok: true, value: 'done' });
     expect(failures).toEqual([1, 2]);
   });
@@ -20,7 +23,9 @@ describe('retryWithBackoff', () => {
   it('gives up after the attempts, counting a failure the caller already had', async () => {
     let calls = 0;
     const failures: number[] = [];
-    const tried = await retryWithBackoff(() => Promise.reject(new Error(`no ${++calls}`)), policy(3, failures), { error: new Error('no 0') });
+    const tried = await retryWithBackoff(() => Promise.reject(new Error(`no ${++calls}`)), policy(3, failures), {
+      error: new Error('no 0'),
+    });
     expect(tried).toEqual({ ok: false, error: new Error('no 2'), attempts: 3 });
     expect(calls).toBe(2);
     expect(failures).toEqual([1, 2, 3]);

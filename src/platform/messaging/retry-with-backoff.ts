@@ -15,12 +15,21 @@ export interface RetryPolicy {
  * Runs `run` until it succeeds or `policy.attempts` tries failed, counting `firstFailure`, a try
  * the caller already made.
  */
-export async function retryWithBackoff<T>(run: () => Promise<T>, policy: RetryPolicy, firstFailure?: { error: unknown }): Promise<Tried<T>> {
-  const tryOnce = () => run().then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+export async function retryWithBackoff<T>(
+  run: () => Promise<T>,
+  policy: RetryPolicy,
+  firstFailure?: { error: unknown },
+): Promise<Tried<T>> {
+  const tryOnce = () =>
+    run().then(
+      (value) => ({ ok: true as const, value }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
   let tried = firstFailure ? { ok: false as const, error: firstFailure.error } : await tryOnce();
   for (let attempt = 1; !tried.ok; attempt += 1) {
     policy.onFailure(tried.error, attempt);
-    if (attempt >= policy.attempts || policy.signal.aborted) return { ok: false, error: tried.error, attempts: attempt };
+    if (attempt >= policy.attempts || policy.signal.aborted)
+      return { ok: false, error: tried.error, attempts: attempt };
     // Jitter only lengthens the wait, so waits never shrink from one attempt to the next.
     const waitMs = policy.baseMs * 2 ** (attempt - 1) * (1 + Math.random() * 0.25);
     await sleep(waitMs, undefined, { signal: policy.signal }).catch(() => undefined);

@@ -33,7 +33,12 @@ export function createCatalogService(deps: ServiceDeps): CatalogService {
   const ctx: CatalogContext = {
     db: deps.db.forSchema<CatalogDb>('catalog'),
     outbox: deps.outbox,
-    cache: createCatalogCache({ kv: deps.kv, ttlMs: config.cacheTtlSeconds * 1000, metrics: deps.metrics, logger: deps.logger }),
+    cache: createCatalogCache({
+      kv: deps.kv,
+      ttlMs: config.cacheTtlSeconds * 1000,
+      metrics: deps.metrics,
+      logger: deps.logger,
+    }),
     clock: deps.clock,
     logger: deps.logger,
     currency: config.storeCurrency,
@@ -78,7 +83,8 @@ export function createCatalogService(deps: ServiceDeps): CatalogService {
     start: async () => {
       if (!config.seedDemoData) return;
       const seeded = await seedDemoCatalog(ctx);
-      if (seeded.products > 0) deps.announce(`Catalog: added ${seeded.products} demo products in ${seeded.categories} categories.`);
+      if (seeded.products > 0)
+        deps.announce(`Catalog: added ${seeded.products} demo products in ${seeded.categories} categories.`);
     },
   };
 }

@@ -11,7 +11,12 @@ export async function fetchForwardedDocuments(remotes: RemoteService[]): Promise
   return Promise.all(
     remotes.map(async ({ name, pool }) => {
       try {
-        const response = await pool.request({ method: 'GET', path: '/openapi.json', headers: { accept: 'application/json' }, signal: AbortSignal.timeout(3_000) });
+        const response = await pool.request({
+          method: 'GET',
+          path: '/openapi.json',
+          headers: { accept: 'application/json' },
+          signal: AbortSignal.timeout(3_000),
+        });
         if (response.statusCode !== 200) {
           await response.body.dump();
           throw new Error(`GET /openapi.json of ${name} (${pool.origins.join(', ')}) answered ${response.statusCode}`);
@@ -19,7 +24,10 @@ export async function fetchForwardedDocuments(remotes: RemoteService[]): Promise
         return (await response.body.json()) as OpenApiDocument;
       } catch (err) {
         // A document missing a service's operations would mislead; the address stays in the logs.
-        throw Object.assign(new AppError('bad_gateway', 'A service did not describe its operations; try again shortly.'), { cause: err });
+        throw Object.assign(
+          new AppError('bad_gateway', 'A service did not describe its operations; try again shortly.'),
+          { cause: err },
+        );
       }
     }),
   );

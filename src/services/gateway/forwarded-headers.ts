@@ -6,7 +6,10 @@ import type { IncomingHttpHeaders } from 'node:http';
  * anonymous Idempotency-Keys per client rather than all clients as the gateway; and the request
  * id the gateway logs and answers with, so that both processes log the request under one id.
  */
-export function forwardedHeaders(request: { id: string; socket: { remoteAddress?: string | undefined } }, headers: IncomingHttpHeaders): IncomingHttpHeaders {
+export function forwardedHeaders(
+  request: { id: string; socket: { remoteAddress?: string | undefined } },
+  headers: IncomingHttpHeaders,
+): IncomingHttpHeaders {
   const earlier = headers['x-forwarded-for'];
   const peer = request.socket.remoteAddress;
   const chain = [earlier, peer].flat().filter((hop): hop is string => Boolean(hop));

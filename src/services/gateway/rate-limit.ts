@@ -14,7 +14,8 @@ export function createRateLimiter(kv: KvStore, auth: AuthGuards, limitPerHour: n
   const count = (subject: string, by = 1) => kv.increment(`ratelimit:${subject}`, hourMs, by);
   // A token of a closed session makes its request anonymous: the count moves to the IP, so a
   // revoked token cannot use up its user's limit. Rare: access tokens live 15 minutes by default.
-  const moveToIp = async (userId: string, ip: string) => (await Promise.all([count(`user:${userId}`, -1), count(`ip:${ip}`)]))[1];
+  const moveToIp = async (userId: string, ip: string) =>
+    (await Promise.all([count(`user:${userId}`, -1), count(`ip:${ip}`)]))[1];
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     // The token names its user before the store is asked whether the session is open, so the
     // session check and the user's count go out together: one round trip, not two in a row.
@@ -30,7 +31,10 @@ export function createRateLimiter(kv: KvStore, auth: AuthGuards, limitPerHour: n
     });
     if (value > limitPerHour) {
       reply.header('Retry-After', reset);
-      throw new AppError('rate_limited', `Limit of ${limitPerHour} requests per hour reached; try again in ${reset} s.`);
+      throw new AppError(
+        'rate_limited',
+        `Limit of ${limitPerHour} requests per hour reached; try again in ${reset} s.`,
+      );
     }
   };
 }

@@ -29,10 +29,15 @@ async function ready(url: string, timeoutMs: number): Promise<boolean> {
  * probes (each instance's /health/ready, in parallel) serves every readiness check for `cacheMs`,
  * so frequent probes of many gateways do not turn into load on the services.
  */
-export function upstreamHealth(upstreams: Upstream[], { timeoutMs = 1_000, cacheMs = 2_000 }: UpstreamHealthOptions = {}): () => Promise<UpstreamReport> {
+export function upstreamHealth(
+  upstreams: Upstream[],
+  { timeoutMs = 1_000, cacheMs = 2_000 }: UpstreamHealthOptions = {},
+): () => Promise<UpstreamReport> {
   let last: { at: number; states: Promise<UpstreamReport> } | null = null;
   const probe = async (): Promise<UpstreamReport> => {
-    const answers = await Promise.all(upstreams.map(({ urls }) => Promise.all(urls.map((url) => ready(url, timeoutMs)))));
+    const answers = await Promise.all(
+      upstreams.map(({ urls }) => Promise.all(urls.map((url) => ready(url, timeoutMs)))),
+    );
     const report: UpstreamReport = { upstreams: {}, instances: {} };
     upstreams.forEach(({ name, urls }, i) => {
       const up = answers[i]?.filter(Boolean).length ?? 0;

@@ -17,7 +17,10 @@ import { onPaymentSucceeded } from './messages/on-payment-succeeded.js';
  * Orders: checkout (the saga's first step), order history, payment outcomes, cancellation and
  * shipping. Publishes order.placed / confirmed / cancelled / shipped; consumes payment events.
  */
-export function createOrdersService(deps: ServiceDeps, peers: { inventory: InventoryApi; carts: CartApi }): ServiceModule {
+export function createOrdersService(
+  deps: ServiceDeps,
+  peers: { inventory: InventoryApi; carts: CartApi },
+): ServiceModule {
   const { config } = deps;
   const ctx: OrdersContext = {
     db: deps.db.forSchema<OrdersDb>('orders'),
@@ -57,7 +60,8 @@ export function createOrdersService(deps: ServiceDeps, peers: { inventory: Inven
         everyMs: 5_000,
         run: async () => {
           const released = await releaseAbandonedReservations(ctx);
-          if (released > 0) deps.logger.info({ released }, 'reservations of checkouts that never wrote their order released');
+          if (released > 0)
+            deps.logger.info({ released }, 'reservations of checkouts that never wrote their order released');
         },
       },
       {

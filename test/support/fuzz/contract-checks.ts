@@ -4,7 +4,8 @@ import type { RawResponse } from '../raw-http.js';
 export function errorContractFault(method: string, response: RawResponse): string | undefined {
   if (response.status >= 500) return 'a 5xx answer';
   if (response.status < 400) return undefined;
-  if (!/^application\/problem\+json/.test(response.headers['content-type'] ?? '')) return 'a 4xx answer that is not application/problem+json';
+  if (!/^application\/problem\+json/.test(response.headers['content-type'] ?? ''))
+    return 'a 4xx answer that is not application/problem+json';
   // A HEAD answer has the headers of the GET answer and no body.
   if (method === 'HEAD') return undefined;
   let problem: { code?: unknown; status?: unknown };
@@ -34,7 +35,8 @@ export function rateLimitLedger(limit: number) {
       if (user && header !== undefined) users.set(user, { remaining: Number(header), unseen: 0 });
       else if (user && known) users.set(user, { ...known, unseen: known.unseen + 1 });
       if (!routedToApi) return undefined;
-      if (header === undefined) return 'an answer from an API route without RateLimit headers: the limiter did not count it';
+      if (header === undefined)
+        return 'an answer from an API route without RateLimit headers: the limiter did not count it';
       // Over the limit is always a right answer; a user's first request has nothing to compare with.
       if (response.status === 429 || (user && !known)) return undefined;
       const [low, high] = known ? [known.remaining - 1 - known.unseen, known.remaining - 1] : [limit - 1, limit - 1];

@@ -29,7 +29,9 @@ export async function snapshotter(app: TestApp, cartOwners: string[]): Promise<(
     end $$`.execute(db.root);
   const tables = await sql<{ schema: string; table: string }>`
     select table_schema as schema, table_name as table from information_schema.tables
-    where table_type = 'BASE TABLE' and table_schema in (${sql.join(services)}) and table_name not like 'kysely_migration%'`.execute(db.root);
+    where table_type = 'BASE TABLE' and table_schema in (${sql.join(services)}) and table_name not like 'kysely_migration%'`.execute(
+    db.root,
+  );
   for (const { schema, table } of tables.rows) {
     if (answersKeptForReplay.has(`${schema}.${table}`)) continue;
     await sql`create trigger test_count_row_writes after insert or update or delete on ${sql.table(`${schema}.${table}`)}
@@ -48,5 +50,7 @@ export async function snapshotter(app: TestApp, cartOwners: string[]): Promise<(
 
 /** What differs between two snapshots, for a failure message. */
 export function changes(before: Snapshot, after: Snapshot): string[] {
-  return [...after.keys()].filter((key) => before.get(key) !== after.get(key)).map((key) => `${key}: ${before.get(key) ?? 0} → ${after.get(key)}`);
+  return [...after.keys()]
+    .filter((key) => before.get(key) !== after.get(key))
+    .map((key) => `${key}: ${before.get(key) ?? 0} → ${after.get(key)}`);
 }

@@ -20,11 +20,17 @@ export interface Operation {
 }
 
 interface OpenApiDocument {
-  paths: Record<string, Record<string, {
-    parameters?: { in: string; name: string; required?: boolean; schema: Schema }[];
-    requestBody?: { content: Record<string, { schema: Schema }> };
-    security?: unknown[];
-  }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        parameters?: { in: string; name: string; required?: boolean; schema: Schema }[];
+        requestBody?: { content: Record<string, { schema: Schema }> };
+        security?: unknown[];
+      }
+    >
+  >;
 }
 
 export function operationsOf(document: OpenApiDocument): Operation[] {
@@ -32,7 +38,9 @@ export function operationsOf(document: OpenApiDocument): Operation[] {
   for (const [path, methods] of Object.entries(document.paths)) {
     for (const [method, op] of Object.entries(methods)) {
       const parameters = (where: string): Parameter[] =>
-        (op.parameters ?? []).filter((p) => p.in === where).map((p) => ({ name: p.name, required: p.required === true, schema: p.schema }));
+        (op.parameters ?? [])
+          .filter((p) => p.in === where)
+          .map((p) => ({ name: p.name, required: p.required === true, schema: p.schema }));
       const body = op.requestBody?.content['application/json']?.schema;
       operations.push({
         method: method.toUpperCase(),

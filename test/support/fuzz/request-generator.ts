@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- the generator and its mutations, which change together */
 import fc from 'fast-check';
 import type { Operation } from './openapi-operations.js';
 import { asText, nastyString, nastyValue, percentEncode, toJsonText, validValue, type Hints } from './schema-values.js';
@@ -7,8 +8,19 @@ export type Sender = 'anonymous' | 'customer' | 'admin' | 'fresh-session';
 
 /** Ways to spoil the bearer token of the sender; the harness forges them when it sends. */
 export const authorizationAttacks = [
-  'lowercase-scheme', 'uppercase-scheme', 'no-scheme', 'basic-scheme', 'alg-none', 'claims-role-admin', 'claims-other-user',
-  'foreign-key', 'hs256-with-public-key', 'expired', 'not-yet-valid', 'truncated', 'garbage',
+  'lowercase-scheme',
+  'uppercase-scheme',
+  'no-scheme',
+  'basic-scheme',
+  'alg-none',
+  'claims-role-admin',
+  'claims-other-user',
+  'foreign-key',
+  'hs256-with-public-key',
+  'expired',
+  'not-yet-valid',
+  'truncated',
+  'garbage',
 ] as const;
 export type AuthorizationAttack = (typeof authorizationAttacks)[number];
 
@@ -45,21 +57,60 @@ type HeaderMutation =
 type Mutation = BodyMutation | TargetMutation | HeaderMutation;
 
 const spellings = [
-  'percent-encoded-letter', 'double-slash', 'dot-segment', 'dot-dot-segment', 'trailing-slash', 'absolute-form',
-  'upper-case', 'encoded-slash', 'semicolon', 'backslash', 'raw-unicode',
+  'percent-encoded-letter',
+  'double-slash',
+  'dot-segment',
+  'dot-dot-segment',
+  'trailing-slash',
+  'absolute-form',
+  'upper-case',
+  'encoded-slash',
+  'semicolon',
+  'backslash',
+  'raw-unicode',
 ] as const;
 type Spelling = (typeof spellings)[number];
 
 const contentTypes = [
-  null, 'text/plain', 'text/plain; charset=utf-8', 'application/json; charset=utf-16', 'application/json; charset=iso-8859-1',
-  'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/problem+json',
-  'application/json-patch+json', 'APPLICATION/JSON', 'application/json;charset=UTF-8', '*/*', '', 'application/json, text/plain',
+  null,
+  'text/plain',
+  'text/plain; charset=utf-8',
+  'application/json; charset=utf-16',
+  'application/json; charset=iso-8859-1',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/xml',
+  'application/problem+json',
+  'application/json-patch+json',
+  'APPLICATION/JSON',
+  'application/json;charset=UTF-8',
+  '*/*',
+  '',
+  'application/json, text/plain',
 ];
 
 const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'TRACE', 'PROPFIND', 'get'];
 
 const malformedBodies: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom('', ' ', '{', '{"a":}', '[1,]', 'nul', '{"a":1}garbage', "{'a':1}", '\ufeff{}', '{"a":"\\ud800"}', '{"a":"\\u0000"}', '"\\ud800"', '1', 'null', 'true', '[]', '{"__proto__":{"role":"admin"}}'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '{',
+    '{"a":}',
+    '[1,]',
+    'nul',
+    '{"a":1}garbage',
+    "{'a':1}",
+    '\ufeff{}',
+    '{"a":"\\ud800"}',
+    '{"a":"\\u0000"}',
+    '"\\ud800"',
+    '1',
+    'null',
+    'true',
+    '[]',
+    '{"__proto__":{"role":"admin"}}',
+  ),
   fc.constantFrom(64, 5_000, 100_000).map((depth) => `${'['.repeat(depth)}${']'.repeat(depth)}`),
   // Past the body limit (1 MiB by default): 413, never a half-read body.
   fc.constant(`{"name":"${'x'.repeat(1_100_000)}"}`),
@@ -67,23 +118,76 @@ const malformedBodies: fc.Arbitrary<string> = fc.oneof(
 );
 
 // Header values cannot hold CR or LF (they would end the header); everything else goes, NUL included.
-const headerText = nastyValue.map((v) => asText(v).replace(/[\r\n]/g, ' ').slice(0, 20_000));
+const headerText = nastyValue.map((v) =>
+  asText(v)
+    .replace(/[\r\n]/g, ' ')
+    .slice(0, 20_000),
+);
 
+// eslint-disable-next-line max-lines-per-function -- one arbitrary per kind of mutation, side by side
 const mutationOf = (operation: Operation): fc.Arbitrary<Mutation> => {
   const params = operation.pathParams.length + operation.query.length;
   const headerNames = ['Idempotency-Key', 'If-Match', 'If-None-Match', ...operation.headers.map((h) => h.name)];
   return fc.oneof(
-    { arbitrary: fc.record({ kind: fc.constant('body-field' as const), pick: fc.nat(), value: nastyValue }), weight: 5 },
+    {
+      arbitrary: fc.record({ kind: fc.constant('body-field' as const), pick: fc.nat(), value: nastyValue }),
+      weight: 5,
+    },
     { arbitrary: fc.record({ kind: fc.constant('drop-field' as const), pick: fc.nat() }), weight: 2 },
-    { arbitrary: fc.record({ kind: fc.constant('extra-field' as const), pick: fc.nat(), key: fc.oneof(fc.constantFrom('role', 'id', 'userId', 'price', 'admin', 'status'), nastyString), value: nastyValue }), weight: 2 },
+    {
+      arbitrary: fc.record({
+        kind: fc.constant('extra-field' as const),
+        pick: fc.nat(),
+        key: fc.oneof(fc.constantFrom('role', 'id', 'userId', 'price', 'admin', 'status'), nastyString),
+        value: nastyValue,
+      }),
+      weight: 2,
+    },
     { arbitrary: fc.record({ kind: fc.constant('body' as const), text: malformedBodies }), weight: 2 },
-    { arbitrary: fc.record({ kind: fc.constant('param' as const), pick: fc.nat(), value: nastyValue.map(asText) }), weight: params > 0 ? 5 : 1 },
-    { arbitrary: fc.record({ kind: fc.constant('extra-query' as const), key: fc.oneof(fc.constantFrom('limit', 'cursor', '__proto__', 'access_token'), nastyString), value: nastyValue.map(asText) }), weight: 1 },
-    { arbitrary: fc.record({ kind: fc.constant('repeat-query' as const), pick: fc.nat() }), weight: operation.query.length > 0 ? 1 : 0 },
-    { arbitrary: fc.record({ kind: fc.constant('header' as const), name: fc.constantFrom(...headerNames), value: headerText }), weight: 3 },
-    { arbitrary: fc.record({ kind: fc.constant('authorization' as const), attack: fc.constantFrom(...authorizationAttacks), garbage: headerText }), weight: 3 },
-    { arbitrary: fc.record({ kind: fc.constant('content-type' as const), value: fc.constantFrom(...contentTypes) }), weight: 2 },
-    { arbitrary: fc.record({ kind: fc.constant('spelling' as const), style: fc.constantFrom(...spellings), pick: fc.nat() }), weight: 3 },
+    {
+      arbitrary: fc.record({ kind: fc.constant('param' as const), pick: fc.nat(), value: nastyValue.map(asText) }),
+      weight: params > 0 ? 5 : 1,
+    },
+    {
+      arbitrary: fc.record({
+        kind: fc.constant('extra-query' as const),
+        key: fc.oneof(fc.constantFrom('limit', 'cursor', '__proto__', 'access_token'), nastyString),
+        value: nastyValue.map(asText),
+      }),
+      weight: 1,
+    },
+    {
+      arbitrary: fc.record({ kind: fc.constant('repeat-query' as const), pick: fc.nat() }),
+      weight: operation.query.length > 0 ? 1 : 0,
+    },
+    {
+      arbitrary: fc.record({
+        kind: fc.constant('header' as const),
+        name: fc.constantFrom(...headerNames),
+        value: headerText,
+      }),
+      weight: 3,
+    },
+    {
+      arbitrary: fc.record({
+        kind: fc.constant('authorization' as const),
+        attack: fc.constantFrom(...authorizationAttacks),
+        garbage: headerText,
+      }),
+      weight: 3,
+    },
+    {
+      arbitrary: fc.record({ kind: fc.constant('content-type' as const), value: fc.constantFrom(...contentTypes) }),
+      weight: 2,
+    },
+    {
+      arbitrary: fc.record({
+        kind: fc.constant('spelling' as const),
+        style: fc.constantFrom(...spellings),
+        pick: fc.nat(),
+      }),
+      weight: 3,
+    },
     { arbitrary: fc.record({ kind: fc.constant('method' as const), value: fc.constantFrom(...methods) }), weight: 1 },
   );
 };
@@ -110,10 +214,9 @@ export interface GeneratorOptions {
 /** Requests for one operation: well-formed ones, and each spoiled by up to three mutations. */
 export function requestsFor(operation: Operation, { hints, senders }: GeneratorOptions): fc.Arbitrary<FuzzRequest> {
   const record = (params: Operation['query'], onlyRequired = false) =>
-    fc.record(
-      Object.fromEntries(params.map((p) => [p.name, validValue(p.schema, p.name, hints)])),
-      { requiredKeys: params.filter((p) => p.required || onlyRequired).map((p) => p.name) },
-    );
+    fc.record(Object.fromEntries(params.map((p) => [p.name, validValue(p.schema, p.name, hints)])), {
+      requiredKeys: params.filter((p) => p.required || onlyRequired).map((p) => p.name),
+    });
   const base = fc.record({
     path: record(operation.pathParams, true),
     query: record(operation.query),
@@ -151,7 +254,10 @@ const show = (value: unknown) => {
 
 /** Every node of a JSON value with the path to it. */
 function nodes(value: unknown, path: (string | number)[] = []): { path: (string | number)[]; isObject: boolean }[] {
-  const here = { path, isObject: !!value && typeof value === 'object' && !Array.isArray(value) && !('rawJson' in value) };
+  const here = {
+    path,
+    isObject: !!value && typeof value === 'object' && !Array.isArray(value) && !('rawJson' in value),
+  };
   if (!value || typeof value !== 'object' || 'rawJson' in value) return [here];
   const children = Object.entries(value).flatMap(([k, v]) => nodes(v, [...path, Array.isArray(value) ? Number(k) : k]));
   return [here, ...children];
@@ -173,11 +279,20 @@ const pointer = (path: (string | number)[]) => `/${path.join('/')}`;
 
 function apply(draft: Draft, m: Mutation, operation: Operation): void {
   switch (m.kind) {
-    case 'body-field': case 'drop-field': case 'extra-field': case 'body':
+    case 'body-field':
+    case 'drop-field':
+    case 'extra-field':
+    case 'body':
       return spoilBody(draft, m);
-    case 'param': case 'extra-query': case 'repeat-query': case 'spelling': case 'method':
+    case 'param':
+    case 'extra-query':
+    case 'repeat-query':
+    case 'spelling':
+    case 'method':
       return spoilTarget(draft, m, operation);
-    case 'header': case 'authorization': case 'content-type':
+    case 'header':
+    case 'authorization':
+    case 'content-type':
       return spoilHeaders(draft, m);
   }
 }
@@ -216,7 +331,10 @@ function spoilBody(draft: Draft, m: BodyMutation): void {
 function spoilTarget(draft: Draft, m: TargetMutation, operation: Operation): void {
   switch (m.kind) {
     case 'param': {
-      const names = [...operation.pathParams.map((p) => `path:${p.name}`), ...operation.query.map((p) => `query:${p.name}`)];
+      const names = [
+        ...operation.pathParams.map((p) => `path:${p.name}`),
+        ...operation.query.map((p) => `query:${p.name}`),
+      ];
       if (names.length === 0) return;
       const [where, name] = names[m.pick % names.length]!.split(':') as [string, string];
       if (where === 'path') draft.pathValues.set(name, { text: m.value, raw: false });
@@ -274,16 +392,26 @@ function spell(path: string, style: Spelling, pick: number): string {
       const hex = path.charCodeAt(at).toString(16);
       return `${path.slice(0, at)}%${pick % 2 ? hex.toUpperCase() : hex}${path.slice(at + 1)}`;
     }
-    case 'double-slash': return `${path.slice(0, slash)}/${path.slice(slash)}`;
-    case 'dot-segment': return `${path.slice(0, slash)}/.${path.slice(slash)}`;
-    case 'dot-dot-segment': return `${path.slice(0, slash)}/x/..${path.slice(slash)}`;
-    case 'trailing-slash': return `${path}/`;
-    case 'upper-case': return path.toUpperCase();
-    case 'encoded-slash': return `${path.slice(0, slash)}%2F${path.slice(slash + 1)}`;
-    case 'semicolon': return `${path};x=1`;
-    case 'backslash': return `${path.slice(0, slash)}\\${path.slice(slash + 1)}`;
-    case 'raw-unicode': return `${path}é`;
-    case 'absolute-form': return path;
+    case 'double-slash':
+      return `${path.slice(0, slash)}/${path.slice(slash)}`;
+    case 'dot-segment':
+      return `${path.slice(0, slash)}/.${path.slice(slash)}`;
+    case 'dot-dot-segment':
+      return `${path.slice(0, slash)}/x/..${path.slice(slash)}`;
+    case 'trailing-slash':
+      return `${path}/`;
+    case 'upper-case':
+      return path.toUpperCase();
+    case 'encoded-slash':
+      return `${path.slice(0, slash)}%2F${path.slice(slash + 1)}`;
+    case 'semicolon':
+      return `${path};x=1`;
+    case 'backslash':
+      return `${path.slice(0, slash)}\\${path.slice(slash + 1)}`;
+    case 'raw-unicode':
+      return `${path}é`;
+    case 'absolute-form':
+      return path;
   }
 }
 
@@ -297,7 +425,9 @@ export function describeRequest(request: FuzzRequest): string {
 }
 
 function build(operation: Operation, sender: Sender, draft: Draft): FuzzRequest {
-  let path = operation.path.replace(/\{(\w+)\}/g, (_m, name: string) => percentEncode(draft.pathValues.get(name)?.text ?? ''));
+  let path = operation.path.replace(/\{(\w+)\}/g, (_m, name: string) =>
+    percentEncode(draft.pathValues.get(name)?.text ?? ''),
+  );
   for (const { style, pick } of draft.spellings) path = spell(path, style, pick);
   if (draft.spellings.some((s) => s.style === 'absolute-form')) path = `http://shop.example${path}`;
   const query = draft.query.map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`).join('&');
@@ -316,4 +446,3 @@ function build(operation: Operation, sender: Sender, draft: Draft): FuzzRequest 
   };
   return Object.defineProperty(request, fc.toStringMethod, { value: () => describeRequest(request) });
 }
-

@@ -32,20 +32,26 @@ export function validValue(schema: Schema, name: string, hints: Hints): fc.Arbit
   switch ([schema.type].flat()[0]) {
     case 'object': {
       const properties = schema.properties ?? {};
-      const arbitraries = Object.fromEntries(Object.entries(properties).map(([key, s]) => [key, validValue(s, key, hints)]));
+      const arbitraries = Object.fromEntries(
+        Object.entries(properties).map(([key, s]) => [key, validValue(s, key, hints)]),
+      );
       return fc.record(arbitraries, { requiredKeys: schema.required ?? [] });
     }
     case 'array': {
       const items = validValue(schema.items ?? {}, name, hints);
       const maxLength = Math.min(schema.maxItems ?? 3, 3);
-      return schema.uniqueItems ? fc.uniqueArray(items, { maxLength, selector: (v) => JSON.stringify(v) }) : fc.array(items, { maxLength });
+      return schema.uniqueItems
+        ? fc.uniqueArray(items, { maxLength, selector: (v) => JSON.stringify(v) })
+        : fc.array(items, { maxLength });
     }
     case 'integer': {
       const min = schema.minimum ?? -1000;
       const max = schema.maximum ?? 1000;
       const excluded = new Set(schema.not?.enum ?? []);
       // Mostly small values, as clients send; now and then anywhere in the allowed range.
-      return fc.oneof({ arbitrary: fc.integer({ min, max: Math.min(max, min + 50) }), weight: 3 }, fc.integer({ min, max })).filter((n) => !excluded.has(n));
+      return fc
+        .oneof({ arbitrary: fc.integer({ min, max: Math.min(max, min + 50) }), weight: 3 }, fc.integer({ min, max }))
+        .filter((n) => !excluded.has(n));
     }
     case 'number':
       return fc.double({ min: schema.minimum ?? -1e6, max: schema.maximum ?? 1e6, noNaN: true });
@@ -97,10 +103,42 @@ export const nastyString: fc.Arbitrary<string> = fc.oneof(
   { arbitrary: fc.constantFrom('\u0000', 'a\u0000b', '\ud800', '\udfff', 'x\ud83d', '\udc00\ud800'), weight: 4 },
   {
     arbitrary: fc.constantFrom(
-      '\ufeff', '\u202e', '\uffff', '', ' ', '          ', '\t\n', 'null', 'undefined', 'true', '[]', '{}',
-      'NaN', 'Infinity', '-Infinity', '-0', '1e309', '0x1F', '1_000', '١٢٣',
-      "' OR '1'='1", '"; DROP TABLE users; --', "1' AND SLEEP(5)--", '%00', '%', '%zz', '../../etc/passwd',
-      '__proto__', 'constructor', '<script>alert(1)</script>', '${7*7}', '{{7*7}}', 'ǅ', 'İ', 'ß', '👩‍👩‍👧',
+      '\ufeff',
+      '\u202e',
+      '\uffff',
+      '',
+      ' ',
+      '          ',
+      '\t\n',
+      'null',
+      'undefined',
+      'true',
+      '[]',
+      '{}',
+      'NaN',
+      'Infinity',
+      '-Infinity',
+      '-0',
+      '1e309',
+      '0x1F',
+      '1_000',
+      '١٢٣',
+      "' OR '1'='1",
+      '"; DROP TABLE users; --',
+      "1' AND SLEEP(5)--",
+      '%00',
+      '%',
+      '%zz',
+      '../../etc/passwd',
+      '__proto__',
+      'constructor',
+      '<script>alert(1)</script>',
+      '${7*7}',
+      '{{7*7}}',
+      'ǅ',
+      'İ',
+      'ß',
+      '👩‍👩‍👧',
     ),
     weight: 3,
   },
@@ -111,18 +149,53 @@ export const nastyString: fc.Arbitrary<string> = fc.oneof(
 
 /** Numbers at the edges of every integer and float type on the way to the database. */
 export const boundaryNumber: fc.Arbitrary<number> = fc.constantFrom(
-  0, -1, 1, 0.5, -0.5, 2 ** 31 - 1, 2 ** 31, -(2 ** 31) - 1, 2 ** 32, 2 ** 53, 2 ** 53 + 2, -(2 ** 53), 2 ** 63, 2 ** 64,
-  1e21, 1e308, -1e308, 5e-324, Number.MAX_VALUE,
+  0,
+  -1,
+  1,
+  0.5,
+  -0.5,
+  2 ** 31 - 1,
+  2 ** 31,
+  -(2 ** 31) - 1,
+  2 ** 32,
+  2 ** 53,
+  2 ** 53 + 2,
+  -(2 ** 53),
+  2 ** 63,
+  2 ** 64,
+  1e21,
+  1e308,
+  -1e308,
+  5e-324,
+  Number.MAX_VALUE,
 );
 
 /** Literals JSON allows but JavaScript numbers cannot hold exactly (or at all), and deep nesting. */
 export const rawLiteral: fc.Arbitrary<RawJson> = fc.oneof(
-  fc.constantFrom('1e400', '-1e400', '1e-400', '-0', '9007199254740993', '123456789012345678901234567890', '0.30000000000000000000001').map(rawJson),
-  fc.constantFrom(64, 2_000, 100_000).chain((depth) =>
-    fc.constantFrom('[]', '{}').map((kind) =>
-      rawJson(kind === '[]' ? `${'['.repeat(depth)}${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`),
+  fc
+    .constantFrom(
+      '1e400',
+      '-1e400',
+      '1e-400',
+      '-0',
+      '9007199254740993',
+      '123456789012345678901234567890',
+      '0.30000000000000000000001',
+    )
+    .map(rawJson),
+  fc
+    .constantFrom(64, 2_000, 100_000)
+    .chain((depth) =>
+      fc
+        .constantFrom('[]', '{}')
+        .map((kind) =>
+          rawJson(
+            kind === '[]'
+              ? `${'['.repeat(depth)}${']'.repeat(depth)}`
+              : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`,
+          ),
+        ),
     ),
-  ),
 );
 
 /** A value of any JSON type, or one at a type's edge: what a field gets when a client is careless or hostile. */

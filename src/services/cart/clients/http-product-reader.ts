@@ -36,10 +36,14 @@ export function createHttpProductReader(catalog: ServicePool, options: { timeout
     }
     if (response.statusCode !== 200) {
       const body = await response.body.text().catch(() => '');
-      return fail('The catalog refused a product lookup.', new Error(`${where} answered ${response.statusCode}: ${body.slice(0, 500)}`));
+      return fail(
+        'The catalog refused a product lookup.',
+        new Error(`${where} answered ${response.statusCode}: ${body.slice(0, 500)}`),
+      );
     }
     const payload = (await response.body.json()) as { items?: ProductSnapshot[] };
-    if (!Array.isArray(payload.items)) return fail('The catalog answered a product lookup with an unexpected body.', new Error(`${where}: no items`));
+    if (!Array.isArray(payload.items))
+      return fail('The catalog answered a product lookup with an unexpected body.', new Error(`${where}: no items`));
     return payload.items;
   };
 

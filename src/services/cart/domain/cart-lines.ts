@@ -8,7 +8,11 @@ import { viewOf } from './cart-view.js';
 export async function cartLines(ctx: CartContext, userId: string): Promise<CartLines> {
   const stored = await ctx.store.read(userId);
   const cart = await viewOf(ctx, stored);
-  return { items: cart.items.map((i) => ({ productId: i.productId, quantity: i.quantity })), version: versionOf(stored), subtotal: cart.subtotal };
+  return {
+    items: cart.items.map((i) => ({ productId: i.productId, quantity: i.quantity })),
+    version: versionOf(stored),
+    subtotal: cart.subtotal,
+  };
 }
 
 /**

@@ -43,6 +43,10 @@ export function priceCart(cart: StoredCart, catalog: Catalog, currency: string):
 
 /** Prices a cart just read or written, looking up only products not already in `known`. */
 export async function viewOf(ctx: CartContext, cart: StoredCart, known?: Catalog): Promise<Cart> {
-  const catalog = await lookUp(ctx, cart.lines.map((l) => l.productId), known);
+  const catalog = await lookUp(
+    ctx,
+    cart.lines.map((l) => l.productId),
+    known,
+  );
   return priceCart(cart, catalog, ctx.currency);
 }

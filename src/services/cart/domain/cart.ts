@@ -25,24 +25,40 @@ const rememberedOrders = 20;
 export const emptyCart = (): StoredCart => ({ lines: [], updatedAt: null });
 
 const tooMany = (productId: string, quantity: number): AppError =>
-  new AppError('validation_failed', `A cart line holds at most ${maxLineQuantity} units; this would make it ${quantity}.`, {
-    errors: [{ path: '/quantity', message: `would bring the line to ${quantity}, above ${maxLineQuantity}` }],
-    productId,
-    maxQuantity: maxLineQuantity,
-  });
+  new AppError(
+    'validation_failed',
+    `A cart line holds at most ${maxLineQuantity} units; this would make it ${quantity}.`,
+    {
+      errors: [{ path: '/quantity', message: `would bring the line to ${quantity}, above ${maxLineQuantity}` }],
+      productId,
+      maxQuantity: maxLineQuantity,
+    },
+  );
 
 /**
  * Pure rules of one cart: each returns the next cart or throws. `gone` are products the catalog
  * no longer sells: their lines are dropped on every write.
  */
-export function addToLine(cart: StoredCart, productId: string, quantity: number, now: Date, gone: Set<string> = new Set()): StoredCart {
+export function addToLine(
+  cart: StoredCart,
+  productId: string,
+  quantity: number,
+  now: Date,
+  gone: Set<string> = new Set(),
+): StoredCart {
   const current = cart.lines.find((l) => l.productId === productId)?.quantity ?? 0;
   if (current + quantity > maxLineQuantity) throw tooMany(productId, current + quantity);
   return setLine(cart, productId, current + quantity, now, gone);
 }
 
 /** Sets a line's quantity; 0 removes it. A product not in the cart yet gets a new line. */
-export function setLine(cart: StoredCart, productId: string, quantity: number, now: Date, gone: Set<string> = new Set()): StoredCart {
+export function setLine(
+  cart: StoredCart,
+  productId: string,
+  quantity: number,
+  now: Date,
+  gone: Set<string> = new Set(),
+): StoredCart {
   if (quantity > maxLineQuantity) throw tooMany(productId, quantity);
   const at = now.toISOString();
   const kept = cart.lines.filter((l) => !gone.has(l.productId) || l.productId === productId);
@@ -54,10 +70,14 @@ export function setLine(cart: StoredCart, productId: string, quantity: number, n
         ? kept.map((l) => (l.productId === productId ? { productId, quantity } : l))
         : [...kept, { productId, quantity }];
   if (lines.length > maxCartLines) {
-    throw new AppError('validation_failed', `A cart holds at most ${maxCartLines} different products; remove one first.`, {
-      errors: [{ path: '/productId', message: `would be line ${lines.length}, above ${maxCartLines}` }],
-      maxLines: maxCartLines,
-    });
+    throw new AppError(
+      'validation_failed',
+      `A cart holds at most ${maxCartLines} different products; remove one first.`,
+      {
+        errors: [{ path: '/productId', message: `would be line ${lines.length}, above ${maxCartLines}` }],
+        maxLines: maxCartLines,
+      },
+    );
   }
   return { ...cart, lines, updatedAt: at };
 }
@@ -68,7 +88,12 @@ export function setLine(cart: StoredCart, productId: string, quantity: number, n
  * Order ids sort by time: one older than every order a full memory holds was taken out by its
  * checkout before those, and its `order.placed` arriving that late must not take out lines added since.
  */
-export function afterOrderPlaced(cart: StoredCart, orderId: string, ordered: { productId: string; quantity: number }[], now: Date): StoredCart | null {
+export function afterOrderPlaced(
+  cart: StoredCart,
+  orderId: string,
+  ordered: { productId: string; quantity: number }[],
+  now: Date,
+): StoredCart | null {
   const remembered = cart.takenOrders ?? [];
   if (remembered.includes(orderId)) return null;
   if (remembered.length >= rememberedOrders && orderId < (remembered[0] ?? '')) return null;

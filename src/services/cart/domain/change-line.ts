@@ -12,13 +12,26 @@ export type LineChange = (cart: StoredCart, now: Date, gone: Set<string>) => Sto
  * `mustBeSold`), apply the change atomically (lines of products no longer sold are dropped on the
  * way), and answer the cart at current prices.
  */
-export async function changeLine(ctx: CartContext, userId: string, productId: string, mustBeSold: boolean, change: LineChange): Promise<Cart> {
+export async function changeLine(
+  ctx: CartContext,
+  userId: string,
+  productId: string,
+  mustBeSold: boolean,
+  change: LineChange,
+): Promise<Cart> {
   const [before, product] = await Promise.all([ctx.store.read(userId), lookUp(ctx, [productId])]);
-  const catalog = await lookUp(ctx, before.lines.map((l) => l.productId), product);
+  const catalog = await lookUp(
+    ctx,
+    before.lines.map((l) => l.productId),
+    product,
+  );
   if (mustBeSold && !catalog.get(productId)?.active) {
     throw new AppError('product_not_found', `No product ${productId} is for sale.`, { productId });
   }
-  const gone = goneFrom(catalog, before.lines.map((l) => l.productId).filter((id) => id !== productId));
+  const gone = goneFrom(
+    catalog,
+    before.lines.map((l) => l.productId).filter((id) => id !== productId),
+  );
   const after = await ctx.store.update(userId, (cart) => change(cart, ctx.clock.now(), gone), before);
   return viewOf(ctx, after, catalog);
 }

@@ -8,5 +8,7 @@ import { changeLine } from './change-line.js';
  * a product that is not in the cart yet adds it, so it must be on sale.
  */
 export function setItemQuantity(ctx: CartContext, userId: string, productId: string, quantity: number): Promise<Cart> {
-  return changeLine(ctx, userId, productId, quantity > 0, (cart, now, gone) => setLine(cart, productId, quantity, now, gone));
+  return changeLine(ctx, userId, productId, quantity > 0, (cart, now, gone) =>
+    setLine(cart, productId, quantity, now, gone),
+  );
 }

@@ -25,7 +25,8 @@ export function registerCartRoutes(app: HttpApp, ctx: CartContext, auth: AuthGua
     {
       onRequest: auth.requireUser,
       schema: {
-        tags, security,
+        tags,
+        security,
         summary: 'Your cart',
         description: 'At current catalog prices; an empty cart when you have none.',
         response: { 200: theCart('The cart.'), ...problems(401, 429, 502) },
@@ -39,7 +40,8 @@ export function registerCartRoutes(app: HttpApp, ctx: CartContext, auth: AuthGua
     {
       onRequest: auth.requireUser,
       schema: {
-        tags, security,
+        tags,
+        security,
         summary: 'Empty your cart',
         response: { 204: Type.Null({ description: 'The cart is empty.' }), ...problems(401, 429) },
       },
@@ -58,13 +60,17 @@ export function registerCartItemRoutes(app: HttpApp, ctx: CartContext, auth: Aut
     {
       onRequest: auth.requireUser,
       schema: {
-        tags, security,
+        tags,
+        security,
         summary: 'Add a product to your cart',
         description:
-          'Adds quantity to the product\'s line (a new line when there is none). 404 product_not_found for a product that is unknown or archived; ' +
+          "Adds quantity to the product's line (a new line when there is none). 404 product_not_found for a product that is unknown or archived; " +
           '400 validation_failed when the line would exceed 99 units or the cart 100 lines.',
         body: AddCartItemRequest,
-        response: { 200: theCart('The cart after the change.'), ...problems(400, 401, 404, 409, 413, 415, 422, 429, 502) },
+        response: {
+          200: theCart('The cart after the change.'),
+          ...problems(400, 401, 404, 409, 413, 415, 422, 429, 502),
+        },
       },
     },
     async (request, reply) => noStore(reply).send(await addItem(ctx, userOf(request), request.body)),
@@ -75,15 +81,18 @@ export function registerCartItemRoutes(app: HttpApp, ctx: CartContext, auth: Aut
     {
       onRequest: auth.requireUser,
       schema: {
-        tags, security,
+        tags,
+        security,
         summary: 'Set the quantity of a line',
-        description: 'Sets the line to quantity; 0 removes it. A product not in the cart yet is added (404 product_not_found unless it is on sale).',
+        description:
+          'Sets the line to quantity; 0 removes it. A product not in the cart yet is added (404 product_not_found unless it is on sale).',
         params: CartItemParams,
         body: SetCartItemRequest,
         response: { 200: theCart('The cart after the change.'), ...problems(400, 401, 404, 413, 415, 429, 502) },
       },
     },
-    async (request, reply) => noStore(reply).send(await setItemQuantity(ctx, userOf(request), request.params.productId, request.body.quantity)),
+    async (request, reply) =>
+      noStore(reply).send(await setItemQuantity(ctx, userOf(request), request.params.productId, request.body.quantity)),
   );
 
   app.delete(
@@ -91,7 +100,8 @@ export function registerCartItemRoutes(app: HttpApp, ctx: CartContext, auth: Aut
     {
       onRequest: auth.requireUser,
       schema: {
-        tags, security,
+        tags,
+        security,
         summary: 'Remove a line',
         description: '404 not_found when the cart has no line for the product.',
         params: CartItemParams,

@@ -19,13 +19,20 @@ export function registerInternalCartRoutes(app: HttpApp, carts: CartApi): void {
     '/carts/:userId/orders/:orderId',
     {
       schema: {
-        params: Type.Object({ userId: Type.String({ minLength: 1, maxLength: 64 }), orderId: Type.String({ minLength: 1, maxLength: 64 }) }),
+        params: Type.Object({
+          userId: Type.String({ minLength: 1, maxLength: 64 }),
+          orderId: Type.String({ minLength: 1, maxLength: 64 }),
+        }),
         body: TakeOrderRequest,
         response: { 204: Type.Null(), ...problems(400, 502) },
       },
     },
     async (request, reply) => {
-      await carts.takeOrder({ orderId: request.params.orderId, userId: request.params.userId, items: request.body.items });
+      await carts.takeOrder({
+        orderId: request.params.orderId,
+        userId: request.params.userId,
+        items: request.body.items,
+      });
       return reply.code(204).send(null);
     },
   );

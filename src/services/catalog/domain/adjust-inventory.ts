@@ -14,7 +14,11 @@ export interface InventoryAdjustment {
  * Counts stock in or out (deliveries, shrinkage, stocktakes). One conditional update, so
  * concurrent reservations can never push on-hand below what they hold.
  */
-export async function adjustInventory(ctx: CatalogContext, productId: string, adjustment: InventoryAdjustment): Promise<StockLevels> {
+export async function adjustInventory(
+  ctx: CatalogContext,
+  productId: string,
+  adjustment: InventoryAdjustment,
+): Promise<StockLevels> {
   const { delta, reason } = adjustment;
   const levels = await ctx.outbox.transaction(async (trx, emit) => {
     const row = await trx
@@ -30,17 +34,27 @@ export async function adjustInventory(ctx: CatalogContext, productId: string, ad
       .insertInto('inventory_adjustments')
       .values({ product_id: productId, delta, reason, adjusted_by: adjustment.adjustedBy, created_at: ctx.clock.now() })
       .execute();
-    await emit([catalogEvent('inventory.adjusted', { productId, delta, reason, onHand: row.on_hand, reserved: row.reserved })]);
+    await emit([
+      catalogEvent('inventory.adjusted', { productId, delta, reason, onHand: row.on_hand, reserved: row.reserved }),
+    ]);
     return { available: row.on_hand - row.reserved, onHand: row.on_hand, reserved: row.reserved };
 
     async function refusal(id: string, change: number): Promise<AppError> {
-      const stock = await trx.selectFrom('inventory').select(['on_hand', 'reserved']).where('product_id', '=', id).executeTakeFirst();
+      const stock = await trx
+        .selectFrom('inventory')
+        .select(['on_hand', 'reserved'])
+        .where('product_id', '=', id)
+        .executeTakeFirst();
       if (!stock) return new AppError('not_found', `No product ${id}.`);
       const result = stock.on_hand + change;
       if (result > maxStock) {
-        return new AppError('validation_failed', `On hand would be ${result}; the most one product can hold is ${maxStock}.`, {
-          errors: [{ path: '/delta', message: `would take on-hand above ${maxStock}` }],
-        });
+        return new AppError(
+          'validation_failed',
+          `On hand would be ${result}; the most one product can hold is ${maxStock}.`,
+          {
+            errors: [{ path: '/delta', message: `would take on-hand above ${maxStock}` }],
+          },
+        );
       }
       return new AppError(
         'stock_reserved',

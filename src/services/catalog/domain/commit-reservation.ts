@@ -1,6 +1,12 @@
 import type { ReservationOutcome } from '../../../contracts/api/inventory.js';
 import { catalogEvent } from '../../../contracts/events/catalog-events.js';
-import { lockStockRowsOf, reservationRowsOf, setReservationStatus, takeHeldStock, takeOrderAdvisoryLocks } from '../data/reservation-repository.js';
+import {
+  lockStockRowsOf,
+  reservationRowsOf,
+  setReservationStatus,
+  takeHeldStock,
+  takeOrderAdvisoryLocks,
+} from '../data/reservation-repository.js';
 import type { CatalogContext } from './catalog-context.js';
 import type { StockStep } from './stock-step.js';
 
@@ -27,16 +33,37 @@ export async function commitReservationsIn(
     const rows = rowsOf.get(orderId) ?? [];
     const held = rows.filter((r) => r.status === 'held');
     if (held.length === 0) {
-      statuses.set(orderId, rows.some((r) => r.status === 'committed') ? 'committed' : rows.length > 0 ? 'released' : 'none');
+      statuses.set(
+        orderId,
+        rows.some((r) => r.status === 'committed') ? 'committed' : rows.length > 0 ? 'released' : 'none',
+      );
       continue;
     }
     statuses.set(orderId, 'committed');
-    taken.push({ orderId, lines: held.map((r) => ({ productId: r.productId, quantity: r.quantity })), traceparent: traceparent ?? null });
+    taken.push({
+      orderId,
+      lines: held.map((r) => ({ productId: r.productId, quantity: r.quantity })),
+      traceparent: traceparent ?? null,
+    });
   }
   if (taken.length === 0) return { statuses, productIds: [] };
-  await takeHeldStock(trx, taken.flatMap((t) => t.lines));
-  await setReservationStatus(trx, taken.map((t) => t.orderId), 'held', 'committed', step.now);
-  await step.emit(taken.map(({ orderId, lines, traceparent }) => ({ ...catalogEvent('inventory.committed', { orderId, lines }), traceparent })));
+  await takeHeldStock(
+    trx,
+    taken.flatMap((t) => t.lines),
+  );
+  await setReservationStatus(
+    trx,
+    taken.map((t) => t.orderId),
+    'held',
+    'committed',
+    step.now,
+  );
+  await step.emit(
+    taken.map(({ orderId, lines, traceparent }) => ({
+      ...catalogEvent('inventory.committed', { orderId, lines }),
+      traceparent,
+    })),
+  );
   return { statuses, productIds: [...new Set(taken.flatMap((t) => t.lines.map((l) => l.productId)))] };
 }
 

@@ -4,11 +4,18 @@ import type { CategoryWithCount } from '../data/category-repository.js';
 import type { CatalogContext } from './catalog-context.js';
 
 /** Adds an empty category; its slug is its id for good. */
-export async function createCategory(ctx: CatalogContext, input: { slug: string; name: string }): Promise<CategoryWithCount> {
+export async function createCategory(
+  ctx: CatalogContext,
+  input: { slug: string; name: string },
+): Promise<CategoryWithCount> {
   try {
-    await ctx.db.insertInto('categories').values({ slug: input.slug, name: input.name, created_at: ctx.clock.now() }).execute();
+    await ctx.db
+      .insertInto('categories')
+      .values({ slug: input.slug, name: input.name, created_at: ctx.clock.now() })
+      .execute();
   } catch (err) {
-    if (isUniqueViolation(err)) throw new AppError('category_taken', `A category with slug ${input.slug} exists already.`);
+    if (isUniqueViolation(err))
+      throw new AppError('category_taken', `A category with slug ${input.slug} exists already.`);
     throw err;
   }
   await ctx.cache.listsChanged();

@@ -27,12 +27,28 @@ export async function createProduct(ctx: CatalogContext, input: NewProduct): Pro
       await assertCategoriesExist(trx, categories);
       await trx
         .insertInto('products')
-        .values({ id, sku: input.sku, name: input.name, description: input.description, price_amount: input.price.amount, created_at: now, updated_at: now })
+        .values({
+          id,
+          sku: input.sku,
+          name: input.name,
+          description: input.description,
+          price_amount: input.price.amount,
+          created_at: now,
+          updated_at: now,
+        })
         .execute();
       await setProductCategories(trx, id, categories);
-      await trx.insertInto('inventory').values({ product_id: id, on_hand: input.stock ?? 0 }).execute();
+      await trx
+        .insertInto('inventory')
+        .values({ product_id: id, on_hand: input.stock ?? 0 })
+        .execute();
       await emit([
-        catalogEvent('product.created', { productId: id, sku: input.sku, name: input.name, price: { amount: input.price.amount, currency: ctx.currency } }),
+        catalogEvent('product.created', {
+          productId: id,
+          sku: input.sku,
+          name: input.name,
+          price: { amount: input.price.amount, currency: ctx.currency },
+        }),
       ]);
       return loadProduct(trx, id, ctx.currency, { activeOnly: false });
     });

@@ -20,11 +20,20 @@ export function decodeCursor(cursor: string, sort: ProductSort): Keyset {
     throw invalidCursor('The cursor is damaged. Use nextCursor from the previous page as it was sent.');
   }
   const { s, k, i } = (decoded ?? {}) as { s?: unknown; k?: unknown; i?: unknown };
-  if (typeof s !== 'string' || typeof i !== 'string' || i.length === 0 || i.length > 64 || !isStorableText(i) || !validKey(s, k)) {
+  if (
+    typeof s !== 'string' ||
+    typeof i !== 'string' ||
+    i.length === 0 ||
+    i.length > 64 ||
+    !isStorableText(i) ||
+    !validKey(s, k)
+  ) {
     throw invalidCursor('The cursor is damaged. Use nextCursor from the previous page as it was sent.');
   }
   if (s !== sort) {
-    throw invalidCursor(`The cursor belongs to a list sorted by ${s}, not ${sort}. Keep the sort (and filters) of the first page.`);
+    throw invalidCursor(
+      `The cursor belongs to a list sorted by ${s}, not ${sort}. Keep the sort (and filters) of the first page.`,
+    );
   }
   return { key: k as string | number, id: i };
 }

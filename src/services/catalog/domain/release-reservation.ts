@@ -1,6 +1,11 @@
 import type { ReservationOutcome } from '../../../contracts/api/inventory.js';
 import { catalogEvent } from '../../../contracts/events/catalog-events.js';
-import { takeOrderAdvisoryLock, reservationRows, returnHeldStock, setReservationStatus } from '../data/reservation-repository.js';
+import {
+  takeOrderAdvisoryLock,
+  reservationRows,
+  returnHeldStock,
+  setReservationStatus,
+} from '../data/reservation-repository.js';
 import type { CatalogContext } from './catalog-context.js';
 import type { StepResult, StockStep } from './stock-step.js';
 
@@ -25,7 +30,14 @@ export async function releaseReservationIn(
   const held = rows.filter((r) => r.status === 'held');
   const due = !options.expiredBy || held.every((r) => r.expiresAt <= (options.expiredBy as Date));
   if (held.length === 0 || !due) {
-    const settled = held.length > 0 ? 'held' : rows.some((r) => r.status === 'committed') ? 'committed' : rows.length > 0 ? 'released' : 'none';
+    const settled =
+      held.length > 0
+        ? 'held'
+        : rows.some((r) => r.status === 'committed')
+          ? 'committed'
+          : rows.length > 0
+            ? 'released'
+            : 'none';
     return { status: settled, productIds: [] };
   }
   const lines = held.map((r) => ({ productId: r.productId, quantity: r.quantity }));

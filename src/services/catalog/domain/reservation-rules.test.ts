@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { decideReservation, linesAlreadyReserved, mergeLines, type StockOffer } from './reservation-rules.js';
 
 const offer = (productId: string, over: Partial<StockOffer> = {}): StockOffer => ({
-  productId, sku: `SKU-${productId}`, name: `Name ${productId}`, unitPriceAmount: 500, active: true, available: 10, taken: true, ...over,
+  productId,
+  sku: `SKU-${productId}`,
+  name: `Name ${productId}`,
+  unitPriceAmount: 500,
+  active: true,
+  available: 10,
+  taken: true,
+  ...over,
 });
 
 describe('mergeLines', () => {
@@ -42,7 +49,12 @@ describe('decideReservation', () => {
       ok: false,
       shortages: [{ productId: 'b', requested: 1, available: 0 }],
     });
-    expect(decideReservation(lines, [offer('a', { taken: false, available: 1 }), offer('b', { taken: false, available: 0 })])).toEqual({
+    expect(
+      decideReservation(lines, [
+        offer('a', { taken: false, available: 1 }),
+        offer('b', { taken: false, available: 0 }),
+      ]),
+    ).toEqual({
       ok: false,
       shortages: [
         { productId: 'a', requested: 2, available: 1 },
@@ -63,7 +75,14 @@ describe('decideReservation', () => {
 });
 
 describe('linesAlreadyReserved', () => {
-  const line = (productId: string, status: string) => ({ productId, sku: productId, name: productId, unitPriceAmount: 100, quantity: 1, status });
+  const line = (productId: string, status: string) => ({
+    productId,
+    sku: productId,
+    name: productId,
+    unitPriceAmount: 100,
+    quantity: 1,
+    status,
+  });
 
   it('answers a retried order with the lines it holds or committed, sorted by product id', () => {
     expect(linesAlreadyReserved([line('b', 'held'), line('a', 'committed'), line('c', 'released')])).toEqual([

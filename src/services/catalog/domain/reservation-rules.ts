@@ -44,7 +44,10 @@ export type ReservationDecision = { ok: true; lines: HeldLine[] } | { ok: false;
  * it asks now; none when everything it had was released, and its request is decided afresh.
  */
 export function linesAlreadyReserved(lines: (HeldLine & { status: string })[]): HeldLine[] {
-  return lines.filter((l) => l.status !== 'released').map(({ status: _status, ...line }) => line).sort(byProductId);
+  return lines
+    .filter((l) => l.status !== 'released')
+    .map(({ status: _status, ...line }) => line)
+    .sort(byProductId);
 }
 
 /**
@@ -57,7 +60,8 @@ export function decideReservation(lines: ReservationLineRequest[], offers: Stock
   const shortages: Shortage[] = [];
   for (const { productId, quantity } of lines) {
     const offer = offerOf.get(productId);
-    if (offer?.taken) held.push({ productId, sku: offer.sku, name: offer.name, unitPriceAmount: offer.unitPriceAmount, quantity });
+    if (offer?.taken)
+      held.push({ productId, sku: offer.sku, name: offer.name, unitPriceAmount: offer.unitPriceAmount, quantity });
     else shortages.push({ productId, requested: quantity, available: offer?.active ? offer.available : 0 });
   }
   return shortages.length > 0 ? { ok: false, shortages } : { ok: true, lines: held };

@@ -17,7 +17,11 @@ class StockShort extends Error {
  * callers can oversell. An order whose stock is already held or committed gets the same answer
  * again, and no second event: the order's lock makes a retried call wait for the first.
  */
-export async function reserveStock(ctx: CatalogContext, orderId: string, requested: ReservationLineRequest[]): Promise<ReserveResult> {
+export async function reserveStock(
+  ctx: CatalogContext,
+  orderId: string,
+  requested: ReservationLineRequest[],
+): Promise<ReserveResult> {
   const lines = mergeLines(requested);
   const now = ctx.clock.now();
   const expiresAt = new Date(now.getTime() + ctx.reservationTtlMs);
@@ -43,6 +47,9 @@ export async function reserveStock(ctx: CatalogContext, orderId: string, request
   if (reserved.fresh) void ctx.cache.productsChanged(lines.map((l) => l.productId));
   return {
     ok: true,
-    lines: reserved.lines.map(({ unitPriceAmount, ...line }) => ({ ...line, unitPrice: { amount: unitPriceAmount, currency: ctx.currency } })),
+    lines: reserved.lines.map(({ unitPriceAmount, ...line }) => ({
+      ...line,
+      unitPrice: { amount: unitPriceAmount, currency: ctx.currency },
+    })),
   };
 }

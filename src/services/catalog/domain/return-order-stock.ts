@@ -1,5 +1,10 @@
 import { catalogEvent } from '../../../contracts/events/catalog-events.js';
-import { takeOrderAdvisoryLock, reservationRows, restockCommitted, setReservationStatus } from '../data/reservation-repository.js';
+import {
+  takeOrderAdvisoryLock,
+  reservationRows,
+  restockCommitted,
+  setReservationStatus,
+} from '../data/reservation-repository.js';
 import { releaseReservationIn } from './release-reservation.js';
 import type { StepResult, StockStep } from './stock-step.js';
 
@@ -26,12 +31,30 @@ export async function returnOrderStock(step: StockStep, orderId: string): Promis
   await setReservationStatus(trx, [orderId], 'committed', 'restocked', step.now);
   await trx
     .insertInto('inventory_adjustments')
-    .values(committed.map((r) => ({ product_id: r.productId, delta: r.quantity, reason, adjusted_by: null, created_at: step.now })))
+    .values(
+      committed.map((r) => ({
+        product_id: r.productId,
+        delta: r.quantity,
+        reason,
+        adjusted_by: null,
+        created_at: step.now,
+      })),
+    )
     .execute();
   await step.emit(
     committed.flatMap((r) => {
       const level = levels.find((l) => l.productId === r.productId);
-      return level ? [catalogEvent('inventory.adjusted', { productId: r.productId, delta: r.quantity, reason, onHand: level.onHand, reserved: level.reserved })] : [];
+      return level
+        ? [
+            catalogEvent('inventory.adjusted', {
+              productId: r.productId,
+              delta: r.quantity,
+              reason,
+              onHand: level.onHand,
+              reserved: level.reserved,
+            }),
+          ]
+        : [];
     }),
   );
   return { status: 'restocked', productIds: committed.map((r) => r.productId) };

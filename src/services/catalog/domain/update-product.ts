@@ -25,14 +25,23 @@ const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((
  * Changes what differs, bumps the version once, and emits product.updated (and product.archived
  * when it deactivated the product). A change to nothing changes nothing.
  */
-export async function updateProduct(ctx: CatalogContext, id: string, changes: ProductChanges, precondition: Precondition): Promise<Product> {
+// eslint-disable-next-line max-lines-per-function -- a use case's steps together in one function
+export async function updateProduct(
+  ctx: CatalogContext,
+  id: string,
+  changes: ProductChanges,
+  precondition: Precondition,
+): Promise<Product> {
   assertStoreCurrency(changes.price?.currency, ctx.currency);
   const categories = changes.categories && uniqueSlugs(changes.categories);
   const { product, changed } = await ctx.outbox.transaction(async (trx, emit) => {
     const current = await loadProduct(trx, id, ctx.currency, { activeOnly: false, forUpdate: true });
     if (!current) throw new AppError('not_found', `No product ${id}.`);
     if (!precondition(current)) {
-      throw new AppError('precondition_failed', 'The product has changed since you read it (If-Match does not match its ETag). Read it again and retry.');
+      throw new AppError(
+        'precondition_failed',
+        'The product has changed since you read it (If-Match does not match its ETag). Read it again and retry.',
+      );
     }
     const fields = {
       name: changes.name !== undefined && changes.name !== current.name,
@@ -41,7 +50,9 @@ export async function updateProduct(ctx: CatalogContext, id: string, changes: Pr
       categories: categories !== undefined && !sameSet(categories, current.categories),
       active: changes.active !== undefined && changes.active !== current.active,
     };
-    const changed = Object.entries(fields).filter(([, differs]) => differs).map(([field]) => field);
+    const changed = Object.entries(fields)
+      .filter(([, differs]) => differs)
+      .map(([field]) => field);
     if (changed.length === 0) return { product: current, changed };
 
     if (categories && fields.categories) {
@@ -69,7 +80,9 @@ export async function updateProduct(ctx: CatalogContext, id: string, changes: Pr
         price: { amount: updated.price_amount, currency: ctx.currency },
         active: updated.active,
       }),
-      ...(fields.active && !updated.active ? [catalogEvent('product.archived', { productId: id, sku: updated.sku })] : []),
+      ...(fields.active && !updated.active
+        ? [catalogEvent('product.archived', { productId: id, sku: updated.sku })]
+        : []),
     ]);
     return { product: await loadProduct(trx, id, ctx.currency, { activeOnly: false }), changed };
   });

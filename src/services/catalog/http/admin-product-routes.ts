@@ -9,13 +9,19 @@ import { etagOf, headerMatches, noStore } from './http-caching.js';
 import { CreateProductBody, ProductParams, ProductSchema, UpdateProductBody } from './product-schemas.js';
 
 const IfMatchHeaders = Type.Object({
-  'if-match': Type.Optional(Type.String({ description: 'ETag of the product as you read it: 412 when it has changed since.' })),
+  'if-match': Type.Optional(
+    Type.String({ description: 'ETag of the product as you read it: 412 when it has changed since.' }),
+  ),
 });
 
 /** Whether a change may go ahead on the product as it is now: always, unless If-Match names another version. */
-const ifMatchAllows = (ifMatch: string | undefined): Precondition => (current) => ifMatch === undefined || headerMatches(ifMatch, etagOf(current));
+const ifMatchAllows =
+  (ifMatch: string | undefined): Precondition =>
+  (current) =>
+    ifMatch === undefined || headerMatches(ifMatch, etagOf(current));
 
 /** Writes to products, for admins only. */
+// eslint-disable-next-line max-lines-per-function -- one route table with its schemas
 export function registerAdminProductRoutes(app: HttpApp, { ctx, auth }: CatalogHttpDeps): void {
   app.post(
     '/products',
@@ -43,7 +49,8 @@ export function registerAdminProductRoutes(app: HttpApp, { ctx, auth }: CatalogH
       schema: {
         tags: [productTag],
         summary: 'Change a product',
-        description: 'Changes only the fields sent. Send If-Match with the ETag you read to avoid overwriting someone else’s change.',
+        description:
+          'Changes only the fields sent. Send If-Match with the ETag you read to avoid overwriting someone else’s change.',
         security: adminSecurity,
         params: ProductParams,
         headers: IfMatchHeaders,
@@ -52,7 +59,12 @@ export function registerAdminProductRoutes(app: HttpApp, { ctx, auth }: CatalogH
       },
     },
     async (request, reply) => {
-      const product = await updateProduct(ctx, request.params.id, request.body, ifMatchAllows(request.headers['if-match']));
+      const product = await updateProduct(
+        ctx,
+        request.params.id,
+        request.body,
+        ifMatchAllows(request.headers['if-match']),
+      );
       noStore(reply).header('ETag', etagOf(product));
       return product;
     },

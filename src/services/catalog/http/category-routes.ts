@@ -3,7 +3,14 @@ import { problems } from '../../../platform/http/problem-schema.js';
 import { createCategory } from '../domain/create-category.js';
 import { listCategories } from '../domain/list-categories.js';
 import { adminSecurity, categoryTag, type CatalogHttpDeps } from './catalog-http-deps.js';
-import { cacheHeaders, ConditionalReadHeaders, isNotModified, noStore, notModified, NotModified } from './http-caching.js';
+import {
+  cacheHeaders,
+  ConditionalReadHeaders,
+  isNotModified,
+  noStore,
+  notModified,
+  NotModified,
+} from './http-caching.js';
 import { Category, CategoryListResponse, CreateCategoryBody } from './product-schemas.js';
 
 export function registerCategoryRoutes(app: HttpApp, { ctx, auth, publicCacheControl }: CatalogHttpDeps): void {
@@ -15,7 +22,11 @@ export function registerCategoryRoutes(app: HttpApp, { ctx, auth, publicCacheCon
         summary: 'List categories',
         description: 'Every category, by name, with the number of active products in it.',
         headers: ConditionalReadHeaders,
-        response: { 200: { ...CategoryListResponse, description: 'Every category.', headers: cacheHeaders }, 304: NotModified, ...problems(429) },
+        response: {
+          200: { ...CategoryListResponse, description: 'Every category.', headers: cacheHeaders },
+          304: NotModified,
+          ...problems(429),
+        },
       },
     },
     async (request, reply) => {

@@ -11,7 +11,8 @@ const tags = (header: string | undefined): string[] =>
     .filter(Boolean);
 
 /** If-None-Match / If-Match: does the header name this ETag (or `*`)? */
-export const headerMatches = (header: string | undefined, etag: string): boolean => tags(header).some((t) => t === '*' || t === etag);
+export const headerMatches = (header: string | undefined, etag: string): boolean =>
+  tags(header).some((t) => t === '*' || t === etag);
 
 export const publicCacheControl = (config: Pick<Config, 'httpMaxAgeSeconds' | 'httpStaleSeconds'>): string =>
   `public, max-age=${config.httpMaxAgeSeconds}, stale-while-revalidate=${config.httpStaleSeconds}`;
@@ -20,7 +21,12 @@ export const publicCacheControl = (config: Pick<Config, 'httpMaxAgeSeconds' | 'h
  * Marks a public catalog read with its ETag and Cache-Control, and tells whether the client's
  * copy is current (answer 304 with no body then).
  */
-export function isNotModified(request: FastifyRequest, reply: FastifyReply, etag: string, cacheControl: string): boolean {
+export function isNotModified(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  etag: string,
+  cacheControl: string,
+): boolean {
   reply.header('ETag', etag).header('Cache-Control', cacheControl);
   return headerMatches(request.headers['if-none-match'], etag);
 }
@@ -38,7 +44,9 @@ export const cacheHeaders = {
 };
 
 export const ConditionalReadHeaders = Type.Object({
-  'if-none-match': Type.Optional(Type.String({ description: 'ETag of the copy you hold: 304 when it is still current.' })),
+  'if-none-match': Type.Optional(
+    Type.String({ description: 'ETag of the copy you hold: 304 when it is still current.' }),
+  ),
 });
 
 export const NotModified = Type.Null({ description: 'Not modified: the ETag in If-None-Match is current.' });

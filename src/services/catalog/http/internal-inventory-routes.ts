@@ -1,5 +1,11 @@
 import { Type } from 'typebox';
-import { OrderIds, ReservationOutcome, Reserved, ReserveRequest, UnmatchedQuery } from '../../../contracts/api/inventory.js';
+import {
+  OrderIds,
+  ReservationOutcome,
+  Reserved,
+  ReserveRequest,
+  UnmatchedQuery,
+} from '../../../contracts/api/inventory.js';
 import type { InventoryApi } from '../../../contracts/api/inventory.js';
 import type { HttpApp } from '../../../platform/http/build-http-app.js';
 import { AppError } from '../../../platform/http/errors.js';
@@ -15,7 +21,9 @@ export function registerInternalInventoryRoutes(app: HttpApp, inventory: Invento
     async (request) => {
       const result = await inventory.reserve(request.body.orderId, request.body.lines);
       if (!result.ok) {
-        throw new AppError('insufficient_stock', 'Not every line can be reserved; nothing was.', { shortages: result.shortages });
+        throw new AppError('insufficient_stock', 'Not every line can be reserved; nothing was.', {
+          shortages: result.shortages,
+        });
       }
       return result;
     },

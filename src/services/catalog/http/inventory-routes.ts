@@ -13,7 +13,8 @@ export function registerInventoryRoutes(app: HttpApp, { ctx, auth }: CatalogHttp
       schema: {
         tags: [productTag],
         summary: 'Count stock in or out',
-        description: 'Adds delta to the units on hand. Refused with 409 stock_reserved when on-hand would drop below what is reserved for orders.',
+        description:
+          'Adds delta to the units on hand. Refused with 409 stock_reserved when on-hand would drop below what is reserved for orders.',
         security: adminSecurity,
         params: ProductParams,
         body: AdjustmentBody,

@@ -17,7 +17,11 @@ export function registerProductRoutes(app: HttpApp, { ctx, publicCacheControl }:
         description: 'Full-text search, filters and keyset pagination: cursors stay valid while products are added.',
         querystring: ListProductsQuery,
         headers: ConditionalReadHeaders,
-        response: { 200: { ...ProductPage, description: 'A page of products.', headers: cacheHeaders }, 304: NotModified, ...problems(400, 429) },
+        response: {
+          200: { ...ProductPage, description: 'A page of products.', headers: cacheHeaders },
+          304: NotModified,
+          ...problems(400, 429),
+        },
       },
     },
     async (request, reply) => {
@@ -35,7 +39,11 @@ export function registerProductRoutes(app: HttpApp, { ctx, publicCacheControl }:
         summary: 'Get an active product',
         params: ProductParams,
         headers: ConditionalReadHeaders,
-        response: { 200: { ...ProductSchema, description: 'The product.', headers: cacheHeaders }, 304: NotModified, ...problems(404, 429) },
+        response: {
+          200: { ...ProductSchema, description: 'The product.', headers: cacheHeaders },
+          304: NotModified,
+          ...problems(404, 429),
+        },
       },
     },
     async (request, reply) => {

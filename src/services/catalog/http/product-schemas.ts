@@ -3,7 +3,13 @@ import { Money } from '../../../contracts/api/inventory.js';
 import { maxStock } from '../domain/product.js';
 
 export const slugPattern = '^[a-z0-9]+(?:-[a-z0-9]+)*$';
-const Slug = Type.String({ pattern: slugPattern, minLength: 1, maxLength: 64, description: 'Lowercase words joined by hyphens.', example: 'home-office' });
+const Slug = Type.String({
+  pattern: slugPattern,
+  minLength: 1,
+  maxLength: 64,
+  description: 'Lowercase words joined by hyphens.',
+  example: 'home-office',
+});
 const maxPrice = 1_000_000_000;
 
 const ProductImage = Type.Object(
@@ -28,7 +34,10 @@ export const ProductSchema = Type.Object(
     description: Type.String(),
     price: Money,
     categories: Type.Array(Type.String(), { description: 'Category slugs.' }),
-    stock: Type.Object({ available: Type.Integer({ description: 'On hand minus reserved for orders.' }) }, { additionalProperties: false }),
+    stock: Type.Object(
+      { available: Type.Integer({ description: 'On hand minus reserved for orders.' }) },
+      { additionalProperties: false },
+    ),
     images: Type.Array(ProductImage),
     active: Type.Boolean({ description: 'False once archived.' }),
     version: Type.Integer({ description: 'Increases with every change to the product.' }),
@@ -41,7 +50,9 @@ export const ProductSchema = Type.Object(
 export const ProductPage = Type.Object(
   {
     items: Type.Array(ProductSchema),
-    nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page; null on the last page.' }),
+    nextCursor: Type.Union([Type.String(), Type.Null()], {
+      description: 'Pass as `cursor` for the next page; null on the last page.',
+    }),
   },
   { additionalProperties: false, title: 'ProductPage' },
 );
@@ -50,18 +61,37 @@ export const ProductParams = Type.Object({ id: Type.String({ minLength: 1, maxLe
 
 export const ListProductsQuery = Type.Object(
   {
-    q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Words to find in name and description (web search syntax: "quoted phrase", -excluded, or).' })),
-    category: Type.Optional(Slug),
-    minPrice: Type.Optional(Type.Integer({ minimum: 0, maximum: maxPrice, description: 'Lowest price in minor units.' })),
-    maxPrice: Type.Optional(Type.Integer({ minimum: 0, maximum: maxPrice, description: 'Highest price in minor units.' })),
-    inStock: Type.Optional(Type.Boolean({ description: 'true: only products with stock available.' })),
-    sort: Type.Optional(
-      Type.Union([Type.Literal('relevance'), Type.Literal('price_asc'), Type.Literal('price_desc'), Type.Literal('newest')], {
-        description: 'Default: relevance when q is given, else newest. relevance without q sorts by newest.',
+    q: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'Words to find in name and description (web search syntax: "quoted phrase", -excluded, or).',
       }),
     ),
+    category: Type.Optional(Slug),
+    minPrice: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: maxPrice, description: 'Lowest price in minor units.' }),
+    ),
+    maxPrice: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: maxPrice, description: 'Highest price in minor units.' }),
+    ),
+    inStock: Type.Optional(Type.Boolean({ description: 'true: only products with stock available.' })),
+    sort: Type.Optional(
+      Type.Union(
+        [Type.Literal('relevance'), Type.Literal('price_asc'), Type.Literal('price_desc'), Type.Literal('newest')],
+        {
+          description: 'Default: relevance when q is given, else newest. relevance without q sorts by newest.',
+        },
+      ),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Items per page.' })),
-    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: 'nextCursor of the previous page, with the same sort.' })),
+    cursor: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 512,
+        description: 'nextCursor of the previous page, with the same sort.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -69,7 +99,9 @@ export const ListProductsQuery = Type.Object(
 const PriceInput = Type.Object(
   {
     amount: Type.Integer({ minimum: 0, maximum: maxPrice, description: 'Integer minor units.', example: 1999 }),
-    currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: 'Must be the store currency; defaults to it.' })),
+    currency: Type.Optional(
+      Type.String({ pattern: '^[A-Z]{3}$', description: 'Must be the store currency; defaults to it.' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -85,7 +117,9 @@ export const CreateProductBody = Type.Object(
     description: Description,
     price: PriceInput,
     categories: Type.Optional(CategoryList),
-    stock: Type.Optional(Type.Integer({ minimum: 0, maximum: maxStock, description: 'Units on hand to start with (default 0).' })),
+    stock: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: maxStock, description: 'Units on hand to start with (default 0).' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -103,7 +137,12 @@ export const UpdateProductBody = Type.Object(
 
 export const AdjustmentBody = Type.Object(
   {
-    delta: Type.Integer({ minimum: -maxStock, maximum: maxStock, not: { const: 0 }, description: 'Units counted in (positive) or out (negative); not 0.' }),
+    delta: Type.Integer({
+      minimum: -maxStock,
+      maximum: maxStock,
+      not: { const: 0 },
+      description: 'Units counted in (positive) or out (negative); not 0.',
+    }),
     reason: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S', example: 'Delivery from supplier' }),
   },
   { additionalProperties: false },
@@ -120,11 +159,18 @@ export const StockLevels = Type.Object(
 );
 
 export const Category = Type.Object(
-  { slug: Type.String(), name: Type.String(), productCount: Type.Integer({ description: 'Active products in the category.' }) },
+  {
+    slug: Type.String(),
+    name: Type.String(),
+    productCount: Type.Integer({ description: 'Active products in the category.' }),
+  },
   { additionalProperties: false, title: 'Category' },
 );
 
-export const CategoryListResponse = Type.Object({ items: Type.Array(Category) }, { additionalProperties: false, title: 'CategoryList' });
+export const CategoryListResponse = Type.Object(
+  { items: Type.Array(Category) },
+  { additionalProperties: false, title: 'CategoryList' },
+);
 
 export const CreateCategoryBody = Type.Object(
   { slug: Slug, name: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S', example: 'Home Office' }) },

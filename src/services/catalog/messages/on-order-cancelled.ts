@@ -16,7 +16,10 @@ export function onOrderCancelled(ctx: CatalogContext): Subscription<CatalogDb> {
   return {
     event: orderCancelledType,
     async handleBatch(events, trx, context) {
-      const cancelled = events.map((event) => ({ orderId: payloadOf(OrderCancelledData, event).orderId, traceparent: event.traceparent }));
+      const cancelled = events.map((event) => ({
+        orderId: payloadOf(OrderCancelledData, event).orderId,
+        traceparent: event.traceparent,
+      }));
       const orderIds = cancelled.map((c) => c.orderId);
       // First the locks of every order of the batch, in the order every catalog transaction takes
       // them: one order after another, the stock rows would be locked out of that order.

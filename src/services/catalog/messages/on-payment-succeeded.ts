@@ -12,7 +12,10 @@ export function onPaymentSucceeded(ctx: CatalogContext): Subscription<CatalogDb>
   return {
     event: paymentSucceededType,
     async handleBatch(events, trx, context) {
-      const orders = events.map((event) => ({ orderId: payloadOf(PaymentSucceededData, event).orderId, traceparent: event.traceparent }));
+      const orders = events.map((event) => ({
+        orderId: payloadOf(PaymentSucceededData, event).orderId,
+        traceparent: event.traceparent,
+      }));
       const orderIds = orders.map((o) => o.orderId);
       // First the locks, in the order every catalog transaction takes them, so that committing the
       // whole batch never waits on a request that waits on it.

@@ -17,7 +17,8 @@ export async function registerUser(ctx: IdentityContext, input: NewAccount): Pro
       return created;
     })
     .catch((err: unknown) => {
-      if (err instanceof EmailTakenError) throw new AppError('email_taken', 'An account with this email already exists.');
+      if (err instanceof EmailTakenError)
+        throw new AppError('email_taken', 'An account with this email already exists.');
       throw err;
     });
   ctx.metrics.business.inc({ event: 'user_registered' });

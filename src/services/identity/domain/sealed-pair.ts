@@ -22,7 +22,9 @@ export function openPair(sealed: string, refreshToken: string): TokenPair | null
   const decipher = createDecipheriv('aes-256-gcm', keyOf(refreshToken), bytes.subarray(0, ivBytes));
   decipher.setAuthTag(bytes.subarray(ivBytes, ivBytes + tagBytes));
   try {
-    const text = Buffer.concat([decipher.update(bytes.subarray(ivBytes + tagBytes)), decipher.final()]).toString('utf8');
+    const text = Buffer.concat([decipher.update(bytes.subarray(ivBytes + tagBytes)), decipher.final()]).toString(
+      'utf8',
+    );
     return JSON.parse(text) as TokenPair;
   } catch {
     return null;

@@ -16,7 +16,11 @@ export const demoAdminEmail = 'admin@emporium.localhost';
  * generated password shown once to the operator. Never a built-in password. Several processes may
  * run this at once: the unique email index lets one win and the others do nothing.
  */
-export async function seedAdmin(ctx: IdentityContext, settings: SeedSettings, announce: (message: string) => void): Promise<void> {
+export async function seedAdmin(
+  ctx: IdentityContext,
+  settings: SeedSettings,
+  announce: (message: string) => void,
+): Promise<void> {
   if (settings.adminEmail && settings.adminPassword) {
     const account = configuredAccount(settings.adminEmail, settings.adminPassword);
     const existing = await findUserByEmail(ctx.db, account.email);

@@ -39,8 +39,17 @@ export function sessionTokens(options: SessionTokensOptions) {
 
   const issue = async (owner: TokenOwner, sessionId: string): Promise<TokenPair & { record: RefreshRecord }> => {
     const refreshToken = `${sessionId}.${newSecret()}`;
-    const accessToken = await signAccessToken(privateKey, { userId: owner.id, role: owner.role, sessionId }, accessTtlSeconds);
-    return { accessToken, refreshToken, expiresIn: accessTtlSeconds, record: { userId: owner.id, tokenHash: hashToken(refreshToken) } };
+    const accessToken = await signAccessToken(
+      privateKey,
+      { userId: owner.id, role: owner.role, sessionId },
+      accessTtlSeconds,
+    );
+    return {
+      accessToken,
+      refreshToken,
+      expiresIn: accessTtlSeconds,
+      record: { userId: owner.id, tokenHash: hashToken(refreshToken) },
+    };
   };
 
   /** What the presented token was exchanged for, while its grace lasts; null after it. */
@@ -75,7 +84,8 @@ export function sessionTokens(options: SessionTokensOptions) {
     async rotate(presented: PresentedToken, current: RefreshRecord, owner: TokenOwner): Promise<TokenPair | null> {
       const { sessionId, tokenHash } = presented;
       const { record, ...pair } = await issue(owner, sessionId);
-      if (!(await store.claimSuccessor(sessionId, tokenHash, sealPair(pair, presented.token)))) return successor(presented);
+      if (!(await store.claimSuccessor(sessionId, tokenHash, sealPair(pair, presented.token))))
+        return successor(presented);
       if (!(await store.rotate(sessionId, current, record))) {
         await store.dropSuccessor(sessionId, tokenHash);
         return null;

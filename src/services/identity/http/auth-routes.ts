@@ -2,7 +2,13 @@ import { Type } from 'typebox';
 import type { HttpApp } from '../../../platform/http/build-http-app.js';
 import type { AuthGuards } from '../../../platform/auth/auth-guards.js';
 import { problems } from '../../../platform/http/problem-schema.js';
-import { LoginRequest, RefreshRequest, RegisterRequest, SignedIn, TokenPair } from '../../../contracts/api/identity-api.js';
+import {
+  LoginRequest,
+  RefreshRequest,
+  RegisterRequest,
+  SignedIn,
+  TokenPair,
+} from '../../../contracts/api/identity-api.js';
 import type { IdentityContext } from '../domain/identity-context.js';
 import { registerUser } from '../domain/register-user.js';
 import { LoginThrottled, signIn } from '../domain/sign-in.js';
@@ -16,7 +22,8 @@ const described = <T extends object>(schema: T, description: string) => ({ ...sc
 // Token answers are never kept for Idempotency-Key replays: a stored pair would be a credential
 // at rest, handed out again without the checks of a real sign-in or refresh.
 const tokenRoute = { idempotency: 'never' } as const;
-const idempotencyIgnored = ' An `Idempotency-Key` header is ignored: every request runs, and its tokens are never stored for replay.';
+const idempotencyIgnored =
+  ' An `Idempotency-Key` header is ignored: every request runs, and its tokens are never stored for replay.';
 
 /** Where a session begins: a new account, or an email and password. */
 export function registerSignInRoutes(app: HttpApp, ctx: IdentityContext): void {
@@ -79,7 +86,13 @@ export function registerSessionRoutes(app: HttpApp, ctx: IdentityContext, auth: 
           'keep the session. Presenting it after that ends the whole session: its access and refresh tokens stop ' +
           `working (401).${idempotencyIgnored}`,
         body: RefreshRequest,
-        response: { 200: described(TokenPair, 'A new token pair (the same one again within the grace); the presented refresh token is spent.'), ...problems(400, 401) },
+        response: {
+          200: described(
+            TokenPair,
+            'A new token pair (the same one again within the grace); the presented refresh token is spent.',
+          ),
+          ...problems(400, 401),
+        },
       },
     },
     async (request, reply) => {

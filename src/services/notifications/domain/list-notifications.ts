@@ -40,6 +40,7 @@ export async function listNotifications(
 
 function decodeCursor(cursor: string): string {
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^ntf_[0-9a-f]{32}$/.test(id)) throw invalidCursor('The cursor is damaged. Use nextCursor from the previous page as it was sent.');
+  if (!/^ntf_[0-9a-f]{32}$/.test(id))
+    throw invalidCursor('The cursor is damaged. Use nextCursor from the previous page as it was sent.');
   return id;
 }

@@ -18,10 +18,18 @@ export interface DeliveryPolicy {
 }
 
 /** After a send that did not go through: try again later, or give up after many attempts. */
-export function afterFailedSend(attempts: number, now: Date, policy: DeliveryPolicy): { status: 'pending' | 'failed'; attempts: number; nextAttemptAt: Date } {
+export function afterFailedSend(
+  attempts: number,
+  now: Date,
+  policy: DeliveryPolicy,
+): { status: 'pending' | 'failed'; attempts: number; nextAttemptAt: Date } {
   const made = attempts + 1;
   const wait = Math.min(policy.baseMs * 2 ** Math.min(made - 1, 30), policy.maxDelayMs);
-  return { status: made >= policy.maxAttempts ? 'failed' : 'pending', attempts: made, nextAttemptAt: new Date(now.getTime() + wait) };
+  return {
+    status: made >= policy.maxAttempts ? 'failed' : 'pending',
+    attempts: made,
+    nextAttemptAt: new Date(now.getTime() + wait),
+  };
 }
 
 /**

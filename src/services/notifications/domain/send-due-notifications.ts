@@ -1,4 +1,9 @@
-import { claimDueNotifications, markFailedAttempt, markSent, type ClaimedNotification } from '../data/notification-repository.js';
+import {
+  claimDueNotifications,
+  markFailedAttempt,
+  markSent,
+  type ClaimedNotification,
+} from '../data/notification-repository.js';
 import { render } from '../templates/templates.js';
 import { afterFailedSend, messageIdFor } from './notification.js';
 import type { NotificationsContext } from './notifications-context.js';
@@ -56,7 +61,10 @@ async function send(ctx: NotificationsContext, n: ClaimedNotification): Promise<
     });
     return { id: n.id, to: recipient.email };
   } catch (err) {
-    ctx.logger.warn({ err, notificationId: n.id, attempt: n.attempts + 1 }, 'sending an email failed; it will be retried');
+    ctx.logger.warn(
+      { err, notificationId: n.id, attempt: n.attempts + 1 },
+      'sending an email failed; it will be retried',
+    );
     return { id: n.id, attempts: n.attempts, error: err instanceof Error ? err.message.slice(0, 500) : String(err) };
   }
 }

@@ -9,11 +9,18 @@ const Notification = Type.Object(
   {
     id: Type.String({ example: 'ntf_019a0c5e7b2d7c3e8f1a2b3c4d5e6f70' }),
     type: Type.Union(
-      [Type.Literal('welcome'), Type.Literal('order_confirmed'), Type.Literal('order_cancelled'), Type.Literal('order_shipped')],
+      [
+        Type.Literal('welcome'),
+        Type.Literal('order_confirmed'),
+        Type.Literal('order_cancelled'),
+        Type.Literal('order_shipped'),
+      ],
       { description: 'What the email is about.' },
     ),
     channel: Type.Literal('email'),
-    to: Type.Union([Type.String(), Type.Null()], { description: 'Address it was (or will be) sent to; null while not yet known.' }),
+    to: Type.Union([Type.String(), Type.Null()], {
+      description: 'Address it was (or will be) sent to; null while not yet known.',
+    }),
     subject: Type.String(),
     status: Type.Union([Type.Literal('pending'), Type.Literal('sent'), Type.Literal('failed')], {
       description: 'pending until delivered (failed sends are retried); failed after many attempts.',
@@ -27,7 +34,9 @@ const Notification = Type.Object(
 const NotificationPage = Type.Object(
   {
     items: Type.Array(Notification),
-    nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page; null on the last page.' }),
+    nextCursor: Type.Union([Type.String(), Type.Null()], {
+      description: 'Pass as `cursor` for the next page; null on the last page.',
+    }),
   },
   { additionalProperties: false, title: 'NotificationPage', description: 'Your notifications, newest first.' },
 );
@@ -35,7 +44,9 @@ const NotificationPage = Type.Object(
 const ListQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Items per page.' })),
-    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'nextCursor of the previous page.' })),
+    cursor: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'nextCursor of the previous page.' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -55,7 +66,10 @@ export function registerNotificationRoutes(app: HttpApp, ctx: NotificationsConte
       },
     },
     async (request, reply) => {
-      const page = await listNotifications(ctx, request.principal!.userId, { limit: request.query.limit ?? 20, cursor: request.query.cursor });
+      const page = await listNotifications(ctx, request.principal!.userId, {
+        limit: request.query.limit ?? 20,
+        cursor: request.query.cursor,
+      });
       return reply.header('Cache-Control', 'no-store').send(page);
     },
   );

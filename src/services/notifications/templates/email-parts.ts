@@ -27,26 +27,63 @@ export const html = (strings: TemplateStringsArray, ...values: (string | number 
   new Html(
     strings.reduce((out, part, i) => {
       const value = i > 0 ? values[i - 1] : '';
-      const rendered = Array.isArray(value) ? value.map((v) => v.markup).join('') : value instanceof Html ? value.markup : escapeHtml(String(value));
+      const rendered = Array.isArray(value)
+        ? value.map((v) => v.markup).join('')
+        : value instanceof Html
+          ? value.markup
+          : escapeHtml(String(value));
       return out + (i > 0 ? rendered : '') + part;
     }, ''),
   );
 
 export function linesText(lines: OrderLine[]): string {
-  return lines.map((l) => `  ${l.quantity} × ${l.name} (${l.sku}) at ${formatMoney(l.unitPrice)} = ${formatMoney(l.lineTotal)}`).join('\n');
+  return lines
+    .map((l) => `  ${l.quantity} × ${l.name} (${l.sku}) at ${formatMoney(l.unitPrice)} = ${formatMoney(l.lineTotal)}`)
+    .join('\n');
 }
 
 export function linesHtml(lines: OrderLine[], total: Money): Html {
   const rows = lines.map(
-    (l) => html`<tr><td>${l.name} <small>(${l.sku})</small></td><td align="right">${l.quantity}</td><td align="right">${formatMoney(l.unitPrice)}</td><td align="right">${formatMoney(l.lineTotal)}</td></tr>`,
+    (l) =>
+      html`<tr>
+        <td>${l.name} <small>(${l.sku})</small></td>
+        <td align="right">${l.quantity}</td>
+        <td align="right">${formatMoney(l.unitPrice)}</td>
+        <td align="right">${formatMoney(l.lineTotal)}</td>
+      </tr>`,
   );
-  return html`<table cellpadding="4" style="border-collapse:collapse"><thead><tr><th align="left">Item</th><th align="right">Qty</th><th align="right">Price</th><th align="right">Total</th></tr></thead><tbody>${rows}</tbody><tfoot><tr><td colspan="3"><strong>Total</strong></td><td align="right"><strong>${formatMoney(total)}</strong></td></tr></tfoot></table>`;
+  return html`<table cellpadding="4" style="border-collapse:collapse">
+    <thead>
+      <tr>
+        <th align="left">Item</th>
+        <th align="right">Qty</th>
+        <th align="right">Price</th>
+        <th align="right">Total</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${rows}
+    </tbody>
+    <tfoot>
+      <tr>
+        <td colspan="3"><strong>Total</strong></td>
+        <td align="right"><strong>${formatMoney(total)}</strong></td>
+      </tr>
+    </tfoot>
+  </table>`;
 }
 
 /** The frame every email shares: greeting, body, sign-off. */
 export function layout(recipient: Recipient, text: string[], body: Html): { text: string; html: string } {
   return {
     text: [`Hello ${recipient.name},`, '', ...text, '', 'Thank you for shopping with Emporium.', ''].join('\n'),
-    html: html`<!doctype html><html><body style="font-family:sans-serif"><p>Hello ${recipient.name},</p>${body}<p>Thank you for shopping with Emporium.</p></body></html>`.markup,
+    html: html`<!doctype html>
+      <html>
+        <body style="font-family:sans-serif">
+          <p>Hello ${recipient.name},</p>
+          ${body}
+          <p>Thank you for shopping with Emporium.</p>
+        </body>
+      </html>`.markup,
   };
 }

@@ -21,7 +21,9 @@ export function orderCancelledEmail(order: OrderCancelledData, recipient: Recipi
     ...layout(
       recipient,
       [why, refund, '', linesText(order.items), `  Total: ${formatMoney(order.total)}`],
-      html`<p>${why}</p><p>${refund}</p>${linesHtml(order.items, order.total)}`,
+      html`<p>${why}</p>
+        <p>${refund}</p>
+        ${linesHtml(order.items, order.total)}`,
     ),
   };
 }

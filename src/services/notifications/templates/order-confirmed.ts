@@ -17,7 +17,12 @@ export function orderConfirmedEmail(order: OrderConfirmedData, recipient: Recipi
         '',
         'We will write again when it ships.',
       ],
-      html`<p>We received your payment: order <strong>${order.orderId}</strong> is confirmed. Status: <strong>confirmed</strong>.</p>${linesHtml(order.items, order.total)}<p>We will write again when it ships.</p>`,
+      html`<p>
+          We received your payment: order <strong>${order.orderId}</strong> is confirmed. Status:
+          <strong>confirmed</strong>.
+        </p>
+        ${linesHtml(order.items, order.total)}
+        <p>We will write again when it ships.</p>`,
     ),
   };
 }

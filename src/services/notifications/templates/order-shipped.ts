@@ -16,7 +16,9 @@ export function orderShippedEmail(order: OrderShippedData, recipient: Recipient)
         linesText(order.items),
         `  Total: ${formatMoney(order.total)}`,
       ],
-      html`<p>Order <strong>${order.orderId}</strong> is on its way. Status: <strong>shipped</strong>.</p><p>Carrier: ${order.carrier}, tracking number: <strong>${order.trackingNumber}</strong>.</p>${linesHtml(order.items, order.total)}`,
+      html`<p>Order <strong>${order.orderId}</strong> is on its way. Status: <strong>shipped</strong>.</p>
+        <p>Carrier: ${order.carrier}, tracking number: <strong>${order.trackingNumber}</strong>.</p>
+        ${linesHtml(order.items, order.total)}`,
     ),
   };
 }

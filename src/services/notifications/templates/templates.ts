@@ -1,4 +1,8 @@
-import type { OrderCancelledData, OrderConfirmedData, OrderShippedData } from '../../../contracts/events/order-events.js';
+import type {
+  OrderCancelledData,
+  OrderConfirmedData,
+  OrderShippedData,
+} from '../../../contracts/events/order-events.js';
 import type { Email, Recipient } from './email-parts.js';
 import { orderCancelledEmail, orderCancelledSubject } from './order-cancelled.js';
 import { orderConfirmedEmail, orderConfirmedSubject } from './order-confirmed.js';

@@ -8,7 +8,10 @@ export function welcomeEmail(recipient: Recipient): Email {
     ...layout(
       recipient,
       [`Your Emporium account for ${recipient.email} is ready. Sign in any time to shop and follow your orders.`],
-      html`<p>Your Emporium account for <strong>${recipient.email}</strong> is ready. Sign in any time to shop and follow your orders.</p>`,
+      html`<p>
+        Your Emporium account for <strong>${recipient.email}</strong> is ready. Sign in any time to shop and follow your
+        orders.
+      </p>`,
     ),
   };
 }

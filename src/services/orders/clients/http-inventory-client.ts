@@ -10,7 +10,9 @@ import { callInternal, type InternalResponse } from './internal-http.js';
 export function createHttpInventoryClient(catalog: ServicePool): InventoryApi {
   const path = (rest: string) => `/internal/inventory/reservations${rest}`;
   const unexpected = (res: InternalResponse) =>
-    Object.assign(new AppError('bad_gateway', 'The catalog service gave an unexpected answer.'), { cause: `status ${res.status}` });
+    Object.assign(new AppError('bad_gateway', 'The catalog service gave an unexpected answer.'), {
+      cause: `status ${res.status}`,
+    });
   const outcome = async (rest: string): Promise<ReservationOutcome> => {
     const res = await callInternal('catalog', catalog, path(rest), { method: 'POST' });
     if (res.status !== 200) throw unexpected(res);

@@ -16,7 +16,12 @@ const attempts = 3;
  * on the next instance), then reported as 502 bad_gateway. 2xx and 4xx answers are returned for
  * the caller to read.
  */
-export async function callInternal(service: string, pool: ServicePool, path: string, init: { method: 'GET' | 'POST'; body?: unknown }): Promise<InternalResponse> {
+export async function callInternal(
+  service: string,
+  pool: ServicePool,
+  path: string,
+  init: { method: 'GET' | 'POST'; body?: unknown },
+): Promise<InternalResponse> {
   let failure = '';
   for (let attempt = 1; attempt <= attempts; attempt += 1) {
     if (attempt > 1) await sleep(100 * 3 ** (attempt - 2));
@@ -24,7 +29,10 @@ export async function callInternal(service: string, pool: ServicePool, path: str
       const response = await pool.request({
         method: init.method,
         path,
-        headers: { accept: 'application/json', ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          accept: 'application/json',
+          ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
         ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
         signal: AbortSignal.timeout(timeoutMs),
       });
@@ -39,5 +47,7 @@ export async function callInternal(service: string, pool: ServicePool, path: str
     }
   }
   // The cause is logged with the 502, never sent to the client.
-  throw Object.assign(new AppError('bad_gateway', `The ${service} service did not answer; try again shortly.`), { cause: failure });
+  throw Object.assign(new AppError('bad_gateway', `The ${service} service did not answer; try again shortly.`), {
+    cause: failure,
+  });
 }

@@ -8,7 +8,10 @@ import type { OrdersContext } from './orders-context.js';
  * The customer cancels their own order while it waits for payment or is confirmed. `order.cancelled`
  * tells the catalog to release the stock and payments to refund a captured payment.
  */
-export async function cancelOrder(ctx: OrdersContext, input: { orderId: string; userId: string; traceparent?: string | null }): Promise<OrderView> {
+export async function cancelOrder(
+  ctx: OrdersContext,
+  input: { orderId: string; userId: string; traceparent?: string | null },
+): Promise<OrderView> {
   const changed = await ctx.outbox.transaction(async (trx, emit) =>
     changeOrder(
       trx,
@@ -19,7 +22,11 @@ export async function cancelOrder(ctx: OrdersContext, input: { orderId: string; 
           return order.cancel('customer_request', ctx.clock.now());
         } catch (err) {
           if (!(err instanceof OrderTransitionError)) throw err;
-          throw new AppError('order_not_cancellable', `The order is ${err.from}; only orders waiting for payment or confirmed can be cancelled.`, { orderStatus: err.from });
+          throw new AppError(
+            'order_not_cancellable',
+            `The order is ${err.from}; only orders waiting for payment or confirmed can be cancelled.`,
+            { orderStatus: err.from },
+          );
         }
       },
     ),

@@ -16,7 +16,9 @@ export async function cancelStaleOrders(ctx: OrdersContext): Promise<number> {
   for (const orderId of await stalePendingOrderIds(ctx.db, placedBefore, batchSize)) {
     const changed = await ctx.outbox.transaction((trx, emit) =>
       changeOrder(trx, emit, { orderId }, (order) =>
-        order.status === 'pending_payment' && order.snapshot.createdAt <= placedBefore ? order.cancel('payment_timeout', now) : [],
+        order.status === 'pending_payment' && order.snapshot.createdAt <= placedBefore
+          ? order.cancel('payment_timeout', now)
+          : [],
       ),
     );
     if (changed?.events.length) {

@@ -13,15 +13,19 @@ import type { OrderView } from './order-view.js';
 /** Personal answers: nothing on the way may keep them. */
 const noStore = { 'cache-control': 'no-store' };
 
-export const accepted = (order: OrderView): KeptAnswer => jsonAnswer(202, { order }, { ...noStore, location: `/api/v1/orders/${order.id}` });
+export const accepted = (order: OrderView): KeptAnswer =>
+  jsonAnswer(202, { order }, { ...noStore, location: `/api/v1/orders/${order.id}` });
 
 /** A refusal's problem answer; `url` is the request's, which the problem names as its instance. */
 export const refusal = (error: AppError, url: string): KeptAnswer => problemAnswer(error, url, noStore);
 
-export const cartEmpty = (): AppError => new AppError('cart_empty', 'The cart is empty: add products before checking out.');
+export const cartEmpty = (): AppError =>
+  new AppError('cart_empty', 'The cart is empty: add products before checking out.');
 
 export const insufficientStock = (shortages: Shortage[]): AppError =>
-  new AppError('insufficient_stock', 'Some lines cannot be reserved in the quantity asked; nothing was reserved.', { shortages });
+  new AppError('insufficient_stock', 'Some lines cannot be reserved in the quantity asked; nothing was reserved.', {
+    shortages,
+  });
 
 export function totalTooLarge(total: Money): AppError {
   const maximum = { amount: maxOrderTotal, currency: total.currency };
@@ -34,4 +38,7 @@ export function totalTooLarge(total: Money): AppError {
 }
 
 export const checkoutInProgress = (): AppError =>
-  new AppError('checkout_in_progress', 'Another checkout of this cart is running or has just placed its order: see your orders, or check out what you add next.');
+  new AppError(
+    'checkout_in_progress',
+    'Another checkout of this cart is running or has just placed its order: see your orders, or check out what you add next.',
+  );

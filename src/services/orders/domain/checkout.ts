@@ -5,7 +5,14 @@ import { answerFor, type IdempotencyKey, type KeptAnswer } from '../../../platfo
 import { acquireLease } from '../../../platform/kv/lease.js';
 import { findRecordedAnswer, insertIdempotencyRecord } from '../data/idempotency-repository.js';
 import { cartVersionKey, insertOrder } from '../data/order-repository.js';
-import { accepted, cartEmpty, checkoutInProgress, insufficientStock, refusal, totalTooLarge } from './checkout-answers.js';
+import {
+  accepted,
+  cartEmpty,
+  checkoutInProgress,
+  insufficientStock,
+  refusal,
+  totalTooLarge,
+} from './checkout-answers.js';
 import { newOrderId } from './order-ids.js';
 import { toOrderView } from './order-view.js';
 import { maxOrderTotal, Order, type ShippingAddress } from './order.js';
@@ -72,7 +79,10 @@ export async function checkout(ctx: OrdersContext, input: CheckoutInput): Promis
     // Nothing is awaited between here and the order's write.
     if (at.getTime() - asked.getTime() > orderDeadlineMs) {
       await releaseReservation(ctx, orderId);
-      throw new AppError('bad_gateway', 'The catalog took too long to reserve the stock; nothing was ordered. Try again.');
+      throw new AppError(
+        'bad_gateway',
+        'The catalog took too long to reserve the stock; nothing was ordered. Try again.',
+      );
     }
     const { shippingAddress, payment } = input.request;
     const { order, events } = Order.place({
@@ -92,7 +102,13 @@ export async function checkout(ctx: OrdersContext, input: CheckoutInput): Promis
     const answer = accepted(toOrderView(order.snapshot));
     try {
       await ctx.outbox.transaction(async (trx, emit) => {
-        await insertIdempotencyRecord(trx, { userId: input.userId, ...input.idempotency, orderId, answer, createdAt: at });
+        await insertIdempotencyRecord(trx, {
+          userId: input.userId,
+          ...input.idempotency,
+          orderId,
+          answer,
+          createdAt: at,
+        });
         await insertOrder(trx, order, cart.version);
         await emit(events, { traceparent: input.traceparent });
       });
@@ -120,7 +136,13 @@ async function refuse(ctx: OrdersContext, input: CheckoutInput, error: AppError)
   ctx.metrics.business.inc({ event: `checkout_${error.code}` });
   const answer = refusal(error, input.url);
   try {
-    await insertIdempotencyRecord(ctx.db, { userId: input.userId, ...input.idempotency, orderId: null, answer, createdAt: ctx.clock.now() });
+    await insertIdempotencyRecord(ctx.db, {
+      userId: input.userId,
+      ...input.idempotency,
+      orderId: null,
+      answer,
+      createdAt: ctx.clock.now(),
+    });
   } catch (err) {
     if (isUniqueViolation(err)) return recordedAnswerOr(ctx, input, err);
     throw err;
@@ -141,7 +163,10 @@ async function recordedAnswerOr(ctx: OrdersContext, input: CheckoutInput, failur
 /** Compensation for `inventory.reserve`: the stock of an order that was not written goes back. */
 async function releaseReservation(ctx: OrdersContext, orderId: string): Promise<void> {
   await ctx.inventory.release(orderId).catch((err: unknown) => {
-    ctx.logger.warn({ err, orderId }, 'releasing the reservation of an order not placed failed; the reconciliation will');
+    ctx.logger.warn(
+      { err, orderId },
+      'releasing the reservation of an order not placed failed; the reconciliation will',
+    );
   });
 }
 
@@ -150,7 +175,12 @@ async function releaseReservation(ctx: OrdersContext, orderId: string): Promise<
  * checkout must never be ordered twice. `order.placed` does the same if this call fails. True
  * when the lines are out.
  */
-async function takeOrderFromCart(ctx: OrdersContext, orderId: string, userId: string, items: CartLineRef[]): Promise<boolean> {
+async function takeOrderFromCart(
+  ctx: OrdersContext,
+  orderId: string,
+  userId: string,
+  items: CartLineRef[],
+): Promise<boolean> {
   return ctx.carts.takeOrder({ orderId, userId, items }).then(
     () => true,
     (err: unknown) => {

@@ -19,8 +19,10 @@ export const listOwnOrders = (ctx: OrdersContext, userId: string, page: PageRequ
   listPage(ctx, { ...page, userId }, toOrderView);
 
 /** Every order, newest first, optionally only those in one status. */
-export const listAllOrders = (ctx: OrdersContext, page: PageRequest & { status?: OrderStatus | undefined }): Promise<Page<AdminOrderView>> =>
-  listPage(ctx, page, toAdminOrderView);
+export const listAllOrders = (
+  ctx: OrdersContext,
+  page: PageRequest & { status?: OrderStatus | undefined },
+): Promise<Page<AdminOrderView>> => listPage(ctx, page, toAdminOrderView);
 
 async function listPage<T>(
   ctx: OrdersContext,

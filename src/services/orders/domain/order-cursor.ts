@@ -18,7 +18,14 @@ export function decodeOrderCursor(cursor: string): OrderKeyset {
     decoded = undefined;
   }
   const { t, i } = (decoded ?? {}) as { t?: unknown; i?: unknown };
-  if (typeof t !== 'string' || !isStorableTime(t) || typeof i !== 'string' || i.length === 0 || i.length > 64 || !isStorableText(i)) {
+  if (
+    typeof t !== 'string' ||
+    !isStorableTime(t) ||
+    typeof i !== 'string' ||
+    i.length === 0 ||
+    i.length > 64 ||
+    !isStorableText(i)
+  ) {
     throw invalidCursor('The cursor is damaged. Use nextCursor from the previous page as it was sent.');
   }
   return { createdAt: new Date(t), id: i };

@@ -1,4 +1,13 @@
-import type { CancellationReason, HistoryEntry, OrderLine, OrderSnapshot, OrderStatus, PaymentStatus, Shipment, ShippingAddress } from './order.js';
+import type {
+  CancellationReason,
+  HistoryEntry,
+  OrderLine,
+  OrderSnapshot,
+  OrderStatus,
+  PaymentStatus,
+  Shipment,
+  ShippingAddress,
+} from './order.js';
 import type { Money } from '../../../contracts/money.js';
 
 /** An order as the API shows it to its customer. */

@@ -30,12 +30,17 @@ describe('Order', () => {
     expect(s.payment).toEqual({ status: 'pending', attempts: 0 });
     expect(s.history).toEqual([{ status: 'pending_payment', at: t0.toISOString() }]);
     expect(events).toEqual([
-      { type: 'order.placed', data: { orderId: 'ord_1', userId: 'usr_1', items: s.items, total: usd(4748), payment: { token: 'tok_visa' } } },
+      {
+        type: 'order.placed',
+        data: { orderId: 'ord_1', userId: 'usr_1', items: s.items, total: usd(4748), payment: { token: 'tok_visa' } },
+      },
     ]);
   });
 
   it('refuses an order without lines or with mixed currencies', () => {
-    expect(() => Order.place({ id: 'o', userId: 'u', lines: [], shippingAddress: address, paymentToken: 't', at: t0 })).toThrow();
+    expect(() =>
+      Order.place({ id: 'o', userId: 'u', lines: [], shippingAddress: address, paymentToken: 't', at: t0 }),
+    ).toThrow();
     expect(() =>
       Order.place({
         id: 'o',
@@ -55,15 +60,26 @@ describe('Order', () => {
     const { order } = place();
     expect(order.paymentSucceeded(1, t1).map((e) => e.type)).toEqual(['order.confirmed']);
     expect(order.paymentSucceeded(1, t2)).toEqual([]);
-    expect(order.snapshot).toMatchObject({ status: 'confirmed', payment: { status: 'succeeded', attempts: 1 }, updatedAt: t1 });
+    expect(order.snapshot).toMatchObject({
+      status: 'confirmed',
+      payment: { status: 'succeeded', attempts: 1 },
+      updatedAt: t1,
+    });
     expect(order.snapshot.history.map((h) => h.status)).toEqual(['pending_payment', 'confirmed']);
   });
 
   it('is cancelled by a declined payment, with the status it left', () => {
     const { order } = place();
     const [event] = order.paymentFailed(2, t1);
-    expect(event).toMatchObject({ type: 'order.cancelled', data: { reason: 'payment_declined', previousStatus: 'pending_payment' } });
-    expect(order.snapshot).toMatchObject({ status: 'cancelled', cancellationReason: 'payment_declined', payment: { status: 'failed', attempts: 2 } });
+    expect(event).toMatchObject({
+      type: 'order.cancelled',
+      data: { reason: 'payment_declined', previousStatus: 'pending_payment' },
+    });
+    expect(order.snapshot).toMatchObject({
+      status: 'cancelled',
+      cancellationReason: 'payment_declined',
+      payment: { status: 'failed', attempts: 2 },
+    });
     expect(order.paymentFailed(2, t2)).toEqual([]);
   });
 
@@ -80,7 +96,9 @@ describe('Order', () => {
 
   it('is cancelled by its customer while pending or confirmed, never after shipping or twice', () => {
     const pending = place().order;
-    expect(pending.cancel('customer_request', t1)[0]).toMatchObject({ data: { previousStatus: 'pending_payment', reason: 'customer_request' } });
+    expect(pending.cancel('customer_request', t1)[0]).toMatchObject({
+      data: { previousStatus: 'pending_payment', reason: 'customer_request' },
+    });
     expect(() => pending.cancel('customer_request', t2)).toThrow(OrderTransitionError);
 
     const confirmed = place().order;
@@ -100,7 +118,10 @@ describe('Order', () => {
     expect(() => order.ship({ carrier: 'DHL', trackingNumber: '1' }, t1)).toThrow(OrderTransitionError);
     order.paymentSucceeded(1, t1);
     const [event] = order.ship({ carrier: 'DHL', trackingNumber: 'JD1' }, t2);
-    expect(event).toMatchObject({ type: 'order.shipped', data: { orderId: 'ord_1', carrier: 'DHL', trackingNumber: 'JD1' } });
+    expect(event).toMatchObject({
+      type: 'order.shipped',
+      data: { orderId: 'ord_1', carrier: 'DHL', trackingNumber: 'JD1' },
+    });
     expect(order.snapshot).toMatchObject({ status: 'shipped', shipment: { carrier: 'DHL', trackingNumber: 'JD1' } });
     expect(() => order.ship({ carrier: 'DHL', trackingNumber: 'JD1' }, t2)).toThrow(OrderTransitionError);
   });
@@ -117,7 +138,12 @@ describe('Order', () => {
     const before = order.snapshot;
     order.paymentSucceeded(1, t1);
     order.cancel('customer_request', t2);
-    expect(before).toMatchObject({ status: 'pending_payment', payment: { status: 'pending', attempts: 0 }, cancellationReason: null, updatedAt: t0 });
+    expect(before).toMatchObject({
+      status: 'pending_payment',
+      payment: { status: 'pending', attempts: 0 },
+      cancellationReason: null,
+      updatedAt: t0,
+    });
     expect(before.history.map((h) => h.status)).toEqual(['pending_payment']);
   });
 

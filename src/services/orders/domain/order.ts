@@ -115,7 +115,8 @@ export class Order {
     const [first] = input.lines;
     if (!first) throw new Error('An order needs at least one line.');
     const currency = first.unitPrice.currency;
-    if (input.lines.some((l) => l.unitPrice.currency !== currency)) throw new Error('Every line of an order is in one currency.');
+    if (input.lines.some((l) => l.unitPrice.currency !== currency))
+      throw new Error('Every line of an order is in one currency.');
     const items: OrderLine[] = input.lines.map((l) => ({
       productId: l.productId,
       sku: l.sku,
@@ -195,7 +196,8 @@ export class Order {
   cancel(reason: Exclude<CancellationReason, 'payment_declined'>, at: Date): NewEvent[] {
     const from = this.state.status;
     if (from !== 'pending_payment' && from !== 'confirmed') throw new OrderTransitionError(this.id, from, 'cancelled');
-    if (reason === 'payment_timeout' && from !== 'pending_payment') throw new OrderTransitionError(this.id, from, 'cancelled');
+    if (reason === 'payment_timeout' && from !== 'pending_payment')
+      throw new OrderTransitionError(this.id, from, 'cancelled');
     return this.cancelFrom(from, reason, at);
   }
 
@@ -205,7 +207,11 @@ export class Order {
     return [orderShipped({ ...this.summary(), ...shipment })];
   }
 
-  private cancelFrom(previousStatus: 'pending_payment' | 'confirmed', reason: CancellationReason, at: Date): NewEvent[] {
+  private cancelFrom(
+    previousStatus: 'pending_payment' | 'confirmed',
+    reason: CancellationReason,
+    at: Date,
+  ): NewEvent[] {
     this.moveTo('cancelled', at);
     this.state.cancellationReason = reason;
     return [orderCancelled({ ...this.summary(), reason, previousStatus })];

@@ -21,9 +21,16 @@ export interface PaymentFact {
  * well as by the inbox. Events raised go to the outbox in the same transaction, each traced to the
  * fact that caused it.
  */
-export async function recordPayments(ctx: OrdersContext, trx: Transaction<OrdersDb>, emit: Emit, facts: PaymentFact[]): Promise<void> {
+export async function recordPayments(
+  ctx: OrdersContext,
+  trx: Transaction<OrdersDb>,
+  emit: Emit,
+  facts: PaymentFact[],
+): Promise<void> {
   const at = ctx.clock.now();
-  const orders = new Map((await loadOrdersForUpdate(trx, [...new Set(facts.map((f) => f.orderId))])).map((o) => [o.id, o]));
+  const orders = new Map(
+    (await loadOrdersForUpdate(trx, [...new Set(facts.map((f) => f.orderId))])).map((o) => [o.id, o]),
+  );
   const raised: OutboxEvent[] = [];
   for (const { event, orderId, apply } of facts) {
     const order = orders.get(orderId);
@@ -34,7 +41,10 @@ export async function recordPayments(ctx: OrdersContext, trx: Transaction<Orders
     }
     raised.push(...apply(order, at).map((e) => ({ ...e, traceparent: event.traceparent })));
   }
-  await saveOrders(trx, [...orders.values()].filter((order) => order.changed));
+  await saveOrders(
+    trx,
+    [...orders.values()].filter((order) => order.changed),
+  );
   if (raised.length > 0) await emit(raised);
   for (const e of raised) ctx.metrics.business.inc({ event: e.type.replace('.', '_') });
 }

@@ -5,7 +5,10 @@ import { toAdminOrderView, type AdminOrderView } from './order-view.js';
 import type { OrdersContext } from './orders-context.js';
 
 /** An admin hands a confirmed (paid) order to a carrier. */
-export async function shipOrder(ctx: OrdersContext, input: { orderId: string; shipment: Shipment; traceparent?: string | null }): Promise<AdminOrderView> {
+export async function shipOrder(
+  ctx: OrdersContext,
+  input: { orderId: string; shipment: Shipment; traceparent?: string | null },
+): Promise<AdminOrderView> {
   const changed = await ctx.outbox.transaction(async (trx, emit) =>
     changeOrder(
       trx,
@@ -16,7 +19,9 @@ export async function shipOrder(ctx: OrdersContext, input: { orderId: string; sh
           return order.ship(input.shipment, ctx.clock.now());
         } catch (err) {
           if (!(err instanceof OrderTransitionError)) throw err;
-          throw new AppError('order_not_shippable', `The order is ${err.from}; only confirmed orders can be shipped.`, { orderStatus: err.from });
+          throw new AppError('order_not_shippable', `The order is ${err.from}; only confirmed orders can be shipped.`, {
+            orderStatus: err.from,
+          });
         }
       },
     ),

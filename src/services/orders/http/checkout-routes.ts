@@ -12,7 +12,8 @@ const CheckoutHeaders = Type.Object({
   'idempotency-key': Type.String({
     minLength: 1,
     maxLength: 255,
-    description: 'Required. A unique key per checkout attempt (a UUID, say), 1 to 255 visible ASCII characters, kept 24 hours.',
+    description:
+      'Required. A unique key per checkout attempt (a UUID, say), 1 to 255 visible ASCII characters, kept 24 hours.',
   }),
 });
 
@@ -20,14 +21,24 @@ const CheckoutBody = Type.Object(
   {
     shippingAddress: ShippingAddress,
     payment: Type.Object(
-      { token: Type.String({ minLength: 1, maxLength: 255, description: 'Card token of the payment processor.', example: 'tok_visa' }) },
+      {
+        token: Type.String({
+          minLength: 1,
+          maxLength: 255,
+          description: 'Card token of the payment processor.',
+          example: 'tok_visa',
+        }),
+      },
       { additionalProperties: false },
     ),
   },
   { additionalProperties: false },
 );
 
-const CheckoutAccepted = Type.Object({ order: OrderSchema }, { additionalProperties: false, title: 'CheckoutAccepted' });
+const CheckoutAccepted = Type.Object(
+  { order: OrderSchema },
+  { additionalProperties: false, title: 'CheckoutAccepted' },
+);
 
 const regions = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
 /** Codes Intl knows that are not countries of ISO 3166-1. */
@@ -67,12 +78,18 @@ export function registerCheckoutRoutes(app: HttpApp, { ctx, auth }: OrdersHttpDe
           202: {
             ...CheckoutAccepted,
             description: 'Order placed, waiting for its payment.',
-            headers: { ...noStoreHeaders, 'Idempotent-Replayed': Type.Optional(Type.String({ description: 'true when this is the stored answer of an earlier request.' })) },
+            headers: {
+              ...noStoreHeaders,
+              'Idempotent-Replayed': Type.Optional(
+                Type.String({ description: 'true when this is the stored answer of an earlier request.' }),
+              ),
+            },
           },
           ...problems(400, 401, 409, 413, 415, 422, 429, 502),
           409: {
             ...problems(409)[409],
-            description: 'insufficient_stock (with the lines short), checkout_in_progress (another checkout of this cart) or idempotency_request_in_progress.',
+            description:
+              'insufficient_stock (with the lines short), checkout_in_progress (another checkout of this cart) or idempotency_request_in_progress.',
           },
           422: {
             ...problems(422)[422],

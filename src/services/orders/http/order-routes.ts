@@ -3,9 +3,24 @@ import { problems } from '../../../platform/http/problem-schema.js';
 import { cancelOrder } from '../domain/cancel-order.js';
 import { getOrder } from '../domain/get-order.js';
 import { listOwnOrders } from '../domain/list-orders.js';
-import { noStore, OptionalIdempotencyHeaders, traceparentOf, userIdOf, type OrdersHttpDeps } from './orders-http-deps.js';
-import { noStoreHeaders, OrderSchema, OrderListQuery, OrderPage, OrderParams, orderTag, userSecurity } from './order-schemas.js';
+import {
+  noStore,
+  OptionalIdempotencyHeaders,
+  traceparentOf,
+  userIdOf,
+  type OrdersHttpDeps,
+} from './orders-http-deps.js';
+import {
+  noStoreHeaders,
+  OrderSchema,
+  OrderListQuery,
+  OrderPage,
+  OrderParams,
+  orderTag,
+  userSecurity,
+} from './order-schemas.js';
 
+// eslint-disable-next-line max-lines-per-function -- one route table with its schemas
 export function registerOrderRoutes(app: HttpApp, { ctx, auth }: OrdersHttpDeps): void {
   app.get(
     '/orders',
@@ -17,7 +32,10 @@ export function registerOrderRoutes(app: HttpApp, { ctx, auth }: OrdersHttpDeps)
         description: 'Newest first, with keyset pagination: cursors stay valid while orders are placed.',
         security: userSecurity,
         querystring: OrderListQuery,
-        response: { 200: { ...OrderPage, description: 'A page of your orders.', headers: noStoreHeaders }, ...problems(400, 401, 429) },
+        response: {
+          200: { ...OrderPage, description: 'A page of your orders.', headers: noStoreHeaders },
+          ...problems(400, 401, 429),
+        },
       },
     },
     async (request, reply) => {
@@ -35,7 +53,10 @@ export function registerOrderRoutes(app: HttpApp, { ctx, auth }: OrdersHttpDeps)
         summary: 'Get one of your orders',
         security: userSecurity,
         params: OrderParams,
-        response: { 200: { ...OrderSchema, description: 'The order.', headers: noStoreHeaders }, ...problems(401, 404, 429) },
+        response: {
+          200: { ...OrderSchema, description: 'The order.', headers: noStoreHeaders },
+          ...problems(401, 404, 429),
+        },
       },
     },
     async (request, reply) => {
@@ -57,12 +78,19 @@ export function registerOrderRoutes(app: HttpApp, { ctx, auth }: OrdersHttpDeps)
         security: userSecurity,
         params: OrderParams,
         headers: OptionalIdempotencyHeaders,
-        response: { 200: { ...OrderSchema, description: 'The cancelled order.', headers: noStoreHeaders }, ...problems(400, 401, 404, 409, 422, 429) },
+        response: {
+          200: { ...OrderSchema, description: 'The cancelled order.', headers: noStoreHeaders },
+          ...problems(400, 401, 404, 409, 422, 429),
+        },
       },
     },
     async (request, reply) => {
       noStore(reply);
-      return cancelOrder(ctx, { orderId: request.params.id, userId: userIdOf(request), traceparent: traceparentOf(request) });
+      return cancelOrder(ctx, {
+        orderId: request.params.id,
+        userId: userIdOf(request),
+        traceparent: traceparentOf(request),
+      });
     },
   );
 }

@@ -6,7 +6,8 @@ export const orderTag = 'Orders';
 export const adminOrderTag = 'Admin: orders';
 export const userSecurity = [{ bearerAuth: [] }];
 
-const Text = (maxLength: number, extra: Record<string, unknown> = {}) => Type.String({ minLength: 1, maxLength, pattern: '\\S', ...extra });
+const Text = (maxLength: number, extra: Record<string, unknown> = {}) =>
+  Type.String({ minLength: 1, maxLength, pattern: '\\S', ...extra });
 
 export const ShippingAddress = Type.Object(
   {
@@ -20,7 +21,12 @@ export const ShippingAddress = Type.Object(
   { additionalProperties: false, title: 'ShippingAddress' },
 );
 
-const OrderStatus = Type.Union([Type.Literal('pending_payment'), Type.Literal('confirmed'), Type.Literal('shipped'), Type.Literal('cancelled')]);
+const OrderStatus = Type.Union([
+  Type.Literal('pending_payment'),
+  Type.Literal('confirmed'),
+  Type.Literal('shipped'),
+  Type.Literal('cancelled'),
+]);
 
 const orderProperties = {
   id: Type.String({ example: 'ord_019a6f3c2b7e7c41a9d2e5f8b3c4d5e6' }),
@@ -30,22 +36,35 @@ const orderProperties = {
   shippingAddress: ShippingAddress,
   payment: Type.Object(
     {
-      status: Type.Union([Type.Literal('pending'), Type.Literal('succeeded'), Type.Literal('failed'), Type.Literal('refunded')]),
+      status: Type.Union([
+        Type.Literal('pending'),
+        Type.Literal('succeeded'),
+        Type.Literal('failed'),
+        Type.Literal('refunded'),
+      ]),
       attempts: Type.Integer({ minimum: 0, description: 'Charge attempts the payment took so far.' }),
     },
     { additionalProperties: false },
   ),
   cancellationReason: Type.Optional(
-    Type.Union([Type.Literal('payment_declined'), Type.Literal('payment_timeout'), Type.Literal('customer_request')], { description: 'Present once cancelled.' }),
+    Type.Union([Type.Literal('payment_declined'), Type.Literal('payment_timeout'), Type.Literal('customer_request')], {
+      description: 'Present once cancelled.',
+    }),
   ),
   shipment: Type.Optional(
-    Type.Object({ carrier: Type.String(), trackingNumber: Type.String() }, { additionalProperties: false, description: 'Present once shipped.' }),
+    Type.Object(
+      { carrier: Type.String(), trackingNumber: Type.String() },
+      { additionalProperties: false, description: 'Present once shipped.' },
+    ),
   ),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
-  history: Type.Array(Type.Object({ status: OrderStatus, at: Type.String({ format: 'date-time' }) }, { additionalProperties: false }), {
-    description: 'Every status the order took, oldest first.',
-  }),
+  history: Type.Array(
+    Type.Object({ status: OrderStatus, at: Type.String({ format: 'date-time' }) }, { additionalProperties: false }),
+    {
+      description: 'Every status the order took, oldest first.',
+    },
+  ),
 };
 
 /** The order as the API shows it; `Order` is the aggregate (domain/order.ts). */
@@ -55,9 +74,17 @@ export const AdminOrder = Type.Object(
   { additionalProperties: false, title: 'AdminOrder' },
 );
 
-const nextCursor = Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page; null on the last page.' });
-export const OrderPage = Type.Object({ items: Type.Array(OrderSchema), nextCursor }, { additionalProperties: false, title: 'OrderPage' });
-export const AdminOrderPage = Type.Object({ items: Type.Array(AdminOrder), nextCursor }, { additionalProperties: false, title: 'AdminOrderPage' });
+const nextCursor = Type.Union([Type.String(), Type.Null()], {
+  description: 'Pass as `cursor` for the next page; null on the last page.',
+});
+export const OrderPage = Type.Object(
+  { items: Type.Array(OrderSchema), nextCursor },
+  { additionalProperties: false, title: 'OrderPage' },
+);
+export const AdminOrderPage = Type.Object(
+  { items: Type.Array(AdminOrder), nextCursor },
+  { additionalProperties: false, title: 'AdminOrderPage' },
+);
 
 const pageProperties = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Orders per page.' })),

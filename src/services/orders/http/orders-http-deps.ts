@@ -24,6 +24,10 @@ export const noStore = (reply: FastifyReply): FastifyReply => reply.header('Cach
 
 export const OptionalIdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(
-    Type.String({ minLength: 1, maxLength: 255, description: 'Makes a retry safe: the same key and body get the first answer again.' }),
+    Type.String({
+      minLength: 1,
+      maxLength: 255,
+      description: 'Makes a retry safe: the same key and body get the first answer again.',
+    }),
   ),
 });

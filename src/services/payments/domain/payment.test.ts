@@ -4,8 +4,15 @@ import { cancelPayment, recordCharge, recordRefund, type Payment } from './payme
 const now = new Date('2026-01-01T00:00:00Z');
 const policy = { baseMs: 100, maxAttempts: 3 };
 const pending: Payment = {
-  id: 'pay_1', orderId: 'ord_1', userId: 'usr_1', amount: { amount: 500, currency: 'USD' }, token: 'tok_visa',
-  status: 'pending', attempts: 0, refundAttempts: 0, chargeId: null,
+  id: 'pay_1',
+  orderId: 'ord_1',
+  userId: 'usr_1',
+  amount: { amount: 500, currency: 'USD' },
+  token: 'tok_visa',
+  status: 'pending',
+  attempts: 0,
+  refundAttempts: 0,
+  chargeId: null,
 };
 
 describe('payment rules', () => {
@@ -20,13 +27,20 @@ describe('payment rules', () => {
   });
 
   it('queues a refund for a charge that went through after the order was cancelled', () => {
-    const change = recordCharge({ ...pending, status: 'cancelled' }, { kind: 'succeeded', chargeId: 'ch_1' }, now, policy);
+    const change = recordCharge(
+      { ...pending, status: 'cancelled' },
+      { kind: 'succeeded', chargeId: 'ch_1' },
+      now,
+      policy,
+    );
     expect(change.set).toMatchObject({ status: 'refund_pending', chargeId: 'ch_1' });
     expect(change.events).toEqual([]);
   });
 
   it('ignores an answer for a payment already decided', () => {
-    expect(recordCharge({ ...pending, status: 'succeeded' }, { kind: 'succeeded', chargeId: 'ch_1' }, now, policy).events).toEqual([]);
+    expect(
+      recordCharge({ ...pending, status: 'succeeded' }, { kind: 'succeeded', chargeId: 'ch_1' }, now, policy).events,
+    ).toEqual([]);
   });
 
   it('cancels a pending payment, refunds a paid one, leaves the rest', () => {
@@ -42,6 +56,8 @@ describe('payment rules', () => {
     const done = recordRefund(owed, { kind: 'refunded', refundId: 're_1' }, now, policy);
     expect(done.set).toMatchObject({ status: 'refunded', refundId: 're_1' });
     expect(done.events).toMatchObject([{ type: 'payment.refunded' }]);
-    expect(recordRefund({ ...owed, status: 'refunded' }, { kind: 'refunded', refundId: 're_1' }, now, policy).events).toEqual([]);
+    expect(
+      recordRefund({ ...owed, status: 'refunded' }, { kind: 'refunded', refundId: 're_1' }, now, policy).events,
+    ).toEqual([]);
   });
 });

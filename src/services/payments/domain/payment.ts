@@ -22,7 +22,8 @@ export interface RetryPolicy {
   maxAttempts: number;
 }
 
-export type ChargeOutcome = { kind: 'succeeded'; chargeId: string } | { kind: 'declined'; code: string } | { kind: 'transient' };
+export type ChargeOutcome =
+  { kind: 'succeeded'; chargeId: string } | { kind: 'declined'; code: string } | { kind: 'transient' };
 export type RefundOutcome = { kind: 'refunded'; refundId: string } | { kind: 'transient' };
 
 /** What a decision changes: the new state, events to publish, and the business fact to count. */
@@ -37,7 +38,8 @@ export interface PaymentChange {
 }
 
 const none: PaymentChange = { set: {}, events: [] };
-const backoff = (now: Date, baseMs: number, attempt: number) => new Date(now.getTime() + baseMs * 2 ** Math.max(0, attempt - 1));
+const backoff = (now: Date, baseMs: number, attempt: number) =>
+  new Date(now.getTime() + baseMs * 2 ** Math.max(0, attempt - 1));
 const ref = (p: Payment) => ({ paymentId: p.id, orderId: p.orderId, userId: p.userId, amount: p.amount });
 
 /**

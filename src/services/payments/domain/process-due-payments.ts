@@ -1,6 +1,13 @@
 import { applyChanges, claimDuePayments, lockByIds } from '../data/payment-repository.js';
 import { TransientProcessorError } from '../processor/payment-processor.js';
-import { recordCharge, recordRefund, type ChargeOutcome, type Payment, type PaymentChange, type RefundOutcome } from './payment.js';
+import {
+  recordCharge,
+  recordRefund,
+  type ChargeOutcome,
+  type Payment,
+  type PaymentChange,
+  type RefundOutcome,
+} from './payment.js';
 import type { PaymentsContext } from './payments-context.js';
 
 /** Long enough for any processor call to finish; a crashed worker's payments wait this long. */
@@ -50,13 +57,23 @@ async function settle(ctx: PaymentsContext, claimed: Payment[]): Promise<void> {
   const answers = await Promise.all(claimed.map((payment) => callProcessor(ctx, payment)));
   const facts = await ctx.outbox.transaction(async (trx, emit) => {
     const now = ctx.clock.now();
-    const current = new Map((await lockByIds(trx, claimed.map((p) => p.id))).map((p) => [p.id, p]));
+    const current = new Map(
+      (
+        await lockByIds(
+          trx,
+          claimed.map((p) => p.id),
+        )
+      ).map((p) => [p.id, p]),
+    );
     const changes: PaymentChange[] = [];
     const decided: { id: string; change: PaymentChange }[] = [];
     for (const answer of answers) {
       const payment = current.get(answer.payment.id);
       if (!payment) continue;
-      const change = 'charge' in answer ? recordCharge(payment, answer.charge, now, ctx.retry) : recordRefund(payment, answer.refund, now, ctx.retry);
+      const change =
+        'charge' in answer
+          ? recordCharge(payment, answer.charge, now, ctx.retry)
+          : recordRefund(payment, answer.refund, now, ctx.retry);
       decided.push({ id: payment.id, change });
       if (change.set.nextAttemptAt) ctx.work.expectAt(change.set.nextAttemptAt);
       changes.push(change);
@@ -84,11 +101,20 @@ async function callProcessor(ctx: PaymentsContext, payment: Payment): Promise<An
       token: payment.token,
       description: `Order ${payment.orderId}`,
     });
-    return { payment, charge: result.status === 'succeeded' ? { kind: 'succeeded', chargeId: result.chargeId } : { kind: 'declined', code: result.code } };
+    return {
+      payment,
+      charge:
+        result.status === 'succeeded'
+          ? { kind: 'succeeded', chargeId: result.chargeId }
+          : { kind: 'declined', code: result.code },
+    };
   } catch (err) {
     // Anything but a clear answer may have reached the processor: retry with the same key.
-    if (!(err instanceof TransientProcessorError)) ctx.logger.error({ err, paymentId: payment.id }, 'payment processor call failed');
+    if (!(err instanceof TransientProcessorError))
+      ctx.logger.error({ err, paymentId: payment.id }, 'payment processor call failed');
     else ctx.logger.warn({ paymentId: payment.id, reason: err.message }, 'payment processor failed transiently');
-    return payment.status === 'refund_pending' ? { payment, refund: { kind: 'transient' } } : { payment, charge: { kind: 'transient' } };
+    return payment.status === 'refund_pending'
+      ? { payment, refund: { kind: 'transient' } }
+      : { payment, charge: { kind: 'transient' } };
   }
 }

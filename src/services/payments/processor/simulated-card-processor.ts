@@ -30,7 +30,10 @@ const ledgerAnswer = ['idempotency_key', 'reference', 'outcome', 'decline_code']
  * with the first result instead of charging again. Calls made together are written together.
  */
 export class SimulatedCardProcessor implements PaymentProcessor {
-  constructor(private readonly db: Kysely<PaymentsDb>, private readonly clock: Clock) {}
+  constructor(
+    private readonly db: Kysely<PaymentsDb>,
+    private readonly clock: Clock,
+  ) {}
 
   async charge({ idempotencyKey, amount, token }: ChargeRequest): Promise<ChargeResult> {
     if (token === 'tok_processingError' && (await this.countAttempt(idempotencyKey)) <= transientFailures) {
@@ -49,7 +52,9 @@ export class SimulatedCardProcessor implements PaymentProcessor {
       decline_code: code,
       created_at: this.clock.now(),
     });
-    return row.outcome === 'succeeded' ? { status: 'succeeded', chargeId: row.reference } : { status: 'declined', code: row.decline_code ?? 'card_declined' };
+    return row.outcome === 'succeeded'
+      ? { status: 'succeeded', chargeId: row.reference }
+      : { status: 'declined', code: row.decline_code ?? 'card_declined' };
   }
 
   async refund({ idempotencyKey, chargeId, amount }: RefundRequest): Promise<RefundResult> {
@@ -82,7 +87,13 @@ export class SimulatedCardProcessor implements PaymentProcessor {
     const batch = this.pending.splice(0);
     const rows = this.write(batch.map((b) => b.entry));
     for (const { entry, settle } of batch) {
-      settle(rows.then((byKey) => byKey.get(entry.idempotency_key) ?? Promise.reject(new Error(`ledger entry ${entry.idempotency_key} not found`))));
+      settle(
+        rows.then(
+          (byKey) =>
+            byKey.get(entry.idempotency_key) ??
+            Promise.reject(new Error(`ledger entry ${entry.idempotency_key} not found`)),
+        ),
+      );
     }
   }
 
@@ -110,7 +121,9 @@ export class SimulatedCardProcessor implements PaymentProcessor {
     const { attempts } = await this.db
       .insertInto('processor_attempts')
       .values({ idempotency_key: idempotencyKey, attempts: 1 })
-      .onConflict((oc) => oc.column('idempotency_key').doUpdateSet((eb) => ({ attempts: eb('processor_attempts.attempts', '+', 1) })))
+      .onConflict((oc) =>
+        oc.column('idempotency_key').doUpdateSet((eb) => ({ attempts: eb('processor_attempts.attempts', '+', 1) })),
+      )
       .returning('attempts')
       .executeTakeFirstOrThrow();
     return attempts;
