@@ -38,16 +38,27 @@ const digest = (params: object): string =>
   createHash('sha256').update(JSON.stringify(params)).digest('base64url').slice(0, 32);
 
 /** A strong ETag: the hash of the representation, so any change to it (stock too) changes it. */
-export const etagOf = (body: unknown): string => `"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 27)}"`;
+export const etagOf = (body: unknown): string =>
+  `"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 27)}"`;
 
 const tagged = async <T>(load: () => Promise<T>): Promise<Tagged<T>> => {
   const value = await load();
   return { value, etag: etagOf(value) };
 };
 
-export function createCatalogCache(options: { kv: KvStore; ttlMs: number; metrics: Metrics; logger: Logger }): CatalogCache {
+export function createCatalogCache(options: {
+  kv: KvStore;
+  ttlMs: number;
+  metrics: Metrics;
+  logger: Logger;
+}): CatalogCache {
   const cache = createJsonCache({ kv: options.kv, name: 'catalog', ttlMs: options.ttlMs, metrics: options.metrics });
-  const facts = createJsonCache({ kv: options.kv, name: 'product-facts', ttlMs: options.ttlMs, metrics: options.metrics });
+  const facts = createJsonCache({
+    kv: options.kv,
+    name: 'product-facts',
+    ttlMs: options.ttlMs,
+    metrics: options.metrics,
+  });
 
   // The write has committed by now; failing the request would misreport it. Entries left
   // behind expire with their ttl, so log loudly and go on.
@@ -60,7 +71,10 @@ export function createCatalogCache(options: { kv: KvStore; ttlMs: number; metric
   };
 
   const viewsChanged = async (ids: string[]) => {
-    await Promise.all([ids.length > 0 ? cache.invalidate(...ids.map((id) => `product:${id}`)) : undefined, cache.bumpGeneration(listsNs)]);
+    await Promise.all([
+      ids.length > 0 ? cache.invalidate(...ids.map((id) => `product:${id}`)) : undefined,
+      cache.bumpGeneration(listsNs),
+    ]);
   };
 
   return {
@@ -74,7 +88,10 @@ export function createCatalogCache(options: { kv: KvStore; ttlMs: number; metric
       return (await cache.getOrLoad<Tagged<T>>(key, () => tagged(load))) as Tagged<T>;
     },
     async productFacts(ids, load) {
-      const found = await facts.getManyOrLoad(ids, async (missing) => new Map((await load(missing)).map((p) => [p.id, p])));
+      const found = await facts.getManyOrLoad(
+        ids,
+        async (missing) => new Map((await load(missing)).map((p) => [p.id, p])),
+      );
       return [...found.values()];
     },
     productsChanged: (ids) => afterWrite(() => viewsChanged(ids)),

@@ -35,8 +35,18 @@ export const catalogMigrations: Migrations = {
         .execute();
       // One index per sort order of the list (scanned backwards for the descending ones), limited
       // to what the public list can show.
-      await db.schema.createIndex('products_newest_idx').on('products').columns(['created_at', 'id']).where(sql.ref('active'), '=', true).execute();
-      await db.schema.createIndex('products_price_idx').on('products').columns(['price_amount', 'id']).where(sql.ref('active'), '=', true).execute();
+      await db.schema
+        .createIndex('products_newest_idx')
+        .on('products')
+        .columns(['created_at', 'id'])
+        .where(sql.ref('active'), '=', true)
+        .execute();
+      await db.schema
+        .createIndex('products_price_idx')
+        .on('products')
+        .columns(['price_amount', 'id'])
+        .where(sql.ref('active'), '=', true)
+        .execute();
       await db.schema.createIndex('products_search_idx').on('products').using('gin').column('search').execute();
 
       await db.schema
@@ -45,7 +55,11 @@ export const catalogMigrations: Migrations = {
         .addColumn('category_slug', 'text', (c) => c.notNull().references('categories.slug'))
         .addPrimaryKeyConstraint('product_categories_pk', ['category_slug', 'product_id'])
         .execute();
-      await db.schema.createIndex('product_categories_product_idx').on('product_categories').columns(['product_id', 'category_slug']).execute();
+      await db.schema
+        .createIndex('product_categories_product_idx')
+        .on('product_categories')
+        .columns(['product_id', 'category_slug'])
+        .execute();
     },
     async down(db: Kysely<any>) {
       await db.schema.dropTable('product_categories').execute();
@@ -59,7 +73,12 @@ export const catalogMigrations: Migrations = {
         .createTable('inventory')
         .addColumn('product_id', 'text', (c) => c.primaryKey().references('products.id').onDelete('cascade'))
         .addColumn('on_hand', 'integer', (c) => c.notNull().check(sql`on_hand >= 0`))
-        .addColumn('reserved', 'integer', (c) => c.notNull().defaultTo(0).check(sql`reserved >= 0`))
+        .addColumn('reserved', 'integer', (c) =>
+          c
+            .notNull()
+            .defaultTo(0)
+            .check(sql`reserved >= 0`),
+        )
         .addCheckConstraint('inventory_reserved_within_on_hand', sql`reserved <= on_hand`)
         .execute();
 
@@ -72,7 +91,11 @@ export const catalogMigrations: Migrations = {
         .addColumn('adjusted_by', 'text')
         .addColumn('created_at', 'timestamptz', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('inventory_adjustments_product_idx').on('inventory_adjustments').columns(['product_id', 'created_at']).execute();
+      await db.schema
+        .createIndex('inventory_adjustments_product_idx')
+        .on('inventory_adjustments')
+        .columns(['product_id', 'created_at'])
+        .execute();
 
       await db.schema
         .createTable('reservations')
@@ -87,7 +110,12 @@ export const catalogMigrations: Migrations = {
         .addPrimaryKeyConstraint('reservations_pk', ['order_id', 'product_id'])
         .execute();
       // The expiry job looks only at held reservations, oldest deadline first.
-      await db.schema.createIndex('reservations_held_expiry_idx').on('reservations').column('expires_at').where(sql.ref('status'), '=', 'held').execute();
+      await db.schema
+        .createIndex('reservations_held_expiry_idx')
+        .on('reservations')
+        .column('expires_at')
+        .where(sql.ref('status'), '=', 'held')
+        .execute();
     },
     async down(db: Kysely<any>) {
       await db.schema.dropTable('reservations').execute();
@@ -100,11 +128,17 @@ export const catalogMigrations: Migrations = {
     async up(db: Kysely<any>) {
       // The schema builder, unlike raw SQL, qualifies the table with the service's schema.
       await db.schema.alterTable('reservations').dropConstraint('reservations_status_check').execute();
-      await db.schema.alterTable('reservations').addCheckConstraint('reservations_status_check', sql`status in ('held', 'committed', 'released', 'restocked')`).execute();
+      await db.schema
+        .alterTable('reservations')
+        .addCheckConstraint('reservations_status_check', sql`status in ('held', 'committed', 'released', 'restocked')`)
+        .execute();
     },
     async down(db: Kysely<any>) {
       await db.schema.alterTable('reservations').dropConstraint('reservations_status_check').execute();
-      await db.schema.alterTable('reservations').addCheckConstraint('reservations_status_check', sql`status in ('held', 'committed', 'released')`).execute();
+      await db.schema
+        .alterTable('reservations')
+        .addCheckConstraint('reservations_status_check', sql`status in ('held', 'committed', 'released')`)
+        .execute();
     },
   },
   '0003_catalog_01_reserve_stock_function': {
@@ -180,7 +214,10 @@ export const catalogMigrations: Migrations = {
     // those whose order exists are marked, so that each is asked about once; the index holds
     // only the held ones not marked yet, oldest first.
     async up(db: Kysely<any>) {
-      await db.schema.alterTable('reservations').addColumn('matched', 'boolean', (c) => c.notNull().defaultTo(false)).execute();
+      await db.schema
+        .alterTable('reservations')
+        .addColumn('matched', 'boolean', (c) => c.notNull().defaultTo(false))
+        .execute();
       await db.schema
         .createIndex('reservations_unmatched_idx')
         .on('reservations')

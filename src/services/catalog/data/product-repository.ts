@@ -53,7 +53,11 @@ export async function findProductFacts(
   ids: string[],
 ): Promise<Pick<ProductRow, 'id' | 'sku' | 'name' | 'price_amount' | 'active'>[]> {
   if (ids.length === 0) return [];
-  return db.selectFrom('products').select(['id', 'sku', 'name', 'price_amount', 'active']).where('id', 'in', ids).execute();
+  return db
+    .selectFrom('products')
+    .select(['id', 'sku', 'name', 'price_amount', 'active'])
+    .where('id', 'in', ids)
+    .execute();
 }
 
 /**

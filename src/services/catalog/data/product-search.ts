@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { ProductSort } from '../domain/product.js';
 import type { CatalogDb } from './catalog-db.js';
 import { availableColumn, productColumns, type ProductRow } from './product-repository.js';
@@ -35,9 +35,49 @@ export async function searchProducts(
   after: Keyset | undefined,
   limit: number,
 ): Promise<SearchRow[]> {
+  const rank = filters.q ? sql<number>`ts_rank(p.search, ${tsQuery(filters.q)})` : sql<number>`0::real`;
+  let query = matchingProducts(db, filters, rank).limit(limit);
+
+  switch (sort) {
+    case 'newest':
+      if (after)
+        query = query.where((eb) =>
+          eb(eb.refTuple('p.created_at', 'p.id'), '<', eb.tuple(new Date(after.key), after.id)),
+        );
+      query = query.orderBy('p.created_at', 'desc').orderBy('p.id', 'desc');
+      break;
+    case 'price_asc':
+      if (after)
+        query = query.where((eb) =>
+          eb(eb.refTuple('p.price_amount', 'p.id'), '>', eb.tuple(Number(after.key), after.id)),
+        );
+      query = query.orderBy('p.price_amount', 'asc').orderBy('p.id', 'asc');
+      break;
+    case 'price_desc':
+      if (after)
+        query = query.where((eb) =>
+          eb(eb.refTuple('p.price_amount', 'p.id'), '<', eb.tuple(Number(after.key), after.id)),
+        );
+      query = query.orderBy('p.price_amount', 'desc').orderBy('p.id', 'desc');
+      break;
+    case 'relevance':
+      // ts_rank is a real; the cursor carries it printed exactly, so the cast gives back the same value.
+      if (after) query = query.where(sql<boolean>`(${rank}, p.id) < (${after.key}::real, ${after.id})`);
+      query = query.orderBy(sql`rank`, 'desc').orderBy('p.id', 'desc');
+      break;
+  }
+
+  const rows = await query.execute();
+  return rows.map(({ rank: relevance, ...row }) => ({
+    ...row,
+    sortKey: sortKeyOf(sort, row, relevance),
+  }));
+}
+
+/** Active products that pass every filter given, with their rank for `q` (0 without one). */
+function matchingProducts(db: Kysely<CatalogDb>, filters: ProductFilters, rank: RawBuilder<number>) {
   const { q, category, minPrice, maxPrice, inStock } = filters;
-  const rank = q ? sql<number>`ts_rank(p.search, ${tsQuery(q)})` : sql<number>`0::real`;
-  let query = db
+  return db
     .selectFrom('products as p')
     .innerJoin('inventory as i', 'i.product_id', 'p.id')
     .select([...productColumns, availableColumn, rank.as('rank')])
@@ -56,34 +96,7 @@ export async function searchProducts(
     )
     .$if(minPrice !== undefined, (qb) => qb.where('p.price_amount', '>=', minPrice ?? 0))
     .$if(maxPrice !== undefined, (qb) => qb.where('p.price_amount', '<=', maxPrice ?? 0))
-    .$if(inStock === true, (qb) => qb.whereRef('i.on_hand', '>', 'i.reserved'))
-    .limit(limit);
-
-  switch (sort) {
-    case 'newest':
-      if (after) query = query.where((eb) => eb(eb.refTuple('p.created_at', 'p.id'), '<', eb.tuple(new Date(after.key), after.id)));
-      query = query.orderBy('p.created_at', 'desc').orderBy('p.id', 'desc');
-      break;
-    case 'price_asc':
-      if (after) query = query.where((eb) => eb(eb.refTuple('p.price_amount', 'p.id'), '>', eb.tuple(Number(after.key), after.id)));
-      query = query.orderBy('p.price_amount', 'asc').orderBy('p.id', 'asc');
-      break;
-    case 'price_desc':
-      if (after) query = query.where((eb) => eb(eb.refTuple('p.price_amount', 'p.id'), '<', eb.tuple(Number(after.key), after.id)));
-      query = query.orderBy('p.price_amount', 'desc').orderBy('p.id', 'desc');
-      break;
-    case 'relevance':
-      // ts_rank is a real; the cursor carries it printed exactly, so the cast gives back the same value.
-      if (after) query = query.where(sql<boolean>`(${rank}, p.id) < (${after.key}::real, ${after.id})`);
-      query = query.orderBy(sql`rank`, 'desc').orderBy('p.id', 'desc');
-      break;
-  }
-
-  const rows = await query.execute();
-  return rows.map(({ rank: relevance, ...row }) => ({
-    ...row,
-    sortKey: sortKeyOf(sort, row, relevance),
-  }));
+    .$if(inStock === true, (qb) => qb.whereRef('i.on_hand', '>', 'i.reserved'));
 }
 
 function sortKeyOf(sort: ProductSort, row: ProductRow, relevance: number): string | number {

@@ -35,10 +35,17 @@ type Wanted = { product_id: string; quantity: number };
  * its line was taken and what was free before. Lines not taken stay as they were: all or nothing
  * is for the caller to decide.
  */
-export async function takeFreeStock(trx: Kysely<CatalogDb>, lines: { productId: string; quantity: number }[]): Promise<StockOffer[]> {
+export async function takeFreeStock(
+  trx: Kysely<CatalogDb>,
+  lines: { productId: string; quantity: number }[],
+): Promise<StockOffer[]> {
   const wantedJson = JSON.stringify(lines.map((l): Wanted => ({ product_id: l.productId, quantity: l.quantity })));
   const rows = await trx
-    .with('wanted', (qc) => qc.selectFrom(recordsetOfJson<Wanted, 'w'>('w', { product_id: 'text', quantity: 'integer' }, wantedJson)).selectAll())
+    .with('wanted', (qc) =>
+      qc
+        .selectFrom(recordsetOfJson<Wanted, 'w'>('w', { product_id: 'text', quantity: 'integer' }, wantedJson))
+        .selectAll(),
+    )
     .with('locked', (qc) =>
       qc
         .selectFrom('inventory')
@@ -78,7 +85,10 @@ export async function takeFreeStock(trx: Kysely<CatalogDb>, lines: { productId: 
 }
 
 /** Every line of the order with the product's data, in any status, sorted `byProductId`. */
-export async function linesOfOrder(trx: Kysely<CatalogDb>, orderId: string): Promise<(HeldLine & { status: ReservationStatus })[]> {
+export async function linesOfOrder(
+  trx: Kysely<CatalogDb>,
+  orderId: string,
+): Promise<(HeldLine & { status: ReservationStatus })[]> {
   const rows = await trx
     .selectFrom('reservations')
     .innerJoin('products', 'products.id', 'reservations.product_id')
@@ -96,7 +106,13 @@ export async function linesOfOrder(trx: Kysely<CatalogDb>, orderId: string): Pro
 }
 
 /** Holds the lines for the order until `expiresAt`; lines it had released are held again. */
-export async function holdLines(trx: Kysely<CatalogDb>, orderId: string, lines: HeldLine[], now: Date, expiresAt: Date): Promise<void> {
+export async function holdLines(
+  trx: Kysely<CatalogDb>,
+  orderId: string,
+  lines: HeldLine[],
+  now: Date,
+  expiresAt: Date,
+): Promise<void> {
   await trx
     .insertInto('reservations')
     .values(
@@ -136,7 +152,10 @@ export async function reservationRows(trx: Kysely<CatalogDb>, orderId: string): 
 }
 
 /** `reservationRows` of many orders in one statement, by order id. */
-export async function reservationRowsOf(trx: Kysely<CatalogDb>, orderIds: string[]): Promise<Map<string, ReservationRow[]>> {
+export async function reservationRowsOf(
+  trx: Kysely<CatalogDb>,
+  orderIds: string[],
+): Promise<Map<string, ReservationRow[]>> {
   if (orderIds.length === 0) return new Map();
   const rows = await trx
     .selectFrom('reservations')
@@ -162,7 +181,9 @@ export async function lockStockRowsOf(trx: Kysely<CatalogDb>, orderIds: string[]
   await trx
     .selectFrom('inventory')
     .select('product_id')
-    .where('product_id', 'in', (eb) => eb.selectFrom('reservations').select('product_id').where('order_id', 'in', orderIds))
+    .where('product_id', 'in', (eb) =>
+      eb.selectFrom('reservations').select('product_id').where('order_id', 'in', orderIds),
+    )
     // Byte order, as `byProductId` compares in code.
     .orderBy(sql`product_id collate "C"`)
     .forUpdate()
@@ -170,7 +191,10 @@ export async function lockStockRowsOf(trx: Kysely<CatalogDb>, orderIds: string[]
 }
 
 /** Gives held quantities back to the stock they came from. */
-export async function returnHeldStock(trx: Kysely<CatalogDb>, lines: { productId: string; quantity: number }[]): Promise<void> {
+export async function returnHeldStock(
+  trx: Kysely<CatalogDb>,
+  lines: { productId: string; quantity: number }[],
+): Promise<void> {
   for (const line of lines) {
     await trx
       .updateTable('inventory')
@@ -184,7 +208,10 @@ export async function returnHeldStock(trx: Kysely<CatalogDb>, lines: { productId
  * Takes held quantities out of on-hand for good (the orders were paid), one statement for all
  * lines. Rows are changed in no set order: lock them first (`lockStockRowsOf`).
  */
-export async function takeHeldStock(trx: Kysely<CatalogDb>, lines: { productId: string; quantity: number }[]): Promise<void> {
+export async function takeHeldStock(
+  trx: Kysely<CatalogDb>,
+  lines: { productId: string; quantity: number }[],
+): Promise<void> {
   const totals = new Map<string, number>();
   for (const line of lines) totals.set(line.productId, (totals.get(line.productId) ?? 0) + line.quantity);
   if (totals.size === 0) return;
@@ -224,7 +251,12 @@ export async function setReservationStatus(
   now: Date,
 ): Promise<void> {
   if (orderIds.length === 0) return;
-  await trx.updateTable('reservations').set({ status: to, updated_at: now }).where('order_id', 'in', orderIds).where('status', '=', from).execute();
+  await trx
+    .updateTable('reservations')
+    .set({ status: to, updated_at: now })
+    .where('order_id', 'in', orderIds)
+    .where('status', '=', from)
+    .execute();
 }
 
 /** Orders with lines held since `heldSince` or before that were not matched (`markMatched`), at most `limit`. */
@@ -245,5 +277,10 @@ export async function unmatchedOrderIds(db: Kysely<CatalogDb>, heldSince: Date, 
 /** Marks the reservations of these orders as belonging to orders that exist. */
 export async function markMatched(db: Kysely<CatalogDb>, orderIds: string[]): Promise<void> {
   if (orderIds.length === 0) return;
-  await db.updateTable('reservations').set({ matched: true }).where('order_id', 'in', orderIds).where('matched', '=', false).execute();
+  await db
+    .updateTable('reservations')
+    .set({ matched: true })
+    .where('order_id', 'in', orderIds)
+    .where('matched', '=', false)
+    .execute();
 }

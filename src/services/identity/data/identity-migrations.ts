@@ -15,9 +15,19 @@ export const identityMigrations: Migrations = {
         .addColumn('created_at', 'timestamptz', (c) => c.notNull())
         .execute();
       // Emails are unique whatever their case; the index is also what makes concurrent sign-ups safe.
-      await db.schema.createIndex('users_email_lower_uq').on('users').unique().expression(sql`lower(email)`).execute();
+      await db.schema
+        .createIndex('users_email_lower_uq')
+        .on('users')
+        .unique()
+        .expression(sql`lower(email)`)
+        .execute();
       // Seeding asks "is there any admin?" on every start.
-      await db.schema.createIndex('users_admins_idx').on('users').column('id').where(sql.ref('role'), '=', 'admin').execute();
+      await db.schema
+        .createIndex('users_admins_idx')
+        .on('users')
+        .column('id')
+        .where(sql.ref('role'), '=', 'admin')
+        .execute();
     },
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     async down(db: Kysely<any>) {

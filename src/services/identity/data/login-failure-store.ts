@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { CounterResult, KvStore } from '../../../platform/kv/kv-store.js';
 
 /** The key names the account by a hash of its email: the store never holds an address. */
-const key = (email: string) => `identity:login-failures:${createHash('sha256').update(email.toLowerCase()).digest('base64url')}`;
+const key = (email: string) =>
+  `identity:login-failures:${createHash('sha256').update(email.toLowerCase()).digest('base64url')}`;
 
 /**
  * Login attempts per email in a fixed window that starts at the first one counted, shared by

@@ -38,7 +38,8 @@ export function refreshTokenStore(kv: KvStore, ttlMs: number, graceMs: number) {
       return kv.set(successorKey(sessionId, tokenHash), sealed, { ttlMs: graceMs, ifAbsent: true });
     },
 
-    successorOf: (sessionId: string, tokenHash: string): Promise<string | null> => kv.get(successorKey(sessionId, tokenHash)),
+    successorOf: (sessionId: string, tokenHash: string): Promise<string | null> =>
+      kv.get(successorKey(sessionId, tokenHash)),
 
     async dropSuccessor(sessionId: string, tokenHash: string): Promise<void> {
       await kv.del(successorKey(sessionId, tokenHash));

@@ -5,7 +5,11 @@ import type { NotificationsDb, NotificationsTable } from './notifications-db.js'
 
 export type NotificationRow = Selectable<NotificationsTable>;
 
-export async function upsertRecipient(db: Kysely<NotificationsDb>, r: { userId: string; email: string; name: string }, now: Date): Promise<void> {
+export async function upsertRecipient(
+  db: Kysely<NotificationsDb>,
+  r: { userId: string; email: string; name: string },
+  now: Date,
+): Promise<void> {
   await db
     .insertInto('recipients')
     .values({ user_id: r.userId, email: r.email, name: r.name, updated_at: now })
@@ -23,7 +27,11 @@ export interface NewNotification {
 }
 
 /** Queues each email unless its event already did, in one statement; the address is the recipient's as known now. */
-export async function insertNotifications(db: Kysely<NotificationsDb>, queued: NewNotification[], now: Date): Promise<void> {
+export async function insertNotifications(
+  db: Kysely<NotificationsDb>,
+  queued: NewNotification[],
+  now: Date,
+): Promise<void> {
   if (queued.length === 0) return;
   await db
     .insertInto('notifications')
@@ -56,7 +64,12 @@ export interface ClaimedNotification extends NotificationRow {
  * Leases up to `limit` pending notifications that are due, skipping rows other instances hold,
  * together with their recipients. One statement, committed before anything is sent.
  */
-export async function claimDueNotifications(db: Kysely<NotificationsDb>, now: Date, leaseMs: number, limit: number): Promise<ClaimedNotification[]> {
+export async function claimDueNotifications(
+  db: Kysely<NotificationsDb>,
+  now: Date,
+  leaseMs: number,
+  limit: number,
+): Promise<ClaimedNotification[]> {
   return db
     .with('claimed', (qc) =>
       qc
@@ -84,13 +97,23 @@ export async function claimDueNotifications(db: Kysely<NotificationsDb>, now: Da
 }
 
 /** Records sent emails, one statement for all; their leases end. */
-export async function markSent(db: Kysely<NotificationsDb>, sent: { id: string; to: string }[], now: Date): Promise<void> {
+export async function markSent(
+  db: Kysely<NotificationsDb>,
+  sent: { id: string; to: string }[],
+  now: Date,
+): Promise<void> {
   if (sent.length === 0) return;
   const rows = JSON.stringify(sent.map(({ id, to }) => ({ id, to_address: to })));
   await db
     .updateTable('notifications')
     .from(recordsetOfJson<{ id: string; to_address: string }, 'sent'>('sent', { id: 'text', to_address: 'text' }, rows))
-    .set((eb) => ({ status: 'sent', sent_at: now, to_address: eb.ref('sent.to_address'), claimed_until: null, last_error: null }))
+    .set((eb) => ({
+      status: 'sent',
+      sent_at: now,
+      to_address: eb.ref('sent.to_address'),
+      claimed_until: null,
+      last_error: null,
+    }))
     .whereRef('notifications.id', '=', sql.ref('sent.id'))
     .execute();
 }
@@ -102,13 +125,24 @@ export async function markFailedAttempt(
 ): Promise<void> {
   await db
     .updateTable('notifications')
-    .set({ status: change.status, attempts: change.attempts, next_attempt_at: change.nextAttemptAt, last_error: change.error, claimed_until: null })
+    .set({
+      status: change.status,
+      attempts: change.attempts,
+      next_attempt_at: change.nextAttemptAt,
+      last_error: change.error,
+      claimed_until: null,
+    })
     .where('id', '=', id)
     .execute();
 }
 
 /** One page of a user's notifications, newest first, after the id the previous page ended with. */
-export async function listForUser(db: Kysely<NotificationsDb>, userId: string, before: string | undefined, limit: number): Promise<NotificationRow[]> {
+export async function listForUser(
+  db: Kysely<NotificationsDb>,
+  userId: string,
+  before: string | undefined,
+  limit: number,
+): Promise<NotificationRow[]> {
   return db
     .selectFrom('notifications')
     .selectAll()

@@ -13,8 +13,17 @@ export interface IdempotencyRecord {
   createdAt: Date;
 }
 
-export async function findRecordedAnswer(db: Kysely<OrdersDb>, userId: string, key: string): Promise<RecordedAnswer | undefined> {
-  return db.selectFrom('idempotency_keys').select(['fingerprint', 'answer']).where('user_id', '=', userId).where('key', '=', key).executeTakeFirst();
+export async function findRecordedAnswer(
+  db: Kysely<OrdersDb>,
+  userId: string,
+  key: string,
+): Promise<RecordedAnswer | undefined> {
+  return db
+    .selectFrom('idempotency_keys')
+    .select(['fingerprint', 'answer'])
+    .where('user_id', '=', userId)
+    .where('key', '=', key)
+    .executeTakeFirst();
 }
 
 /** Fails with a unique violation of `idempotency_keys_pk` when the key is already taken. */

@@ -126,7 +126,9 @@ export async function listOrderPage(db: Kysely<OrdersDb>, q: OrderPageQuery): Pr
     .$if(q.userId !== undefined, (qb) => qb.where('user_id', '=', q.userId ?? ''))
     .$if(q.status !== undefined, (qb) => qb.where('status', '=', q.status ?? 'pending_payment'))
     .$if(q.after !== undefined, (qb) =>
-      qb.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(q.after?.createdAt ?? new Date(0), q.after?.id ?? ''))),
+      qb.where((eb) =>
+        eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(q.after?.createdAt ?? new Date(0), q.after?.id ?? '')),
+      ),
     )
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')

@@ -1,6 +1,14 @@
 import type { ColumnType } from 'kysely';
 import type { KeptAnswer } from '../../../platform/http/idempotency.js';
-import type { CancellationReason, HistoryEntry, OrderLine, OrderStatus, PaymentStatus, Shipment, ShippingAddress } from '../domain/order.js';
+import type {
+  CancellationReason,
+  HistoryEntry,
+  OrderLine,
+  OrderStatus,
+  PaymentStatus,
+  Shipment,
+  ShippingAddress,
+} from '../domain/order.js';
 
 /** The orders service's own tables (its outbox, inbox and dead letters sit beside them in `orders`). */
 export interface OrdersDb {

@@ -10,12 +10,16 @@ export const ordersMigrations: Migrations = {
         .createTable('orders')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('user_id', 'text', (c) => c.notNull())
-        .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('pending_payment', 'confirmed', 'shipped', 'cancelled')`))
+        .addColumn('status', 'text', (c) =>
+          c.notNull().check(sql`status in ('pending_payment', 'confirmed', 'shipped', 'cancelled')`),
+        )
         .addColumn('items', 'jsonb', (c) => c.notNull())
         .addColumn('total_amount', 'integer', (c) => c.notNull().check(sql`total_amount >= 0`))
         .addColumn('currency', 'text', (c) => c.notNull())
         .addColumn('shipping_address', 'jsonb', (c) => c.notNull())
-        .addColumn('payment_status', 'text', (c) => c.notNull().check(sql`payment_status in ('pending', 'succeeded', 'failed', 'refunded')`))
+        .addColumn('payment_status', 'text', (c) =>
+          c.notNull().check(sql`payment_status in ('pending', 'succeeded', 'failed', 'refunded')`),
+        )
         .addColumn('payment_attempts', 'integer', (c) => c.notNull())
         .addColumn('cancellation_reason', 'text')
         .addColumn('shipment', 'jsonb')
@@ -25,8 +29,16 @@ export const ordersMigrations: Migrations = {
         .execute();
       // A customer's orders, newest first (scanned backwards), and the admin list with and
       // without its status filter; the sweeper reads the oldest pending orders from the second.
-      await db.schema.createIndex('orders_user_newest_idx').on('orders').columns(['user_id', 'created_at desc', 'id desc']).execute();
-      await db.schema.createIndex('orders_status_created_idx').on('orders').columns(['status', 'created_at', 'id']).execute();
+      await db.schema
+        .createIndex('orders_user_newest_idx')
+        .on('orders')
+        .columns(['user_id', 'created_at desc', 'id desc'])
+        .execute();
+      await db.schema
+        .createIndex('orders_status_created_idx')
+        .on('orders')
+        .columns(['status', 'created_at', 'id'])
+        .execute();
       await db.schema.createIndex('orders_newest_idx').on('orders').columns(['created_at', 'id']).execute();
     },
     async down(db: Kysely<any>) {
@@ -57,7 +69,12 @@ export const ordersMigrations: Migrations = {
     // (two tabs, a double click), whatever happens to the checkout lock. Null for older orders.
     async up(db: Kysely<any>) {
       await db.schema.alterTable('orders').addColumn('cart_version', 'text').execute();
-      await db.schema.createIndex('orders_user_cart_version_key').on('orders').columns(['user_id', 'cart_version']).unique().execute();
+      await db.schema
+        .createIndex('orders_user_cart_version_key')
+        .on('orders')
+        .columns(['user_id', 'cart_version'])
+        .unique()
+        .execute();
     },
     async down(db: Kysely<any>) {
       await db.schema.dropIndex('orders_user_cart_version_key').execute();
@@ -71,12 +88,21 @@ export const ordersMigrations: Migrations = {
     // refused as a reused key (never run twice) until they are purged. `outcome` stays, nullable,
     // while an earlier release may still write it during a rolling deploy.
     async up(db: Kysely<any>) {
-      await db.schema.alterTable('idempotency_keys').addColumn('answer', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`)).execute();
-      await db.schema.alterTable('idempotency_keys').alterColumn('outcome', (c) => c.dropNotNull()).execute();
+      await db.schema
+        .alterTable('idempotency_keys')
+        .addColumn('answer', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
+        .execute();
+      await db.schema
+        .alterTable('idempotency_keys')
+        .alterColumn('outcome', (c) => c.dropNotNull())
+        .execute();
     },
     async down(db: Kysely<any>) {
       await db.deleteFrom('idempotency_keys').where('outcome', 'is', null).execute();
-      await db.schema.alterTable('idempotency_keys').alterColumn('outcome', (c) => c.setNotNull()).execute();
+      await db.schema
+        .alterTable('idempotency_keys')
+        .alterColumn('outcome', (c) => c.setNotNull())
+        .execute();
       await db.schema.alterTable('idempotency_keys').dropColumn('answer').execute();
     },
   },

@@ -17,7 +17,10 @@ export const toPayment = (row: Row): Payment => ({
   chargeId: row.charge_id,
 });
 
-export type NewPayment = Pick<Row, 'id' | 'order_id' | 'user_id' | 'amount' | 'currency' | 'token' | 'status' | 'next_attempt_at' | 'created_at'>;
+export type NewPayment = Pick<
+  Row,
+  'id' | 'order_id' | 'user_id' | 'amount' | 'currency' | 'token' | 'status' | 'next_attempt_at' | 'created_at'
+>;
 
 /** Inserts the payment unless its order already has one; true when inserted. */
 export async function insertPayment(db: Kysely<PaymentsDb>, payment: NewPayment): Promise<boolean> {
@@ -37,7 +40,12 @@ export async function insertPayments(db: Kysely<PaymentsDb>, payments: NewPaymen
 }
 
 export async function findByOrderForUpdate(trx: Kysely<PaymentsDb>, orderId: string): Promise<Payment | undefined> {
-  const row = await trx.selectFrom('payments').selectAll().where('order_id', '=', orderId).forUpdate().executeTakeFirst();
+  const row = await trx
+    .selectFrom('payments')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .forUpdate()
+    .executeTakeFirst();
   return row && toPayment(row);
 }
 
@@ -45,7 +53,13 @@ export async function findByOrderForUpdate(trx: Kysely<PaymentsDb>, orderId: str
 export async function lockByIds(trx: Kysely<PaymentsDb>, ids: string[]): Promise<Payment[]> {
   if (ids.length === 0) return [];
   // One array parameter, so the statement's text is the same whatever the number of ids.
-  const rows = await trx.selectFrom('payments').selectAll().where('id', '=', (eb) => eb.fn.any(eb.val(ids))).orderBy('id').forUpdate().execute();
+  const rows = await trx
+    .selectFrom('payments')
+    .selectAll()
+    .where('id', '=', (eb) => eb.fn.any(eb.val(ids)))
+    .orderBy('id')
+    .forUpdate()
+    .execute();
   return rows.map(toPayment);
 }
 
@@ -53,7 +67,12 @@ export async function lockByIds(trx: Kysely<PaymentsDb>, ids: string[]): Promise
  * Leases up to `limit` payments that need the processor now (a charge or a refund), skipping rows
  * other instances hold. One statement: the lease is taken and committed before any call goes out.
  */
-export async function claimDuePayments(db: Kysely<PaymentsDb>, now: Date, leaseMs: number, limit: number): Promise<Payment[]> {
+export async function claimDuePayments(
+  db: Kysely<PaymentsDb>,
+  now: Date,
+  leaseMs: number,
+  limit: number,
+): Promise<Payment[]> {
   const rows = await db
     .updateTable('payments')
     .set({ claimed_until: new Date(now.getTime() + leaseMs) })
@@ -75,7 +94,13 @@ export async function claimDuePayments(db: Kysely<PaymentsDb>, now: Date, leaseM
 }
 
 /** Writes a decision; the lease ends with it unless `release` is false. */
-export async function applyChange(trx: Kysely<PaymentsDb>, id: string, change: PaymentChange, now: Date, release = true): Promise<void> {
+export async function applyChange(
+  trx: Kysely<PaymentsDb>,
+  id: string,
+  change: PaymentChange,
+  now: Date,
+  release = true,
+): Promise<void> {
   if (!release && Object.values(change.set).every((v) => v === undefined)) return;
   await applyChanges(trx, [{ id, change }], now, release);
 }
@@ -95,7 +120,12 @@ const decidedColumns = {
  * Writes decisions (a worker round's) in one statement; every lease ends with it unless `release`
  * is false. A field a change leaves out keeps its value (decisions never clear one).
  */
-export async function applyChanges(trx: Kysely<PaymentsDb>, changes: { id: string; change: PaymentChange }[], now: Date, release = true): Promise<void> {
+export async function applyChanges(
+  trx: Kysely<PaymentsDb>,
+  changes: { id: string; change: PaymentChange }[],
+  now: Date,
+  release = true,
+): Promise<void> {
   if (changes.length === 0) return;
   const rows = changes.map(({ id, change: { set } }) => ({
     id,
@@ -109,7 +139,13 @@ export async function applyChanges(trx: Kysely<PaymentsDb>, changes: { id: strin
   }));
   await trx
     .updateTable('payments')
-    .from(recordsetOfJson<Pick<Row, keyof typeof decidedColumns>, 'decided'>('decided', decidedColumns, JSON.stringify(rows)))
+    .from(
+      recordsetOfJson<Pick<Row, keyof typeof decidedColumns>, 'decided'>(
+        'decided',
+        decidedColumns,
+        JSON.stringify(rows),
+      ),
+    )
     .set((eb) => ({
       status: eb.fn.coalesce('decided.status', 'payments.status'),
       attempts: eb.fn.coalesce('decided.attempts', 'payments.attempts'),
