@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { recordsetOfJson } from '../../../platform/db/json-recordset.js';
+import { sqlFile } from '../../../platform/db/sql-file.js';
 import { byProductId, type HeldLine, type StockOffer } from '../domain/reservation-rules.js';
 import type { CatalogDb, ReservationStatus } from './catalog-db.js';
 
@@ -25,63 +26,21 @@ export async function takeOrderAdvisoryLocks(trx: Kysely<CatalogDb>, orderIds: s
     from (select id from unnest(${sorted}::text[]) with ordinality as given(id, n) order by n) as ordered`.execute(trx);
 }
 
-type Wanted = { product_id: string; quantity: number };
+const takeAndHold = sqlFile<StockOffer>(new URL('./take-and-hold-stock.sql', import.meta.url));
 
 /**
- * Takes every line whose product is active and has the quantity free, in ONE statement: the
- * conditional update (`on_hand - reserved >= quantity`) is what keeps any number of concurrent
- * callers from overselling. The stock rows are locked first, in product-id order (`byProductId`),
- * as every transaction locks them. Answers, for each requested product that has stock, whether
- * its line was taken and what was free before. Lines not taken stay as they were: all or nothing
- * is for the caller to decide.
+ * Takes every line whose product is active and has the quantity free, and holds the lines taken
+ * for the order, in ONE statement (take-and-hold-stock.sql: four steps that read more plainly as
+ * SQL than as a query-builder chain). Answers, for each requested product that has stock, whether
+ * its line is held now and what was free before. Lines not held stay as they were: all or nothing
+ * is for the caller to decide, by rolling back.
  */
-export async function takeFreeStock(
+export async function takeAndHoldStock(
   trx: Kysely<CatalogDb>,
-  lines: { productId: string; quantity: number }[],
+  order: { orderId: string; lines: { productId: string; quantity: number }[]; now: Date; expiresAt: Date },
 ): Promise<StockOffer[]> {
-  const wantedJson = JSON.stringify(lines.map((l): Wanted => ({ product_id: l.productId, quantity: l.quantity })));
-  const rows = await trx
-    .with('wanted', (qc) =>
-      qc
-        .selectFrom(recordsetOfJson<Wanted, 'w'>('w', { product_id: 'text', quantity: 'integer' }, wantedJson))
-        .selectAll(),
-    )
-    .with('locked', (qc) =>
-      qc
-        .selectFrom('inventory')
-        .select(['product_id', sql<number>`on_hand - reserved`.as('available')])
-        .where('product_id', 'in', (eb) => eb.selectFrom('wanted').select('product_id'))
-        // Byte order, as `byProductId` compares in code.
-        .orderBy(sql`product_id collate "C"`)
-        .forUpdate(),
-    )
-    .with('taken', (qc) =>
-      qc
-        .updateTable('inventory')
-        .from(['wanted', 'products'])
-        .set({ reserved: sql`inventory.reserved + wanted.quantity` })
-        .whereRef('inventory.product_id', '=', 'wanted.product_id')
-        .whereRef('products.id', '=', 'inventory.product_id')
-        .where('products.active', '=', true)
-        .where(sql<boolean>`inventory.on_hand - inventory.reserved >= wanted.quantity`)
-        // Only rows this statement locked above, so it never waits here, out of order.
-        .where('inventory.product_id', 'in', (eb) => eb.selectFrom('locked').select('locked.product_id'))
-        .returning('inventory.product_id'),
-    )
-    .selectFrom('locked')
-    .innerJoin('products', 'products.id', 'locked.product_id')
-    .leftJoin('taken', 'taken.product_id', 'locked.product_id')
-    .select([
-      'locked.product_id as productId',
-      'products.sku',
-      'products.name',
-      'products.price_amount as unitPriceAmount',
-      'products.active',
-      'locked.available',
-      sql<boolean>`taken.product_id is not null`.as('taken'),
-    ])
-    .execute();
-  return rows;
+  const lines = JSON.stringify(order.lines.map((l) => ({ product_id: l.productId, quantity: l.quantity })));
+  return takeAndHold(trx, [order.orderId, lines, order.now, order.expiresAt]);
 }
 
 /** Every line of the order with the product's data, in any status, sorted `byProductId`. */
@@ -103,40 +62,6 @@ export async function linesOfOrder(
     .where('reservations.order_id', '=', orderId)
     .execute();
   return rows.sort(byProductId);
-}
-
-/** Holds the lines for the order until `expiresAt`; lines it had released are held again. */
-export async function holdLines(
-  trx: Kysely<CatalogDb>,
-  orderId: string,
-  lines: HeldLine[],
-  now: Date,
-  expiresAt: Date,
-): Promise<void> {
-  await trx
-    .insertInto('reservations')
-    .values(
-      lines.map((l) => ({
-        order_id: orderId,
-        product_id: l.productId,
-        quantity: l.quantity,
-        unit_price_amount: l.unitPriceAmount,
-        status: 'held' as const,
-        expires_at: expiresAt,
-        created_at: now,
-        updated_at: now,
-      })),
-    )
-    .onConflict((oc) =>
-      oc.columns(['order_id', 'product_id']).doUpdateSet((eb) => ({
-        quantity: eb.ref('excluded.quantity'),
-        unit_price_amount: eb.ref('excluded.unit_price_amount'),
-        status: 'held',
-        expires_at: eb.ref('excluded.expires_at'),
-        updated_at: eb.ref('excluded.updated_at'),
-      })),
-    )
-    .execute();
 }
 
 export interface ReservationRow {

@@ -8,7 +8,7 @@ const offer = (productId: string, over: Partial<StockOffer> = {}): StockOffer =>
   unitPriceAmount: 500,
   active: true,
   available: 10,
-  taken: true,
+  held: true,
   ...over,
 });
 
@@ -34,7 +34,7 @@ describe('decideReservation', () => {
     { productId: 'b', quantity: 1 },
   ];
 
-  it('holds every line, at the catalog price, when every line was taken', () => {
+  it('holds every line, at the catalog price, when every line was held', () => {
     expect(decideReservation(lines, [offer('a'), offer('b', { unitPriceAmount: 250 })])).toEqual({
       ok: true,
       lines: [
@@ -45,15 +45,12 @@ describe('decideReservation', () => {
   });
 
   it('holds nothing when one line is short, and says what that line had free', () => {
-    expect(decideReservation(lines, [offer('a'), offer('b', { taken: false, available: 0 })])).toEqual({
+    expect(decideReservation(lines, [offer('a'), offer('b', { held: false, available: 0 })])).toEqual({
       ok: false,
       shortages: [{ productId: 'b', requested: 1, available: 0 }],
     });
     expect(
-      decideReservation(lines, [
-        offer('a', { taken: false, available: 1 }),
-        offer('b', { taken: false, available: 0 }),
-      ]),
+      decideReservation(lines, [offer('a', { held: false, available: 1 }), offer('b', { held: false, available: 0 })]),
     ).toEqual({
       ok: false,
       shortages: [
@@ -64,7 +61,7 @@ describe('decideReservation', () => {
   });
 
   it('counts nothing free for an unknown or archived product', () => {
-    expect(decideReservation(lines, [offer('a', { taken: false, active: false, available: 7 })])).toEqual({
+    expect(decideReservation(lines, [offer('a', { held: false, active: false, available: 7 })])).toEqual({
       ok: false,
       shortages: [
         { productId: 'a', requested: 2, available: 0 },

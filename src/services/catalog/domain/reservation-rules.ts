@@ -24,8 +24,8 @@ export interface HeldLine {
 }
 
 /**
- * A requested product's stock row as `takeFreeStock` found it, locked: whether the line was taken,
- * and what was free before (on hand less reserved). Unknown products have none.
+ * A requested product's stock row as `takeAndHoldStock` found it, locked: whether the line is held
+ * for the order now, and what was free before (on hand less reserved). Unknown products have none.
  */
 export interface StockOffer {
   productId: string;
@@ -34,7 +34,7 @@ export interface StockOffer {
   unitPriceAmount: number;
   active: boolean;
   available: number;
-  taken: boolean;
+  held: boolean;
 }
 
 export type ReservationDecision = { ok: true; lines: HeldLine[] } | { ok: false; shortages: Shortage[] };
@@ -51,8 +51,9 @@ export function linesAlreadyReserved(lines: (HeldLine & { status: string })[]): 
 }
 
 /**
- * Every line or none: with one line short the order holds nothing, and hears what each short
- * line had free (0 for an unknown or archived product).
+ * Every line or none: with one line not held the order holds nothing, and hears what each short
+ * line had free (0 for an unknown or archived product). A line not held because the order held it
+ * already counts as short here; the caller answers with what the order holds.
  */
 export function decideReservation(lines: ReservationLineRequest[], offers: StockOffer[]): ReservationDecision {
   const offerOf = new Map(offers.map((o) => [o.productId, o]));
@@ -60,7 +61,7 @@ export function decideReservation(lines: ReservationLineRequest[], offers: Stock
   const shortages: Shortage[] = [];
   for (const { productId, quantity } of lines) {
     const offer = offerOf.get(productId);
-    if (offer?.taken)
+    if (offer?.held)
       held.push({ productId, sku: offer.sku, name: offer.name, unitPriceAmount: offer.unitPriceAmount, quantity });
     else shortages.push({ productId, requested: quantity, available: offer?.active ? offer.available : 0 });
   }
