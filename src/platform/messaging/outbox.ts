@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type QueryCreator, type Transaction } from 'kysely';
+import { recordsetOfJson } from '../db/json-recordset.js';
 import type { EventEnvelope, NewEvent } from '../../contracts/events/envelope.js';
-import { messagingTables } from './messaging-tables.js';
+import type { MessagingTables } from './messaging-tables.js';
 
 export interface EmitOptions {
   /** W3C trace context of the request that caused the events. */
@@ -31,9 +32,10 @@ export interface Outbox<DB> {
 }
 
 export function createOutbox<DB>(options: { db: Kysely<DB>; publisher?: OutboxPublisher }): Outbox<DB> {
+  const { publisher } = options;
   return {
     async transaction(fn) {
-      const written = transactionEvents(options.publisher);
+      const written = transactionEvents(publisher);
       const result = await options.db.transaction().execute((trx) => fn(trx, written.emitIn(trx)));
       written.handOver();
       return result;
@@ -72,8 +74,14 @@ export async function writeOutboxEvents<DB>(
   leaseMs: number | null = null,
 ): Promise<EventEnvelope[]> {
   if (events.length === 0) return [];
+  const envelopes = envelopesOf(events, options);
+  await outboxInsert(db, envelopes, leaseMs).execute();
+  return envelopes;
+}
+
+function envelopesOf(events: OutboxEvent[], options: EmitOptions): EventEnvelope[] {
   const occurredAt = new Date().toISOString();
-  const envelopes = events.map((e) => ({
+  return events.map((e) => ({
     id: randomUUID(),
     type: e.type,
     version: e.version ?? 1,
@@ -81,22 +89,41 @@ export async function writeOutboxEvents<DB>(
     data: e.data,
     traceparent: e.traceparent ?? options.traceparent ?? null,
   }));
-  // Leased by the database's clock, which every relay's claim compares with.
-  const claimedUntil = leaseMs === null ? null : sql<Date>`now() + ${leaseMs}::integer * interval '1 millisecond'`;
-  await messagingTables(db)
+}
+
+const outboxColumns = ['id', 'type', 'version', 'occurred_at', 'data', 'traceparent'] as const;
+const outboxColumnTypes = {
+  id: 'uuid',
+  type: 'text',
+  version: 'integer',
+  occurred_at: 'timestamptz',
+  data: 'jsonb',
+  traceparent: 'text',
+};
+
+/**
+ * The insert of the envelopes' rows, as one JSON parameter: one statement text whatever their
+ * number, which PostgreSQL prepares once, and which Kysely builds without a node per value.
+ */
+function outboxInsert<DB>(qc: QueryCreator<DB>, envelopes: EventEnvelope[], leaseMs: number | null) {
+  const rows = JSON.stringify(
+    envelopes.map((e) => ({
+      id: e.id,
+      type: e.type,
+      version: e.version,
+      occurred_at: e.occurredAt,
+      data: e.data ?? null,
+      traceparent: e.traceparent,
+    })),
+  );
+  // Leased by the database's clock, which every relay's claim compares with; a null lease leaves it null.
+  const claimedUntil = sql<Date | null>`now() + ${leaseMs}::integer * interval '1 millisecond'`;
+  return (qc as unknown as QueryCreator<MessagingTables>)
     .insertInto('outbox')
-    .values(
-      envelopes.map((e) => ({
-        id: e.id,
-        type: e.type,
-        version: e.version,
-        occurred_at: e.occurredAt,
-        // Stringified because node-postgres would send a top-level array as a PostgreSQL array.
-        data: JSON.stringify(e.data ?? null),
-        traceparent: e.traceparent,
-        claimed_until: claimedUntil,
-      })),
-    )
-    .execute();
-  return envelopes;
+    .columns([...outboxColumns, 'claimed_until'])
+    .expression((eb) =>
+      eb
+        .selectFrom(recordsetOfJson('written', outboxColumnTypes, rows))
+        .select([...outboxColumns, claimedUntil.as('claimed_until')]),
+    );
 }
