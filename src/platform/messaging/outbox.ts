@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type QueryCreator, type Transaction } from 'kysely';
+import { sql, type Compilable, type Kysely, type QueryCreator, type Transaction } from 'kysely';
 import { recordsetOfJson } from '../db/json-recordset.js';
 import type { EventEnvelope, NewEvent } from '../../contracts/events/envelope.js';
 import type { MessagingTables } from './messaging-tables.js';
@@ -29,7 +29,17 @@ export interface OutboxPublisher {
 export interface Outbox<DB> {
   /** Runs `fn` in one transaction; events it emits are written in that transaction. */
   transaction<T>(fn: (trx: Transaction<DB>, emit: Emit) => Promise<T>): Promise<T>;
+  /**
+   * Writes `events` in ONE statement with `inserts`, each a data-modifying CTE: all or nothing like
+   * `transaction`, in one round trip where a transaction takes one per insert plus begin and
+   * commit. For a hot path that only inserts: checkout's record of its answer, its order and
+   * `order.placed` (five round trips to one).
+   */
+  insertWith(inserts: Insert<DB>[], events: OutboxEvent[], options?: EmitOptions): Promise<EventEnvelope[]>;
 }
+
+/** An insert into one of the service's tables, built on the query creator it is given. */
+export type Insert<DB> = (qc: QueryCreator<DB>) => Compilable;
 
 export function createOutbox<DB>(options: { db: Kysely<DB>; publisher?: OutboxPublisher }): Outbox<DB> {
   const { publisher } = options;
@@ -39,6 +49,19 @@ export function createOutbox<DB>(options: { db: Kysely<DB>; publisher?: OutboxPu
       const result = await options.db.transaction().execute((trx) => fn(trx, written.emitIn(trx)));
       written.handOver();
       return result;
+    },
+    async insertWith(inserts, events, emitOptions = {}) {
+      const leaseMs = publisher?.leaseMs() ?? null;
+      const envelopes = envelopesOf(events, emitOptions);
+      const withInserts = inserts.reduce<QueryCreator<DB>>(
+        // Typed by Kysely as a CTE of the statement's own type; only its node is read.
+        (creator, insert, i) =>
+          creator.with(`insert_${i}`, (qc) => insert(qc as QueryCreator<DB>) as never) as QueryCreator<DB>,
+        options.db,
+      );
+      await outboxInsert(withInserts, envelopes, leaseMs).execute();
+      if (leaseMs !== null) publisher?.take(envelopes);
+      return envelopes;
     },
   };
 }

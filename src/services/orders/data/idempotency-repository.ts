@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, QueryCreator } from 'kysely';
 import type { KeptAnswer, RecordedAnswer } from '../../../platform/http/idempotency.js';
 import type { OrdersDb } from './orders-db.js';
 
@@ -26,19 +26,19 @@ export async function findRecordedAnswer(
     .executeTakeFirst();
 }
 
-/** Fails with a unique violation of `idempotency_keys_pk` when the key is already taken. */
-export async function insertIdempotencyRecord(db: Kysely<OrdersDb>, record: IdempotencyRecord): Promise<void> {
-  await db
-    .insertInto('idempotency_keys')
-    .values({
-      user_id: record.userId,
-      key: record.key,
-      fingerprint: record.fingerprint,
-      order_id: record.orderId,
-      answer: JSON.stringify(record.answer),
-      created_at: record.createdAt,
-    })
-    .execute();
+/**
+ * The insert of the record, to run alone or with other writes (`Outbox.insertWith`). Fails with a
+ * unique violation of `idempotency_keys_pk` when the key is already taken.
+ */
+export function idempotencyRecordInsert(qc: QueryCreator<OrdersDb>, record: IdempotencyRecord) {
+  return qc.insertInto('idempotency_keys').values({
+    user_id: record.userId,
+    key: record.key,
+    fingerprint: record.fingerprint,
+    order_id: record.orderId,
+    answer: JSON.stringify(record.answer),
+    created_at: record.createdAt,
+  });
 }
 
 export async function deleteIdempotencyRecordsBefore(db: Kysely<OrdersDb>, before: Date): Promise<number> {

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type QueryCreator, type Selectable } from 'kysely';
 import { recordsetOfJson } from '../../../platform/db/json-recordset.js';
 import { Order, type OrderSnapshot, type OrderStatus } from '../domain/order.js';
 import type { OrdersDb, OrdersTable } from './orders-db.js';
@@ -35,31 +35,29 @@ const changeableColumns = (s: OrderSnapshot) => ({
 export const cartVersionKey = 'orders_user_cart_version_key';
 
 /**
- * Writes a new order with the version of the cart it was placed from: a unique violation of
- * `cartVersionKey` when an order from that cart read exists.
+ * The insert of a new order with the version of the cart it was placed from, to run alone or with
+ * other writes (`Outbox.insertWith`): a unique violation of `cartVersionKey` when an order from
+ * that cart read exists.
  */
-export async function insertOrder(db: Kysely<OrdersDb>, order: Order, cartVersion: string): Promise<void> {
+export function orderInsert(qc: QueryCreator<OrdersDb>, order: Order, cartVersion: string) {
   const s = order.snapshot;
-  await db
-    .insertInto('orders')
-    .values({
-      id: s.id,
-      user_id: s.userId,
-      status: s.status,
-      items: JSON.stringify(s.items),
-      total_amount: s.total.amount,
-      currency: s.total.currency,
-      shipping_address: JSON.stringify(s.shippingAddress),
-      payment_status: s.payment.status,
-      payment_attempts: s.payment.attempts,
-      cancellation_reason: s.cancellationReason,
-      shipment: s.shipment && JSON.stringify(s.shipment),
-      history: JSON.stringify(s.history),
-      cart_version: cartVersion,
-      created_at: s.createdAt,
-      updated_at: s.updatedAt,
-    })
-    .execute();
+  return qc.insertInto('orders').values({
+    id: s.id,
+    user_id: s.userId,
+    status: s.status,
+    items: JSON.stringify(s.items),
+    total_amount: s.total.amount,
+    currency: s.total.currency,
+    shipping_address: JSON.stringify(s.shippingAddress),
+    payment_status: s.payment.status,
+    payment_attempts: s.payment.attempts,
+    cancellation_reason: s.cancellationReason,
+    shipment: s.shipment && JSON.stringify(s.shipment),
+    history: JSON.stringify(s.history),
+    cart_version: cartVersion,
+    created_at: s.createdAt,
+    updated_at: s.updatedAt,
+  });
 }
 
 /** Writes what the changes of these orders touched, in one statement whatever their number. */

@@ -3,8 +3,8 @@ import { isUniqueViolation } from '../../../platform/db/unique-violation.js';
 import { AppError } from '../../../platform/http/errors.js';
 import { answerFor, type IdempotencyKey, type KeptAnswer } from '../../../platform/http/idempotency.js';
 import { acquireLease } from '../../../platform/kv/lease.js';
-import { findRecordedAnswer, insertIdempotencyRecord } from '../data/idempotency-repository.js';
-import { cartVersionKey, insertOrder } from '../data/order-repository.js';
+import { findRecordedAnswer, idempotencyRecordInsert } from '../data/idempotency-repository.js';
+import { cartVersionKey, orderInsert } from '../data/order-repository.js';
 import {
   accepted,
   cartEmpty,
@@ -101,17 +101,12 @@ export async function checkout(ctx: OrdersContext, input: CheckoutInput): Promis
 
     const answer = accepted(toOrderView(order.snapshot));
     try {
-      await ctx.outbox.transaction(async (trx, emit) => {
-        await insertIdempotencyRecord(trx, {
-          userId: input.userId,
-          ...input.idempotency,
-          orderId,
-          answer,
-          createdAt: at,
-        });
-        await insertOrder(trx, order, cart.version);
-        await emit(events, { traceparent: input.traceparent });
-      });
+      const record = { userId: input.userId, ...input.idempotency, orderId, answer, createdAt: at };
+      await ctx.outbox.insertWith(
+        [(qc) => idempotencyRecordInsert(qc, record), (qc) => orderInsert(qc, order, cart.version)],
+        events,
+        { traceparent: input.traceparent },
+      );
     } catch (err) {
       // Any other failure may have come after the commit (a connection lost): the reconciliation
       // finds out whether the order exists before it gives the stock back.
@@ -136,13 +131,13 @@ async function refuse(ctx: OrdersContext, input: CheckoutInput, error: AppError)
   ctx.metrics.business.inc({ event: `checkout_${error.code}` });
   const answer = refusal(error, input.url);
   try {
-    await insertIdempotencyRecord(ctx.db, {
+    await idempotencyRecordInsert(ctx.db, {
       userId: input.userId,
       ...input.idempotency,
       orderId: null,
       answer,
       createdAt: ctx.clock.now(),
-    });
+    }).execute();
   } catch (err) {
     if (isUniqueViolation(err)) return recordedAnswerOr(ctx, input, err);
     throw err;
