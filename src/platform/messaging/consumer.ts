@@ -141,25 +141,20 @@ class EventConsumer implements Consumer {
     await this.bury(event, tried);
   }
 
-  /** One transaction: the inbox rows of the events, and the handlers of those not handled before. */
-  private async handleInTransaction(
-    events: EventEnvelope[],
-    alsoInTransaction?: AlsoInTransaction,
-  ): Promise<Outcome[]> {
+  /** One transaction: the inbox rows of a run of events of one type, and its handlers for those not handled before. */
+  private async handleInTransaction(run: EventEnvelope[], alsoInTransaction?: AlsoInTransaction): Promise<Outcome[]> {
     const committed: (() => Promise<void>)[] = [];
     const written = transactionEvents(this.options.publisher);
     const outcomes = await this.options.db.transaction().execute(async (trx): Promise<Outcome[]> => {
       const context: HandlerContext = { afterCommit: (fn) => committed.push(fn), emit: written.emitIn(trx) };
       const fresh = await recordInInbox(messagingTables(trx), this.name, [
-        ...new Set(events.map((e) => e.id.toLowerCase())),
+        ...new Set(run.map((e) => e.id.toLowerCase())),
       ]);
       // A second copy in the same batch is a duplicate like any other.
-      const result = events.map((event): Outcome => (fresh.delete(event.id.toLowerCase()) ? 'ok' : 'duplicate'));
-      const toHandle = events.filter((_, i) => result[i] === 'ok');
-
-      for (const run of runsOfType(toHandle)) {
-        for (const handle of this.handlers.get(run[0]?.type ?? '') ?? []) await handle(run, trx, context);
-      }
+      const result = run.map((event): Outcome => (fresh.delete(event.id.toLowerCase()) ? 'ok' : 'duplicate'));
+      const toHandle = run.filter((_, i) => result[i] === 'ok');
+      const [first] = toHandle;
+      if (first) for (const handle of this.handlers.get(first.type) ?? []) await handle(toHandle, trx, context);
       await alsoInTransaction?.(messagingTables(trx));
       return result;
     });
