@@ -96,7 +96,7 @@ class EventConsumer implements Consumer {
     this.batches = new DeliveryBatches(
       this.name,
       {
-        together: (events) => this.handleTogether(events),
+        together: (run) => this.handleTogether(run),
         alone: (event, failure) => this.handleAlone(event, failure),
       },
       this.log,
@@ -122,15 +122,9 @@ class EventConsumer implements Consumer {
     await this.replaying;
   }
 
-  /**
-   * A transaction per run of one event type: each handler takes its locks in a fixed order at its
-   * start, and two handlers in one transaction could hold them in no order against a third writer.
-   */
-  private async handleTogether(events: EventEnvelope[]): Promise<void> {
-    for (const run of runsOfType(events)) {
-      this.count(run, await this.handleInTransaction(run));
-      this.options.metrics.eventBatchSize.observe({ consumer: this.name }, run.length);
-    }
+  private async handleTogether(run: EventEnvelope[]): Promise<void> {
+    this.count(run, await this.handleInTransaction(run));
+    this.options.metrics.eventBatchSize.observe({ consumer: this.name }, run.length);
   }
 
   private async handleAlone(event: EventEnvelope, failure?: { error: unknown }): Promise<void> {
@@ -238,14 +232,3 @@ const asBatchHandler = (s: Subscription): BatchHandler =>
     : async (events, trx, context) => {
         for (const event of events) await s.handle(event, trx, context);
       };
-
-/** Consecutive events of the same type, in order. */
-function runsOfType(events: EventEnvelope[]): EventEnvelope[][] {
-  const runs: EventEnvelope[][] = [];
-  for (const event of events) {
-    const last = runs.at(-1);
-    if (last?.[0]?.type === event.type) last.push(event);
-    else runs.push([event]);
-  }
-  return runs;
-}

@@ -93,7 +93,7 @@ interface TestServiceWiring {
 }
 
 /** Starts the service's consumer as the runtime does; by default its handler records an effect per event. */
-function consumerStarter(wiring: TestServiceWiring, options: TestServiceOptions): () => Promise<void> {
+function consumerStarter(wiring: TestServiceWiring, options: TestServiceOptions): () => Promise<Consumer> {
   const { name, db, bus, metrics, cleanups } = wiring;
   const handler = options.handler ?? recordEffect;
   return async () => {
@@ -109,6 +109,7 @@ function consumerStarter(wiring: TestServiceWiring, options: TestServiceOptions)
       publisher: options.publisher,
     });
     cleanups.push(() => consumer.stop());
+    return consumer;
   };
 }
 
