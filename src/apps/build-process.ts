@@ -15,7 +15,7 @@ import { connectInfrastructure, type Infrastructure } from './infrastructure.js'
 import { createService, type RunnableService } from './service-catalogue.js';
 import { peerPools, type PeerPools } from './peer-pools.js';
 import { prepareSchemas, runsWholeShop } from './prepare-schemas.js';
-import { buildProcessHttpApp } from './process-http-app.js';
+import { buildProcessHttpApp, type ProcessHttpApp } from './process-http-app.js';
 import { startBackground, type Stoppable } from './process-background.js';
 
 export interface ProcessOptions {
@@ -57,7 +57,6 @@ export interface EmporiumProcess {
 }
 
 /** Assembles one process: infrastructure, the chosen services, their migrations and the HTTP app. */
-// eslint-disable-next-line max-lines-per-function -- the start-up and shut-down order of a process, read top to bottom
 export async function buildProcess(options: ProcessOptions): Promise<EmporiumProcess> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config);
@@ -72,17 +71,8 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
   const shutdownBudgetMs = config.shutdownTimeoutMs - config.shutdownDrainDelayMs;
   const relays = createRelays(options.services, { config, logger, metrics, infrastructure, shutdownBudgetMs });
   const pools = peerPools(logger);
-  const shared = {
-    config,
-    metrics,
-    clock: options.clock ?? systemClock,
-    db,
-    kv,
-    auth,
-    sessions,
-    signingKeys,
-    announce,
-  };
+  const clock = options.clock ?? systemClock;
+  const shared = { config, metrics, clock, db, kv, auth, sessions, signingKeys, announce };
   const services = createServices(options.services, shared, { logger, relays, pools });
   const closeInfrastructure = () => closeOwned(infrastructure, options.infrastructure ?? {}, pools);
   try {
@@ -95,47 +85,55 @@ export async function buildProcess(options: ProcessOptions): Promise<EmporiumPro
     throw err;
   }
 
-  const { app, drain, routes } = await buildProcessHttpApp({
-    config,
-    logger,
-    metrics,
-    infrastructure,
-    auth,
-    services,
-    pools,
-    gateway: options.gateway,
-  });
+  const { gateway } = options;
+  const http = await buildProcessHttpApp({ config, logger, metrics, infrastructure, auth, services, pools, gateway });
   const metricsServer = serveMetrics(metrics.registry, { port: config.metricsPort, host: config.metricsHost });
   const background: Stoppable[] = [];
   return {
-    app,
+    app: http.app,
     config,
     infrastructure,
     metrics,
     metricsServer,
     services,
-    routes,
+    routes: http.routes,
     startBackground: async () => {
       background.push(...(await startBackground({ config, logger, metrics, infrastructure, services, relays })));
     },
     listen: async () => {
-      const address = await app.listen({ port: config.port, host: config.host });
+      const address = await http.app.listen({ port: config.port, host: config.host });
       const metricsUrl = await metricsServer.listen();
       if (metricsUrl) announce(`Metrics are served at ${metricsUrl}`);
       return address;
     },
-    drain: () => drain.start(),
-    stop: async () => {
-      drain.start();
-      const cut = setTimeout(() => app.server.closeAllConnections(), shutdownBudgetMs / 2);
-      await app.close();
-      clearTimeout(cut);
-      await metricsServer.close();
-      for (const task of background.reverse()) await task.stop();
-      for (const service of services.values()) await service.stop?.();
-      await closeInfrastructure();
-    },
+    drain: () => http.drain.start(),
+    stop: () => shutDown({ http, metricsServer, background, services, closeInfrastructure }, shutdownBudgetMs),
   };
+}
+
+/** What a process stops, in the order it stops them. */
+interface Running {
+  http: ProcessHttpApp;
+  metricsServer: MetricsServer;
+  /** In start order. */
+  background: Stoppable[];
+  services: Map<RunnableService, ServiceModule>;
+  closeInfrastructure: () => Promise<void>;
+}
+
+/** The shutdown sequence `EmporiumProcess.stop` describes. */
+async function shutDown(
+  { http, metricsServer, background, services, closeInfrastructure }: Running,
+  budgetMs: number,
+): Promise<void> {
+  http.drain.start();
+  const cut = setTimeout(() => http.app.server.closeAllConnections(), budgetMs / 2);
+  await http.app.close();
+  clearTimeout(cut);
+  await metricsServer.close();
+  for (const task of background.reverse()) await task.stop();
+  for (const service of services.values()) await service.stop?.();
+  await closeInfrastructure();
 }
 
 function signingKeysFor(config: Config, services: RunnableService[]): SigningKeys {

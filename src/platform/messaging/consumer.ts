@@ -96,7 +96,7 @@ class EventConsumer implements Consumer {
     this.batches = new DeliveryBatches(
       this.name,
       {
-        together: (events) => this.handleTogether(events),
+        together: (run) => this.handleTogether(run),
         alone: (event, failure) => this.handleAlone(event, failure),
       },
       this.log,
@@ -122,15 +122,9 @@ class EventConsumer implements Consumer {
     await this.replaying;
   }
 
-  /**
-   * A transaction per run of one event type: each handler takes its locks in a fixed order at its
-   * start, and two handlers in one transaction could hold them in no order against a third writer.
-   */
-  private async handleTogether(events: EventEnvelope[]): Promise<void> {
-    for (const run of runsOfType(events)) {
-      this.count(run, await this.handleInTransaction(run));
-      this.options.metrics.eventBatchSize.observe({ consumer: this.name }, run.length);
-    }
+  private async handleTogether(run: EventEnvelope[]): Promise<void> {
+    this.count(run, await this.handleInTransaction(run));
+    this.options.metrics.eventBatchSize.observe({ consumer: this.name }, run.length);
   }
 
   private async handleAlone(event: EventEnvelope, failure?: { error: unknown }): Promise<void> {
@@ -141,25 +135,20 @@ class EventConsumer implements Consumer {
     await this.bury(event, tried);
   }
 
-  /** One transaction: the inbox rows of the events, and the handlers of those not handled before. */
-  private async handleInTransaction(
-    events: EventEnvelope[],
-    alsoInTransaction?: AlsoInTransaction,
-  ): Promise<Outcome[]> {
+  /** One transaction: the inbox rows of a run of events of one type, and its handlers for those not handled before. */
+  private async handleInTransaction(run: EventEnvelope[], alsoInTransaction?: AlsoInTransaction): Promise<Outcome[]> {
     const committed: (() => Promise<void>)[] = [];
     const written = transactionEvents(this.options.publisher);
     const outcomes = await this.options.db.transaction().execute(async (trx): Promise<Outcome[]> => {
       const context: HandlerContext = { afterCommit: (fn) => committed.push(fn), emit: written.emitIn(trx) };
       const fresh = await recordInInbox(messagingTables(trx), this.name, [
-        ...new Set(events.map((e) => e.id.toLowerCase())),
+        ...new Set(run.map((e) => e.id.toLowerCase())),
       ]);
       // A second copy in the same batch is a duplicate like any other.
-      const result = events.map((event): Outcome => (fresh.delete(event.id.toLowerCase()) ? 'ok' : 'duplicate'));
-      const toHandle = events.filter((_, i) => result[i] === 'ok');
-
-      for (const run of runsOfType(toHandle)) {
-        for (const handle of this.handlers.get(run[0]?.type ?? '') ?? []) await handle(run, trx, context);
-      }
+      const result = run.map((event): Outcome => (fresh.delete(event.id.toLowerCase()) ? 'ok' : 'duplicate'));
+      const toHandle = run.filter((_, i) => result[i] === 'ok');
+      const [first] = toHandle;
+      if (first) for (const handle of this.handlers.get(first.type) ?? []) await handle(toHandle, trx, context);
       await alsoInTransaction?.(messagingTables(trx));
       return result;
     });
@@ -243,14 +232,3 @@ const asBatchHandler = (s: Subscription): BatchHandler =>
     : async (events, trx, context) => {
         for (const event of events) await s.handle(event, trx, context);
       };
-
-/** Consecutive events of the same type, in order. */
-function runsOfType(events: EventEnvelope[]): EventEnvelope[][] {
-  const runs: EventEnvelope[][] = [];
-  for (const event of events) {
-    const last = runs.at(-1);
-    if (last?.[0]?.type === event.type) last.push(event);
-    else runs.push([event]);
-  }
-  return runs;
-}

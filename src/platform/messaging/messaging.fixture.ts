@@ -72,12 +72,73 @@ async function connectBus(kind: (typeof buses)[number], prefix: string, deliverT
     : new InProcessEventBus({ logger, redeliveryDelayMs: 20, deliverTwice });
 }
 
+interface TestServiceOptions {
+  deliverTwice?: boolean;
+  attempts?: number;
+  baseMs?: number;
+  handler?: Handler;
+  subscriptions?: Subscription[];
+  consume?: boolean;
+  relay?: boolean;
+  publisher?: OutboxPublisher;
+}
+
+/** One test service's schema, bus and metrics, and the cleanups of the test that made it. */
+interface TestServiceWiring {
+  name: string;
+  db: AnyDb;
+  bus: EventBus;
+  metrics: Metrics;
+  cleanups: (() => Promise<void>)[];
+}
+
+/** Starts the service's consumer as the runtime does; by default its handler records an effect per event. */
+function consumerStarter(wiring: TestServiceWiring, options: TestServiceOptions): () => Promise<Consumer> {
+  const { name, db, bus, metrics, cleanups } = wiring;
+  const handler = options.handler ?? recordEffect;
+  return async () => {
+    const consumer: Consumer = await startConsumer({
+      consumer: name,
+      db,
+      bus,
+      metrics,
+      logger,
+      replayPollMs: 50,
+      subscriptions: options.subscriptions ?? [{ event: 'thing.created', handle: (event, trx) => handler(event, trx) }],
+      retry: { attempts: options.attempts ?? 3, baseMs: options.baseMs ?? 10 },
+      publisher: options.publisher,
+    });
+    cleanups.push(() => consumer.stop());
+    return consumer;
+  };
+}
+
+/** Starts a relay of the service's outbox, on its own bus unless given another. */
+function relayStarter({ name, db, bus, metrics, cleanups }: TestServiceWiring) {
+  return (
+    relayBus: EventBus = bus,
+    pollMs = 20,
+    sizes: { batchSize?: number; maxInFlight?: number; stopGraceMs?: number } = {},
+  ): OutboxRelay => {
+    const started = new OutboxRelay({ service: name, db, bus: relayBus, metrics, logger, pollMs, ...sizes });
+    started.start();
+    cleanups.push(() => started.stop());
+    return started;
+  };
+}
+
+/** How many effects the service recorded: of one event, or of all. */
+const effectsCounter = (db: AnyDb) => async (eventId?: string) => {
+  let query = db.selectFrom('effects').select('event_id');
+  if (eventId) query = query.where('event_id', '=', eventId);
+  return (await query.execute()).length;
+};
+
 /**
  * Test services wired as the runtime wires them, on one database per test file: `service()` makes
  * one in a schema of its own whose handler records an effect per event. Hooks close what each
  * test opened, and the database after the file.
  */
-// eslint-disable-next-line max-lines-per-function -- the harness's hooks and the service they clean up after
 export function messagingHarness({ database, bus: busKind }: (typeof combinations)[number]) {
   let db: Database;
   let closeDatabase: () => Promise<void>;
@@ -95,73 +156,25 @@ export function messagingHarness({ database, bus: busKind }: (typeof combination
     await closeDatabase?.();
   });
 
-  // eslint-disable-next-line max-lines-per-function -- one test service, wired as the runtime wires it
-  async function service(
-    options: {
-      deliverTwice?: boolean;
-      attempts?: number;
-      baseMs?: number;
-      handler?: Handler;
-      subscriptions?: Subscription[];
-      consume?: boolean;
-      relay?: boolean;
-      publisher?: OutboxPublisher;
-    } = {},
-  ) {
+  async function service(options: TestServiceOptions = {}) {
     tests += 1;
     const name = `svc_${tests}`;
     const prefix = runId('msg');
     await migrateSchema(db, name, { ...messagingMigrations, ...effectsMigration });
-    const schemaDb: AnyDb = db.forSchema(name);
-    const metrics = createMetrics();
     const bus = await connectBus(busKind, prefix, options.deliverTwice ?? false);
     cleanups.push(async () => {
       await bus.close();
       if (busKind === 'rabbitmq') await deleteRabbitTopology(realInfra.amqpUrl, prefix, [name]);
     });
-    const handler = options.handler ?? recordEffect;
-    const consume = async () => {
-      const consumer: Consumer = await startConsumer({
-        consumer: name,
-        db: schemaDb,
-        bus,
-        metrics,
-        logger,
-        replayPollMs: 50,
-        subscriptions: options.subscriptions ?? [
-          { event: 'thing.created', handle: (event, trx) => handler(event, trx) },
-        ],
-        retry: { attempts: options.attempts ?? 3, baseMs: options.baseMs ?? 10 },
-        publisher: options.publisher,
-      });
-      cleanups.push(() => consumer.stop());
-    };
-    const relay = (
-      relayBus: EventBus = bus,
-      pollMs = 20,
-      sizes: { batchSize?: number; maxInFlight?: number; stopGraceMs?: number } = {},
-    ): OutboxRelay => {
-      const started = new OutboxRelay({
-        service: name,
-        db: schemaDb,
-        bus: relayBus,
-        metrics,
-        logger,
-        pollMs,
-        ...sizes,
-      });
-      started.start();
-      cleanups.push(() => started.stop());
-      return started;
-    };
+    const schemaDb: AnyDb = db.forSchema(name);
+    const metrics = createMetrics();
+    const wiring = { name, db: schemaDb, bus, metrics, cleanups };
+    const consume = consumerStarter(wiring, options);
+    const relay = relayStarter(wiring);
     if (options.consume !== false) await consume();
     const running = options.relay === false ? null : relay();
     const outbox = createOutbox({ db: schemaDb, ...(running ? { publisher: running } : {}) });
-    const effects = async (eventId?: string) => {
-      let query = schemaDb.selectFrom('effects').select('event_id');
-      if (eventId) query = query.where('event_id', '=', eventId);
-      return (await query.execute()).length;
-    };
+    const effects = effectsCounter(schemaDb);
     const emit = (data: unknown = {}) =>
       outbox.transaction((_trx, send) => send([{ type: 'thing.created', data }])).then(([e]) => e!);
     return { name, prefix, db: schemaDb, bus, metrics, outbox, effects, emit, consume, relay };

@@ -8,21 +8,14 @@ import { adminSecurity, productTag, type CatalogHttpDeps } from './catalog-http-
 import { etagOf, headerMatches, noStore } from './http-caching.js';
 import { CreateProductBody, ProductParams, ProductSchema, UpdateProductBody } from './product-schemas.js';
 
-const IfMatchHeaders = Type.Object({
-  'if-match': Type.Optional(
-    Type.String({ description: 'ETag of the product as you read it: 412 when it has changed since.' }),
-  ),
-});
-
-/** Whether a change may go ahead on the product as it is now: always, unless If-Match names another version. */
-const ifMatchAllows =
-  (ifMatch: string | undefined): Precondition =>
-  (current) =>
-    ifMatch === undefined || headerMatches(ifMatch, etagOf(current));
-
 /** Writes to products, for admins only. */
-// eslint-disable-next-line max-lines-per-function -- one route table with its schemas
-export function registerAdminProductRoutes(app: HttpApp, { ctx, auth }: CatalogHttpDeps): void {
+export function registerAdminProductRoutes(app: HttpApp, deps: CatalogHttpDeps): void {
+  registerCreateProduct(app, deps);
+  registerChangeProduct(app, deps);
+  registerArchiveProduct(app, deps);
+}
+
+function registerCreateProduct(app: HttpApp, { ctx, auth }: CatalogHttpDeps): void {
   app.post(
     '/products',
     {
@@ -41,7 +34,21 @@ export function registerAdminProductRoutes(app: HttpApp, { ctx, auth }: CatalogH
       return reply.code(201).send(product);
     },
   );
+}
 
+const IfMatchHeaders = Type.Object({
+  'if-match': Type.Optional(
+    Type.String({ description: 'ETag of the product as you read it: 412 when it has changed since.' }),
+  ),
+});
+
+/** Whether a change may go ahead on the product as it is now: always, unless If-Match names another version. */
+const ifMatchAllows =
+  (ifMatch: string | undefined): Precondition =>
+  (current) =>
+    ifMatch === undefined || headerMatches(ifMatch, etagOf(current));
+
+function registerChangeProduct(app: HttpApp, { ctx, auth }: CatalogHttpDeps): void {
   app.patch(
     '/products/:id',
     {
@@ -69,7 +76,9 @@ export function registerAdminProductRoutes(app: HttpApp, { ctx, auth }: CatalogH
       return product;
     },
   );
+}
 
+function registerArchiveProduct(app: HttpApp, { ctx, auth }: CatalogHttpDeps): void {
   app.delete(
     '/products/:id',
     {

@@ -20,8 +20,14 @@ import {
   userSecurity,
 } from './order-schemas.js';
 
-// eslint-disable-next-line max-lines-per-function -- one route table with its schemas
-export function registerOrderRoutes(app: HttpApp, { ctx, auth }: OrdersHttpDeps): void {
+/** The signed-in user's own orders. */
+export function registerOrderRoutes(app: HttpApp, deps: OrdersHttpDeps): void {
+  registerListOrders(app, deps);
+  registerGetOrder(app, deps);
+  registerCancelOrder(app, deps);
+}
+
+function registerListOrders(app: HttpApp, { ctx, auth }: OrdersHttpDeps): void {
   app.get(
     '/orders',
     {
@@ -43,7 +49,9 @@ export function registerOrderRoutes(app: HttpApp, { ctx, auth }: OrdersHttpDeps)
       return listOwnOrders(ctx, userIdOf(request), { limit: request.query.limit ?? 20, cursor: request.query.cursor });
     },
   );
+}
 
+function registerGetOrder(app: HttpApp, { ctx, auth }: OrdersHttpDeps): void {
   app.get(
     '/orders/:id',
     {
@@ -64,7 +72,9 @@ export function registerOrderRoutes(app: HttpApp, { ctx, auth }: OrdersHttpDeps)
       return getOrder(ctx, { orderId: request.params.id, userId: userIdOf(request) });
     },
   );
+}
 
+function registerCancelOrder(app: HttpApp, { ctx, auth }: OrdersHttpDeps): void {
   app.post(
     '/orders/:id/cancel',
     {
