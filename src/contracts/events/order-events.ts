@@ -4,17 +4,18 @@ import { Money } from '../money.js';
 
 /**
  * Facts about orders, published by the orders service. They carry the order's lines and total
- * because their consumers (payments, notifications) must not read the orders tables.
+ * because their consumers (payments, notifications) must not read the orders tables. The lines
+ * are readonly (TypeScript modifiers only): a payload shares them with the order that raised it.
  */
 
 export const OrderLine = Type.Object(
   {
-    productId: Type.String(),
-    sku: Type.String(),
-    name: Type.String(),
-    unitPrice: Money,
-    quantity: Type.Integer({ minimum: 1 }),
-    lineTotal: Money,
+    productId: Type.Readonly(Type.String()),
+    sku: Type.Readonly(Type.String()),
+    name: Type.Readonly(Type.String()),
+    unitPrice: Type.Readonly(Money),
+    quantity: Type.Readonly(Type.Integer({ minimum: 1 })),
+    lineTotal: Type.Readonly(Money),
   },
   { additionalProperties: false },
 );
@@ -23,7 +24,7 @@ export type OrderLine = Static<typeof OrderLine>;
 const OrderSummary = {
   orderId: Type.String(),
   userId: Type.String(),
-  items: Type.Array(OrderLine),
+  items: Type.Immutable(Type.Array(OrderLine)),
   total: Money,
 };
 

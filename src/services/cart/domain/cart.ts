@@ -91,7 +91,7 @@ export function setLine(
 export function afterOrderPlaced(
   cart: StoredCart,
   orderId: string,
-  ordered: { productId: string; quantity: number }[],
+  ordered: readonly { productId: string; quantity: number }[],
   now: Date,
 ): StoredCart | null {
   const remembered = cart.takenOrders ?? [];

@@ -7,7 +7,7 @@ import { afterOrderPlaced } from './cart.js';
  */
 export async function emptyOrderedCart(
   ctx: CartContext,
-  order: { orderId: string; userId: string; items: { productId: string; quantity: number }[] },
+  order: { orderId: string; userId: string; items: readonly { productId: string; quantity: number }[] },
 ): Promise<void> {
   await ctx.store.update(order.userId, (cart) => afterOrderPlaced(cart, order.orderId, order.items, ctx.clock.now()));
 }

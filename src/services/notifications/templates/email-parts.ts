@@ -36,13 +36,13 @@ export const html = (strings: TemplateStringsArray, ...values: (string | number 
     }, ''),
   );
 
-export function linesText(lines: OrderLine[]): string {
+export function linesText(lines: readonly OrderLine[]): string {
   return lines
     .map((l) => `  ${l.quantity} × ${l.name} (${l.sku}) at ${formatMoney(l.unitPrice)} = ${formatMoney(l.lineTotal)}`)
     .join('\n');
 }
 
-export function linesHtml(lines: OrderLine[], total: Money): Html {
+export function linesHtml(lines: readonly OrderLine[], total: Money): Html {
   const rows = lines.map(
     (l) =>
       html`<tr>

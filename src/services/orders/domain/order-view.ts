@@ -4,30 +4,30 @@ import type {
   OrderLine,
   OrderSnapshot,
   OrderStatus,
-  PaymentStatus,
+  PaymentState,
   Shipment,
   ShippingAddress,
 } from './order.js';
 import type { Money } from '../../../contracts/money.js';
 
-/** An order as the API shows it to its customer. */
+/** An order as the API shows it to its customer; it shares the parts of the snapshot it shows. */
 export interface OrderView {
-  id: string;
-  status: OrderStatus;
-  items: OrderLine[];
-  total: Money;
-  shippingAddress: ShippingAddress;
-  payment: { status: PaymentStatus; attempts: number };
-  cancellationReason?: CancellationReason;
-  shipment?: Shipment;
-  createdAt: string;
-  updatedAt: string;
-  history: HistoryEntry[];
+  readonly id: string;
+  readonly status: OrderStatus;
+  readonly items: readonly OrderLine[];
+  readonly total: Money;
+  readonly shippingAddress: ShippingAddress;
+  readonly payment: PaymentState;
+  readonly cancellationReason?: CancellationReason;
+  readonly shipment?: Shipment;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly history: readonly HistoryEntry[];
 }
 
 /** Admins also see whose order it is. */
 export interface AdminOrderView extends OrderView {
-  userId: string;
+  readonly userId: string;
 }
 
 export function toOrderView(s: OrderSnapshot): OrderView {

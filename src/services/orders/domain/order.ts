@@ -28,45 +28,47 @@ export type PaymentStatus = 'pending' | 'succeeded' | 'failed' | 'refunded';
 export type { CancellationReason, OrderLine };
 
 export interface ShippingAddress {
-  name: string;
-  line1: string;
-  line2?: string;
-  city: string;
-  postalCode: string;
-  country: string;
+  readonly name: string;
+  readonly line1: string;
+  readonly line2?: string;
+  readonly city: string;
+  readonly postalCode: string;
+  readonly country: string;
 }
 
 export interface Shipment {
-  carrier: string;
-  trackingNumber: string;
+  readonly carrier: string;
+  readonly trackingNumber: string;
 }
 
 export interface HistoryEntry {
-  status: OrderStatus;
-  at: string;
+  readonly status: OrderStatus;
+  readonly at: string;
 }
 
-export interface OrderSnapshot {
-  id: string;
-  userId: string;
-  status: OrderStatus;
-  items: OrderLine[];
-  total: Money;
-  shippingAddress: ShippingAddress;
-  payment: { status: PaymentStatus; attempts: number };
-  cancellationReason: CancellationReason | null;
-  shipment: Shipment | null;
-  history: HistoryEntry[];
-  createdAt: Date;
-  updatedAt: Date;
+export interface PaymentState {
+  readonly status: PaymentStatus;
+  readonly attempts: number;
 }
 
 /**
- * A copy as deep as the aggregate's changes reach: they replace nested values (payment, shipment,
- * dates) and append to `history`, but never edit lines or addresses in place, which are shared.
- * Far cheaper than a deep clone on the hot path of every checkout and payment.
+ * An order's state, readonly all the way down: a change builds a new snapshot from the old one,
+ * so a snapshot can be handed out, kept and restored from without copying.
  */
-const copyOf = (s: OrderSnapshot): OrderSnapshot => ({ ...s, payment: { ...s.payment }, history: [...s.history] });
+export interface OrderSnapshot {
+  readonly id: string;
+  readonly userId: string;
+  readonly status: OrderStatus;
+  readonly items: readonly OrderLine[];
+  readonly total: Money;
+  readonly shippingAddress: ShippingAddress;
+  readonly payment: PaymentState;
+  readonly cancellationReason: CancellationReason | null;
+  readonly shipment: Shipment | null;
+  readonly history: readonly HistoryEntry[];
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
 
 /**
  * The largest total an order may come to, in minor units: orders and payments keep amounts in
@@ -143,12 +145,12 @@ export class Order {
   }
 
   static restore(snapshot: OrderSnapshot): Order {
-    return new Order(copyOf(snapshot));
+    return new Order(snapshot);
   }
 
   /** The order as it is now; later changes do not reach it. */
   get snapshot(): OrderSnapshot {
-    return copyOf(this.state);
+    return this.state;
   }
 
   /** Whether anything changed since the order was placed or restored (what needs saving). */
@@ -202,8 +204,7 @@ export class Order {
   }
 
   ship(shipment: Shipment, at: Date): NewEvent[] {
-    this.moveTo('shipped', at);
-    this.state.shipment = { ...shipment };
+    this.moveTo('shipped', at, { shipment: { ...shipment } });
     return [orderShipped({ ...this.summary(), ...shipment })];
   }
 
@@ -212,16 +213,24 @@ export class Order {
     reason: CancellationReason,
     at: Date,
   ): NewEvent[] {
-    this.moveTo('cancelled', at);
-    this.state.cancellationReason = reason;
+    this.moveTo('cancelled', at, { cancellationReason: reason });
     return [orderCancelled({ ...this.summary(), reason, previousStatus })];
   }
 
-  private moveTo(status: OrderStatus, at: Date): void {
+  /** `details`: what the move records besides its status (the shipment, the reason of a cancellation). */
+  private moveTo(
+    status: OrderStatus,
+    at: Date,
+    details: Partial<Pick<OrderSnapshot, 'shipment' | 'cancellationReason'>> = {},
+  ): void {
     if (!next[this.state.status].includes(status)) throw new OrderTransitionError(this.id, this.state.status, status);
-    this.state.status = status;
-    this.state.history.push({ status, at: at.toISOString() });
-    this.state.updatedAt = at;
+    this.state = {
+      ...this.state,
+      ...details,
+      status,
+      history: [...this.state.history, { status, at: at.toISOString() }],
+      updatedAt: at,
+    };
     this.changes += 1;
   }
 
@@ -230,8 +239,11 @@ export class Order {
     const advances = paymentRank[status] > paymentRank[payment.status];
     const moreAttempts = attempts > payment.attempts;
     if (!advances && !moreAttempts) return;
-    this.state.payment = { status: advances ? status : payment.status, attempts: Math.max(attempts, payment.attempts) };
-    this.state.updatedAt = at;
+    this.state = {
+      ...this.state,
+      payment: { status: advances ? status : payment.status, attempts: Math.max(attempts, payment.attempts) },
+      updatedAt: at,
+    };
     this.changes += 1;
   }
 

@@ -28,10 +28,13 @@ const OrderStatus = Type.Union([
   Type.Literal('cancelled'),
 ]);
 
+// Readonly arrays (a TypeScript modifier only): the views answered share them with the aggregate's state.
 const orderProperties = {
   id: Type.String({ example: 'ord_019a6f3c2b7e7c41a9d2e5f8b3c4d5e6' }),
   status: OrderStatus,
-  items: Type.Array(OrderLine, { description: 'Lines at the catalog prices of the moment of checkout.' }),
+  items: Type.Immutable(
+    Type.Array(OrderLine, { description: 'Lines at the catalog prices of the moment of checkout.' }),
+  ),
   total: Money,
   shippingAddress: ShippingAddress,
   payment: Type.Object(
@@ -59,11 +62,11 @@ const orderProperties = {
   ),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
-  history: Type.Array(
-    Type.Object({ status: OrderStatus, at: Type.String({ format: 'date-time' }) }, { additionalProperties: false }),
-    {
-      description: 'Every status the order took, oldest first.',
-    },
+  history: Type.Immutable(
+    Type.Array(
+      Type.Object({ status: OrderStatus, at: Type.String({ format: 'date-time' }) }, { additionalProperties: false }),
+      { description: 'Every status the order took, oldest first.' },
+    ),
   ),
 };
 
