@@ -30,3 +30,13 @@ export async function orderCount(app: TestApp, userId: string): Promise<number> 
   return Number(rows[0]?.n);
 }
 
+/** The events the orders service wrote about an order, oldest first. */
+export async function orderEvents(app: TestApp, orderId: string) {
+  const { rows } = await sql<{
+    type: string;
+    data: Record<string, unknown>;
+  }>`select type, data from orders.outbox where data->>'orderId' = ${orderId} order by seq`.execute(
+    app.infrastructure.db.root,
+  );
+  return rows;
+}
