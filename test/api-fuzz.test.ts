@@ -1,4 +1,3 @@
-/* eslint-disable max-lines -- one suite: the requests derived from the served OpenAPI document */
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
@@ -6,14 +5,14 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Config } from '../src/platform/config/config-schema.js';
 import { profiles } from './support/infra.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
-import { call, createAdmin, createProduct, registerUser, type CreatedProduct, type TestUser } from './support/http.js';
+import { call } from './support/http.js';
 import { sendRaw, type RawRequest, type RawResponse } from './support/raw-http.js';
 import { forgeries } from './support/forged-tokens.js';
 import { operationsOf, type Operation } from './support/fuzz/openapi-operations.js';
 import { requestsFor, type FuzzRequest, type Sender } from './support/fuzz/request-generator.js';
-import { boundaryNumber, nastyString, type Hints } from './support/fuzz/schema-values.js';
 import { changes, snapshotter, type Snapshot } from './support/fuzz/data-snapshot.js';
 import { errorContractFault, rateLimitLedger } from './support/fuzz/contract-checks.js';
+import { freshRefreshToken, hintsFor, seedWorld, type World } from './support/fuzz/world.js';
 
 /**
  * The shop the fuzzer attacks. One object, so that a limit which would get in the way of a
@@ -31,20 +30,6 @@ const fuzzAppConfig = {
 const runs = Number(process.env.FUZZ_RUNS ?? 2_000);
 const fixedSeed = 20_261_206;
 const randomSeed = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
-
-/** In a refresh body: replaced, when sent, by the refresh token of a session opened for this request alone. */
-const freshRefreshToken = '<refresh token of a fresh session>';
-
-interface World {
-  admin: TestUser;
-  customer: TestUser;
-  other: TestUser;
-  loginUser: TestUser;
-  sessionUser: TestUser;
-  products: CreatedProduct[];
-  categories: string[];
-  orderIds: string[];
-}
 
 describe.each(profiles)('the API under fuzzing (%s profile)', (profile) => {
   let app: TestApp;
@@ -74,41 +59,12 @@ describe.each(profiles)('the API under fuzzing (%s profile)', (profile) => {
     });
     routeHandler = app.app.findRoute({ method: 'GET', url: '/api/v1/categories' })?.handler;
 
-    const admin = await createAdmin(app);
-    const [customer, other, loginUser, sessionUser] = await Promise.all([
-      registerUser(app, 'fuzz-customer'),
-      registerUser(app, 'fuzz-other'),
-      registerUser(app, 'fuzz-login'),
-      registerUser(app, 'fuzz-session'),
-    ]);
-    const categories = ['fuzz-tools', 'fuzz-toys'];
-    for (const slug of categories)
-      await call(app, 'POST', '/api/v1/categories', { token: admin.accessToken, body: { slug, name: slug } });
-    const products: CreatedProduct[] = [];
-    for (let i = 0; i < 5; i++) products.push(await createProduct(app, admin, 100_000, 500 + i * 250, `Fuzz${i}`));
-    const orderIds: string[] = [];
-    for (const buyer of [customer, customer, other]) {
-      await call(app, 'POST', '/api/v1/cart/items', {
-        token: buyer.accessToken,
-        body: { productId: products[0]!.id, quantity: 1 },
-      });
-      const placed = await call(app, 'POST', '/api/v1/checkout', {
-        token: buyer.accessToken,
-        headers: { 'idempotency-key': `fuzz-${orderIds.length}` },
-        body: {
-          shippingAddress: { name: 'Fuzz', line1: '1 Main St', city: 'Town', postalCode: '1000', country: 'GB' },
-          payment: { token: 'tok_visa' },
-        },
-      });
-      orderIds.push(placed.body.order.id);
-    }
-    await call(app, 'POST', '/api/v1/cart/items', {
-      token: customer.accessToken,
-      body: { productId: products[1]!.id, quantity: 2 },
-    });
-    world = { admin, customer, other, loginUser, sessionUser, products, categories, orderIds };
-    forge = forgeries({ privateKey: app.signingKeys.privateKey!, publicKey: app.signingKeys.publicKey }, other.id);
-    snapshot = await snapshotter(app, [customer.id, admin.id, sessionUser.id]);
+    world = await seedWorld(app);
+    forge = forgeries(
+      { privateKey: app.signingKeys.privateKey!, publicKey: app.signingKeys.publicKey },
+      world.other.id,
+    );
+    snapshot = await snapshotter(app, [world.customer.id, world.admin.id, world.sessionUser.id]);
   });
 
   afterAll(async () => {
@@ -119,80 +75,6 @@ describe.each(profiles)('the API under fuzzing (%s profile)', (profile) => {
     console.log(`API fuzzing (${profile}): ${sent} requests; statuses ${histogram}`);
     await app?.close();
   });
-
-  /** Values the world decides: ids that exist (and some that do not), the login user's password… */
-  const hintsFor = (operation: Operation): Hints => {
-    const ids = (known: string[], prefix: string) =>
-      fc.oneof(
-        { arbitrary: fc.constantFrom(...known), weight: 4 },
-        fc.constant(`${prefix}_00000000000000000000000000000000`),
-      );
-    const dates = fc.constantFrom(
-      '-271821-04-20T00:00:00.000Z',
-      '+275760-09-13T00:00:00.000Z',
-      '-004714-11-23T00:00:00Z',
-      '0000-01-01T00:00:00Z',
-      '2026-12-06T00:00:00Z',
-      '+010000-01-01T00:00:00Z',
-    );
-    const craftedCursor = fc
-      .record(
-        {
-          s: fc.constantFrom('relevance', 'price_asc', 'price_desc', 'newest', 'x'),
-          k: fc.oneof(boundaryNumber, dates, nastyString),
-          t: fc.oneof(dates, nastyString),
-          i: fc.oneof(fc.constantFrom(...world.products.map((p) => p.id), ...world.orderIds), nastyString),
-        },
-        { requiredKeys: [] },
-      )
-      .map((o) => Buffer.from(JSON.stringify(o)).toString('base64url'));
-    const login = operation.path.endsWith('/login');
-    const uniqueText = (prefix: string) => fc.uuid().map((u) => `${prefix}${u.replaceAll('-', '').slice(0, 16)}`);
-    const hints: Record<string, fc.Arbitrary<unknown>> = {
-      id: operation.path.includes('/orders/')
-        ? ids(world.orderIds, 'ord')
-        : ids(
-            world.products.map((p) => p.id),
-            'prod',
-          ),
-      productId: ids(
-        world.products.map((p) => p.id),
-        'prod',
-      ),
-      email: login
-        ? fc.oneof(
-            fc.constant(world.loginUser.email),
-            uniqueText('nobody-').map((s) => `${s}@example.com`),
-          )
-        : uniqueText('fuzz-').map((s) => `${s}@example.com`),
-      password: login
-        ? fc.oneof({ arbitrary: fc.constant(world.loginUser.password), weight: 3 }, fc.constant('not the password'))
-        : fc.constant('fuzzing password'),
-      refreshToken: fc.oneof(
-        { arbitrary: fc.constant(freshRefreshToken), weight: 3 },
-        fc.constant('ses_00000000.aaaaaaaaaaaaaaaaaaaaaaaa'),
-      ),
-      sku: uniqueText('FZ-'),
-      slug: uniqueText('fz-'),
-      category: fc.constantFrom(...world.categories),
-      categories: fc.subarray(world.categories),
-      currency: fc.constant('USD'),
-      country: fc.constantFrom('GB', 'US', 'DE'),
-      token: fc.constantFrom('tok_visa', 'tok_chargeDeclined'),
-      quantity: fc.integer({ min: 0, max: 3 }),
-      'idempotency-key': fc.uuid(),
-      'if-match': fc.constantFrom('"1"', 'W/"1"', '*', '"x"'),
-      'if-none-match': fc.constantFrom('"1"', 'W/"1"', '*'),
-      cursor: fc.oneof(
-        craftedCursor,
-        fc
-          .uuid()
-          .map((u) => u.replaceAll('-', ''))
-          .map((h) => Buffer.from(`ntf_${h}`).toString('base64url')),
-      ),
-    };
-    return (name) => hints[name];
-  };
 
   /** Requests to it close the session of their token: the standing accounts' tokens must never reach it. */
   const endsSession = (path: string) => path.endsWith('/auth/logout');
@@ -365,7 +247,7 @@ describe.each(profiles)('the API under fuzzing (%s profile)', (profile) => {
       const operations = operationsOf(document.body);
       ledger = rateLimitLedger(fuzzAppConfig.rateLimitPerHour);
       const requests = fc.oneof(
-        ...operations.map((op) => requestsFor(op, { hints: hintsFor(op), senders: sendersOf(op) })),
+        ...operations.map((op) => requestsFor(op, { hints: hintsFor(world, op), senders: sendersOf(op) })),
       );
       console.log(
         `API fuzzing (${profile}): seed ${seed}, ${Math.ceil(runs / 2)} requests over ${operations.length} operations (replay a random seed with FUZZ_SEED=${seed})`,
