@@ -115,18 +115,20 @@ describe.each(profiles)('identity: register, login, refresh, logout, me (%s)', (
         const res = await call(app, 'POST', '/api/v1/auth/login', { body: { email, password: 'not the password' } });
         return { res, ms: performance.now() - started };
       };
-      const wrong = [await attempt(user.email), await attempt(user.email), await attempt(user.email)];
-      const unknown = [
-        await attempt(uniqueEmail('nobody')),
-        await attempt(uniqueEmail('nobody')),
-        await attempt(uniqueEmail('nobody')),
-      ];
+      const attempts = async (email: () => string) => {
+        const made = [];
+        for (let i = 0; i < 5; i++) made.push(await attempt(email()));
+        return made;
+      };
+      const wrong = await attempts(() => user.email);
+      const unknown = await attempts(() => uniqueEmail('nobody'));
       for (const { res } of [...wrong, ...unknown]) expectProblem(res, 401, 'invalid_credentials');
       const strip = (body: Record<string, unknown>) => ({ ...body, instance: undefined });
       expect(strip(unknown[0]!.res.body)).toEqual(strip(wrong[0]!.res.body));
-      const median = (xs: { ms: number }[]) => xs.map((x) => x.ms).sort((a, b) => a - b)[1]!;
+      // The fastest of five: a busy machine only ever adds time, so the minimum is the work itself.
+      const fastest = (xs: { ms: number }[]) => Math.min(...xs.map((x) => x.ms));
       // Both pay for one argon2 verification; without the dummy check an unknown email would be instant.
-      expect(median(unknown)).toBeGreaterThan(median(wrong) * 0.4);
+      expect(fastest(unknown)).toBeGreaterThan(fastest(wrong) * 0.4);
     });
   });
 
