@@ -10,6 +10,7 @@ import { freePort } from '../test/support/free-port.js';
 import { startNode, stop, waitForHttp } from './processes.js';
 import { printCapacityModel } from './capacity.js';
 import { runCheckoutScenario, type CheckoutFigures } from './checkout-scenario.js';
+import { printCheckouts } from './checkout-table.js';
 import { processTreeCpu, serverMeters } from './cpu.js';
 import { measureDbCeiling, writeTransactionCounter } from './db-ceiling.js';
 import { benchDistributed, layoutName } from './distributed.js';
@@ -171,6 +172,8 @@ async function benchProfile(
   }
 }
 
+const checkoutHeading = `Checkout: ${products} products, ${checkoutSeconds} s per run (add to cart + checkout with tok_visa)`;
+
 const measureCeiling = () =>
   measureDbCeiling(postgresUrl, 15).catch((err: unknown) => {
     process.stdout.write(`(database ceiling not measured: ${(err as Error).message.split('\n')[0]})\n`);
@@ -186,51 +189,6 @@ function printReads(columns: string[], runs: [string, LoadResult][][], baselineR
   printTable(
     ['scenario', ...columns],
     names.map((name) => [name, ...runs.map((rows) => cell(rows.find(([n]) => n === name)?.[1]))]),
-  );
-}
-
-function printCheckouts(
-  columns: string[],
-  checkouts: CheckoutFigures[],
-  ceiling: number | undefined,
-  mailIn: string[],
-): void {
-  process.stdout.write(
-    `\nCheckout: ${products} products, ${checkoutSeconds} s per run (add to cart + checkout with tok_visa)\n\n`,
-  );
-  const figure = (name: string, value: (c: CheckoutFigures) => string) => [name, ...checkouts.map(value)];
-  const meterNames = [...new Set(checkouts.flatMap((c) => Object.keys(c.cpuMsPerCheckout)))];
-  printTable(
-    ['figure', ...columns],
-    [
-      figure(
-        'checkouts accepted',
-        (c) =>
-          `${c.accepted} (${c.rejected} refused, ${c.errors} errors${c.errors ? `: ${JSON.stringify(c.errorKinds)}` : ''})`,
-      ),
-      figure('accepted / s', (c) => c.acceptedPerSecond.toFixed(1)),
-      figure('confirmed', (c) => String(c.confirmed)),
-      figure('confirmed / s', (c) => c.confirmedPerSecond.toFixed(1)),
-      figure('POST /checkout p50 / p99 ms', (c) => `${c.checkoutP50.toFixed(1)} / ${c.checkoutP99.toFixed(1)}`),
-      figure(
-        'checkout → confirmed p50 / p99 ms',
-        (c) => `${c.toConfirmedP50.toFixed(0)} / ${c.toConfirmedP99.toFixed(0)}`,
-      ),
-      ...meterNames.map((name) =>
-        figure(`CPU ms per accepted checkout: ${name}`, (c) => c.cpuMsPerCheckout[name]?.toFixed(2) ?? '—'),
-      ),
-      figure('PostgreSQL writing transactions per checkout', (c) => c.writesPerCheckout?.toFixed(1) ?? 'n/a'),
-      figure('machine CPU busy during the load', (c) =>
-        c.machineBusy === null ? 'n/a' : `${(c.machineBusy * 100).toFixed(0)}%`,
-      ),
-      ['emails (.eml files) written to', ...mailIn],
-      figure('PostgreSQL ceiling (naive six-commit checkout) / s', () =>
-        ceiling === undefined ? 'n/a' : ceiling.toFixed(1),
-      ),
-      figure('confirmed / s vs ceiling', (c) =>
-        ceiling ? `${((c.confirmedPerSecond / ceiling) * 100).toFixed(0)}%` : 'n/a',
-      ),
-    ],
   );
 }
 
@@ -261,6 +219,7 @@ async function compareLayouts(baselineUrl: string): Promise<void> {
   if (reads.length > 0) printReads(['one process', 'distributed'], reads, baselineRps);
   const ceiling = await measureCeiling();
   printCheckouts(
+    checkoutHeading,
     columns,
     checkouts,
     ceiling,
@@ -300,6 +259,7 @@ async function main(): Promise<void> {
         );
       const checkouts = runs.map((r) => r.checkout);
       printCheckouts(
+        checkoutHeading,
         checkouts.map((c) => `${c.customers} customers`),
         checkouts,
         await measureCeiling(),
