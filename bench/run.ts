@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { serviceNames } from '../src/apps/service-catalogue.js';
@@ -8,6 +8,7 @@ import { deleteRedisKeys } from '../src/platform/kv/redis-testing.js';
 import { deleteRabbitTopology } from '../src/platform/messaging/rabbitmq-testing.js';
 import { freePort } from '../test/support/free-port.js';
 import { startNode, stop, waitForHttp } from './processes.js';
+import { autovacuumForRun, AutovacuumRefused } from './autovacuum.js';
 import { printCapacityModel } from './capacity.js';
 import { runCheckoutScenario, type CheckoutFigures } from './checkout-scenario.js';
 import { printCheckouts } from './checkout-table.js';
@@ -25,6 +26,7 @@ import { printTable } from './table.js';
  * DATABASE_URL's server (a fresh database), REDIS_URL and AMQP_URL, defaulting to the local
  * servers. `distributed` runs the real profile's one process and the distributed layout (every
  * service a process of its own, nginx in front) side by side, then prints the capacity model.
+ * PostgreSQL's autovacuum is on for the run (bench/autovacuum.ts).
  */
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -172,7 +174,8 @@ async function benchProfile(
   }
 }
 
-const checkoutHeading = `Checkout: ${products} products, ${checkoutSeconds} s per run (add to cart + checkout with tok_visa)`;
+const checkoutHeading = (autovacuum: string) =>
+  `Checkout: ${products} products, ${checkoutSeconds} s per run (add to cart + checkout with tok_visa), PostgreSQL autovacuum ${autovacuum}`;
 
 const measureCeiling = () =>
   measureDbCeiling(postgresUrl, 15).catch((err: unknown) => {
@@ -193,7 +196,7 @@ function printReads(columns: string[], runs: [string, LoadResult][][], baselineR
 }
 
 /** The real profile's one process and the distributed layout, one after the other for each count of customers. */
-async function compareLayouts(baselineUrl: string): Promise<void> {
+async function compareLayouts(baselineUrl: string, autovacuum: string): Promise<void> {
   process.stdout.write(
     `\n## one process against the distributed layout (${layoutName}), real profile: ${connections} connections, ${durationSeconds} s per read scenario\n\n`,
   );
@@ -219,7 +222,7 @@ async function compareLayouts(baselineUrl: string): Promise<void> {
   if (reads.length > 0) printReads(['one process', 'distributed'], reads, baselineRps);
   const ceiling = await measureCeiling();
   printCheckouts(
-    checkoutHeading,
+    checkoutHeading(autovacuum),
     columns,
     checkouts,
     ceiling,
@@ -228,13 +231,13 @@ async function compareLayouts(baselineUrl: string): Promise<void> {
   if (model) printCapacityModel(model.checkout, model.cpuMsPerRead, ceiling);
 }
 
-async function main(): Promise<void> {
+async function benchAll(autovacuum: string): Promise<void> {
   const baselinePort = await freePort();
   const baseline = startNode('bench/baseline-server.ts', [], { PORT: String(baselinePort) });
   const baselineUrl = `http://127.0.0.1:${baselinePort}`;
   try {
     await waitForHttp(`${baselineUrl}/`, 20_000);
-    if (choice === 'distributed') return await compareLayouts(baselineUrl);
+    if (choice === 'distributed') return await compareLayouts(baselineUrl, autovacuum);
     for (const profile of profiles) {
       process.stdout.write(
         `\n## ${profile} profile: ${connections} connections, ${durationSeconds} s per read scenario\n\n`,
@@ -259,7 +262,7 @@ async function main(): Promise<void> {
         );
       const checkouts = runs.map((r) => r.checkout);
       printCheckouts(
-        checkoutHeading,
+        checkoutHeading(autovacuum),
         checkouts.map((c) => `${c.customers} customers`),
         checkouts,
         await measureCeiling(),
@@ -271,4 +274,40 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+/**
+ * Without PostgreSQL the embedded profile still runs (the ceiling is then left out); the profiles
+ * that run on it, and a refusal to turn autovacuum on, stop the bench.
+ */
+const noAutovacuum = (err: unknown) => {
+  if (err instanceof AutovacuumRefused || choice !== 'embedded') throw err;
+  return { note: `not checked (${(err as Error).message.split('\n')[0]})`, restore: () => Promise.resolve(undefined) };
+};
+
+async function main(): Promise<void> {
+  const autovacuum = await autovacuumForRun(postgresUrl).catch(noAutovacuum);
+  // Ctrl-C must not leave the shared server with the bench's setting.
+  const onSignal = (signal: NodeJS.Signals) =>
+    void autovacuum
+      .restore()
+      .then(
+        (restored) => restored && process.stdout.write(`\n${restored}\n`),
+        (err: unknown) => process.stderr.write(`${(err as Error).message}\n`),
+      )
+      .finally(() => process.exit(128 + constants.signals[signal]));
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+  process.stdout.write(`PostgreSQL autovacuum: ${autovacuum.note}\n`);
+  try {
+    await benchAll(autovacuum.note);
+  } finally {
+    const restored = await autovacuum.restore();
+    if (restored) process.stdout.write(`\n${restored}\n`);
+  }
+}
+
+try {
+  await main();
+} catch (err) {
+  if (!(err instanceof AutovacuumRefused)) throw err;
+  process.stderr.write(`${err.message}\n`);
+  process.exitCode = 1;
+}
