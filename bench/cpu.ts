@@ -19,21 +19,23 @@ interface ProcStat {
   childTicks: number;
 }
 
+function readStat(pid: string): ProcStat | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    // Fields after the command name: state, ppid, ... utime (12th), stime, cutime, cstime.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const at = (i: number) => Number(fields[i]);
+    return { pid: Number(pid), ppid: at(1), comm, ticks: at(11) + at(12), childTicks: at(13) + at(14) };
+  } catch {
+    return null; // gone meanwhile
+  }
+}
+
 function procStats(): ProcStat[] {
   return readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
-    .flatMap((name) => {
-      try {
-        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-        const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        // Fields after the command name: state, ppid, ... utime (12th), stime, cutime, cstime.
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        const at = (i: number) => Number(fields[i]);
-        return [{ pid: Number(name), ppid: at(1), comm, ticks: at(11) + at(12), childTicks: at(13) + at(14) }];
-      } catch {
-        return []; // gone meanwhile
-      }
-    });
+    .flatMap((name) => readStat(name) ?? []);
 }
 
 const toMs = (ticks: number) => (ticks * 1000) / ticksPerSecond;
@@ -56,6 +58,10 @@ export const processTreeCpu =
     return toMs(stats.filter((s) => tree.has(s.pid)).reduce((sum, s) => sum + s.ticks, 0));
   };
 
+/** The reaped-children time of these processes now; NaN, never equal to itself, once one is gone. */
+const reapedTicks = (pids: number[]) =>
+  pids.reduce((sum, pid) => sum + (readStat(String(pid))?.childTicks ?? Number.NaN), 0);
+
 /**
  * Every process of a program by its command name (`postgres`, `beam.smp`, `redis-server`,
  * `nginx`), with the children its top processes reaped: PostgreSQL's backends that ended and its
@@ -66,12 +72,21 @@ export const programCpu =
   (comm: string): CpuMeter =>
   () => {
     if (!existsSync('/proc/stat')) return null;
-    const stats = procStats();
-    const mine = stats.filter((s) => s.comm === comm);
-    if (mine.length === 0) return null;
-    const pids = new Set(mine.map((s) => s.pid));
-    const reaped = mine.filter((s) => !pids.has(s.ppid)).reduce((sum, s) => sum + s.childTicks, 0);
-    return toMs(mine.reduce((sum, s) => sum + s.ticks, 0) + reaped);
+    // A child reaped while /proc is read moves its time into its parent's reaped time, so it is
+    // counted twice or not at all depending on which of the two was read first. For PostgreSQL that
+    // can be a backend of seconds' CPU ending with its client: read until no parent reaped meanwhile.
+    let parents: number[] = [];
+    for (let attempt = 1; ; attempt++) {
+      const before = reapedTicks(parents);
+      const mine = procStats().filter((s) => s.comm === comm);
+      if (mine.length === 0) return null;
+      const pids = new Set(mine.map((s) => s.pid));
+      const tops = mine.filter((s) => !pids.has(s.ppid)).map((s) => s.pid);
+      const reaped = reapedTicks(tops);
+      const settled = reaped === before && tops.join() === parents.join();
+      if (settled || attempt === 5) return toMs(mine.reduce((sum, s) => sum + s.ticks, 0) + reaped);
+      parents = tops;
+    }
   };
 
 /** The machine's CPU time so far, all of it and the part not idle (in ticks). */
