@@ -1,4 +1,4 @@
-import { machineCpu, perUnit, readMeters, type CpuMeter } from './cpu.js';
+import { measureCpu, type CpuMeter } from './cpu.js';
 import { runForJson } from './processes.js';
 
 /**
@@ -108,12 +108,14 @@ export async function runCheckoutScenario(
     ).accessToken;
   });
 
-  const before = { cpu: readMeters(meters), machine: machineCpu(), writes: await writeTransactions?.() };
+  const cpu = measureCpu(meters);
+  const writesBefore = await writeTransactions?.();
   const load = await runForJson<LoadOutput>('bench/checkout-load.ts', [
     JSON.stringify({ url: base, tokens, productIds, durationSeconds: seconds }),
   ]);
-  const after = { cpu: readMeters(meters), machine: machineCpu(), writes: await writeTransactions?.() };
   const placed = new Set(load.orders);
+  const cost = cpu(placed.size);
+  const writesAfter = await writeTransactions?.();
   const orders = await waitForOutcomes(base, auth, placed);
   const confirmed = orders.filter((o) => o.status === 'confirmed');
   const created = confirmed.map((o) => Date.parse(o.createdAt));
@@ -136,15 +138,12 @@ export async function runCheckoutScenario(
     checkoutP99: load.p99,
     toConfirmedP50: percentile(toConfirmed, 50),
     toConfirmedP99: percentile(toConfirmed, 99),
-    cpuMsPerCheckout: perUnit(before.cpu, after.cpu, placed.size),
+    cpuMsPerCheckout: cost.cpuMsPerUnit,
     writesPerCheckout:
-      before.writes !== undefined && after.writes !== undefined && placed.size > 0
-        ? (after.writes - before.writes) / placed.size
+      writesBefore !== undefined && writesAfter !== undefined && placed.size > 0
+        ? (writesAfter - writesBefore) / placed.size
         : null,
-    machineBusy:
-      before.machine && after.machine
-        ? (after.machine.busy - before.machine.busy) / (after.machine.total - before.machine.total)
-        : null,
+    machineBusy: cost.machineBusy,
   };
 }
 

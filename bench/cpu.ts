@@ -90,7 +90,7 @@ export const programCpu =
   };
 
 /** The machine's CPU time so far, all of it and the part not idle (in ticks). */
-export function machineCpu(): { busy: number; total: number } | null {
+function machineCpu(): { busy: number; total: number } | null {
   if (!existsSync('/proc/stat')) return null;
   const ticks = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
     .split(/\s+/)
@@ -120,8 +120,29 @@ export function perUnit(
   );
 }
 
+/** What a load cost: CPU ms per unit of work by each meter, and the share of the machine in use. */
+export interface LoadCost {
+  cpuMsPerUnit: Record<string, number | null>;
+  machineBusy: number | null;
+}
+
+/** Reads the meters now; the function returned reads them again and divides by the work done since. */
+export function measureCpu(meters: Record<string, CpuMeter>): (units: number) => LoadCost {
+  const before = { cpu: readMeters(meters), machine: machineCpu() };
+  return (units) => {
+    const after = { cpu: readMeters(meters), machine: machineCpu() };
+    return {
+      cpuMsPerUnit: perUnit(before.cpu, after.cpu, units),
+      machineBusy:
+        before.machine && after.machine
+          ? (after.machine.busy - before.machine.busy) / (after.machine.total - before.machine.total)
+          : null,
+    };
+  };
+}
+
 /** The shared servers of the real profile. */
-export const serverMeters = (): Record<string, CpuMeter> => ({
+export const serverMeters = () => ({
   PostgreSQL: programCpu('postgres'),
   RabbitMQ: programCpu('beam.smp'),
   Redis: programCpu('redis-server'),
