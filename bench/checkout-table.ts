@@ -1,7 +1,8 @@
-import type { CheckoutFigures } from './checkout-scenario.js';
+import { windowSeconds, type CheckoutFigures } from './checkout-scenario.js';
 import type { CeilingFigures } from './db-ceiling.js';
 import { printTable } from './table.js';
 
+const rates = (perSecond: number[]) => (perSecond.length === 0 ? 'n/a' : perSecond.map((r) => r.toFixed(0)).join(' '));
 const share = (value: number | null) => (value === null ? 'n/a' : `${(value * 100).toFixed(0)}%`);
 
 /**
@@ -44,6 +45,11 @@ export function printCheckouts(
         'accepted / s',
         (c) => c.acceptedPerSecond.toFixed(1),
         (n) => n.checkoutsPerSecond.toFixed(1),
+      ),
+      figure(
+        `accepted / s per ${windowSeconds} s window`,
+        (c) => rates(c.acceptedPerSecondByWindow),
+        (n) => rates(n.checkoutsPerSecondByWindow),
       ),
       figure(
         'confirmed',

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { windowSeconds } from './checkout-scenario.js';
 import { measureCpu, serverMeters } from './cpu.js';
 
 const run = promisify(execFile);
@@ -9,6 +10,8 @@ const run = promisify(execFile);
 export interface CeilingFigures {
   checkouts: number;
   checkoutsPerSecond: number;
+  /** Per window as the checkout scenario's, from pgbench's progress reports (whole windows only). */
+  checkoutsPerSecondByWindow: number[];
   /** PostgreSQL's CPU time per checkout, by the checkout scenario's meter. */
   postgresCpuMsPerCheckout: number | null;
   writesPerCheckout: number;
@@ -32,9 +35,13 @@ export async function measureDbCeiling(adminUrl: string, seconds: number): Promi
     const writes = writeTransactionCounter(url.toString());
     const cpu = measureCpu({ PostgreSQL: serverMeters().PostgreSQL });
     const writesBefore = await writes();
-    const { stdout } = await run(
+    const { stdout, stderr } = await run(
       'pgbench',
-      [...base, '-n', '-c', '16', '-j', '2', '-T', String(seconds), '-f', 'bench/ceiling/naive-checkout.sql', name],
+      [
+        ...base,
+        ...['-n', '-c', '16', '-j', '2', '-T', String(seconds), '-P', String(windowSeconds)],
+        ...['-f', 'bench/ceiling/naive-checkout.sql', name],
+      ],
       { maxBuffer: 10 * 1024 * 1024 },
     );
     const tps = /tps = ([\d.]+)/.exec(stdout)?.[1];
@@ -45,6 +52,7 @@ export async function measureDbCeiling(adminUrl: string, seconds: number): Promi
     return {
       checkouts,
       checkoutsPerSecond: Number(tps),
+      checkoutsPerSecondByWindow: [...stderr.matchAll(/progress: [\d.]+ s, ([\d.]+) tps/g)].map((m) => Number(m[1])),
       postgresCpuMsPerCheckout: cost.cpuMsPerUnit.PostgreSQL ?? null,
       writesPerCheckout: (writesAfter - writesBefore) / checkouts,
       machineBusy: cost.machineBusy,
