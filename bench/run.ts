@@ -49,6 +49,7 @@ if (!['embedded', 'real', 'both', 'distributed'].includes(choice))
   throw new Error('npm run bench -- embedded|real|both|distributed [checkout]');
 const profiles = choice === 'both' ? ['embedded', 'real'] : choice === 'distributed' ? [] : [choice];
 const read = { connections, durationSeconds };
+const readSettings = onlyCheckout ? '' : `: ${connections} connections, ${durationSeconds} s per read scenario`;
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -198,7 +199,7 @@ function printReads(columns: string[], runs: [string, LoadResult][][], baselineR
 /** The real profile's one process and the distributed layout, one after the other for each count of customers. */
 async function compareLayouts(baselineUrl: string, autovacuum: string): Promise<void> {
   process.stdout.write(
-    `\n## one process against the distributed layout (${layoutName}), real profile: ${connections} connections, ${durationSeconds} s per read scenario\n\n`,
+    `\n## one process against the distributed layout (${layoutName}), real profile${readSettings}\n\n`,
   );
   let baselineRps = 1;
   let mailIn = '';
@@ -239,9 +240,7 @@ async function benchAll(autovacuum: string): Promise<void> {
     await waitForHttp(`${baselineUrl}/`, 20_000);
     if (choice === 'distributed') return await compareLayouts(baselineUrl, autovacuum);
     for (const profile of profiles) {
-      process.stdout.write(
-        `\n## ${profile} profile: ${connections} connections, ${durationSeconds} s per read scenario\n\n`,
-      );
+      process.stdout.write(`\n## ${profile} profile${readSettings}\n\n`);
       const runs = [];
       for (const [i, customers] of customerCounts.entries())
         runs.push(await benchProfile(profile, baselineUrl, customers, onlyCheckout || i > 0));
