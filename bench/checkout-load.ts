@@ -10,11 +10,14 @@ interface Plan {
   tokens: string[];
   productIds: string[];
   durationSeconds: number;
+  windowSeconds: number;
 }
 
 const plan = JSON.parse(process.argv[2] ?? '{}') as Plan;
 const latencies: number[] = [];
 const orders: string[] = [];
+/** Checkouts accepted in each window of the run, from its start. */
+const perWindow: number[] = [];
 let rejected = 0;
 let errors = 0;
 const errorKinds: Record<string, number> = {};
@@ -93,8 +96,11 @@ async function customer(token: string, until: number): Promise<void> {
         { 'idempotency-key': randomUUID() },
       );
       latencies.push(performance.now() - started);
-      if (res.status === 202 && res.body.order) orders.push(res.body.order.id);
-      else if (res.status === 409) rejected++;
+      if (res.status === 202 && res.body.order) {
+        orders.push(res.body.order.id);
+        const windowIndex = Math.floor((Date.now() - startedAt) / (plan.windowSeconds * 1000));
+        perWindow[windowIndex] = (perWindow[windowIndex] ?? 0) + 1;
+      } else if (res.status === 409) rejected++;
       else failed(`checkout ${res.status} ${(res.body as { code?: string }).code ?? ''}`);
     } catch (err) {
       failed(`network ${(err as Error).message}`);
@@ -109,6 +115,15 @@ const elapsedSeconds = (Date.now() - startedAt) / 1000;
 latencies.sort((a, b) => a - b);
 const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
 process.stdout.write(
-  JSON.stringify({ orders, rejected, errors, errorKinds, elapsedSeconds, p50: pct(50), p99: pct(99) }) + '\n',
+  JSON.stringify({
+    orders,
+    perWindow: Array.from(perWindow, (n) => n ?? 0),
+    rejected,
+    errors,
+    errorKinds,
+    elapsedSeconds,
+    p50: pct(50),
+    p99: pct(99),
+  }) + '\n',
 );
 agent.destroy();

@@ -1,4 +1,4 @@
-import { machineCpu, perUnit, readMeters, type CpuMeter } from './cpu.js';
+import { measureCpu, type CpuMeter } from './cpu.js';
 import { runForJson } from './processes.js';
 
 /**
@@ -13,6 +13,8 @@ export interface CheckoutFigures {
   errors: number;
   errorKinds: Record<string, number>;
   acceptedPerSecond: number;
+  /** Checkouts accepted per second in each window of `windowSeconds` (the last one when it lasted half a window). */
+  acceptedPerSecondByWindow: number[];
   confirmed: number;
   confirmedPerSecond: number;
   checkoutP50: number;
@@ -27,8 +29,12 @@ export interface CheckoutFigures {
   machineBusy: number | null;
 }
 
+/** Throughput is also given per window of this many seconds, to show whether it holds as data grows. */
+export const windowSeconds = 10;
+
 interface LoadOutput {
   orders: string[];
+  perWindow: number[];
   rejected: number;
   errors: number;
   errorKinds: Record<string, number>;
@@ -59,6 +65,14 @@ async function inBatches<T>(count: number, size: number, make: (i: number) => Pr
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+
+/** Counts per window as rates, the last window by the time it lasted, left out when under half a window. */
+function perSecond(perWindow: number[], elapsedSeconds: number): number[] {
+  return perWindow.flatMap((count, i) => {
+    const lasted = Math.min(windowSeconds, elapsedSeconds - i * windowSeconds);
+    return lasted < windowSeconds / 2 ? [] : [count / lasted];
+  });
+}
 
 export interface CheckoutScenario {
   customers: number;
@@ -108,12 +122,14 @@ export async function runCheckoutScenario(
     ).accessToken;
   });
 
-  const before = { cpu: readMeters(meters), machine: machineCpu(), writes: await writeTransactions?.() };
+  const cpu = measureCpu(meters);
+  const writesBefore = await writeTransactions?.();
   const load = await runForJson<LoadOutput>('bench/checkout-load.ts', [
-    JSON.stringify({ url: base, tokens, productIds, durationSeconds: seconds }),
+    JSON.stringify({ url: base, tokens, productIds, durationSeconds: seconds, windowSeconds }),
   ]);
-  const after = { cpu: readMeters(meters), machine: machineCpu(), writes: await writeTransactions?.() };
   const placed = new Set(load.orders);
+  const cost = cpu(placed.size);
+  const writesAfter = await writeTransactions?.();
   const orders = await waitForOutcomes(base, auth, placed);
   const confirmed = orders.filter((o) => o.status === 'confirmed');
   const created = confirmed.map((o) => Date.parse(o.createdAt));
@@ -130,21 +146,19 @@ export async function runCheckoutScenario(
     errors: load.errors,
     errorKinds: load.errorKinds,
     acceptedPerSecond: placed.size / load.elapsedSeconds,
+    acceptedPerSecondByWindow: perSecond(load.perWindow, load.elapsedSeconds),
     confirmed: confirmed.length,
     confirmedPerSecond: span > 0 ? confirmed.length / span : 0,
     checkoutP50: load.p50,
     checkoutP99: load.p99,
     toConfirmedP50: percentile(toConfirmed, 50),
     toConfirmedP99: percentile(toConfirmed, 99),
-    cpuMsPerCheckout: perUnit(before.cpu, after.cpu, placed.size),
+    cpuMsPerCheckout: cost.cpuMsPerUnit,
     writesPerCheckout:
-      before.writes !== undefined && after.writes !== undefined && placed.size > 0
-        ? (after.writes - before.writes) / placed.size
+      writesBefore !== undefined && writesAfter !== undefined && placed.size > 0
+        ? (writesAfter - writesBefore) / placed.size
         : null,
-    machineBusy:
-      before.machine && after.machine
-        ? (after.machine.busy - before.machine.busy) / (after.machine.total - before.machine.total)
-        : null,
+    machineBusy: cost.machineBusy,
   };
 }
 

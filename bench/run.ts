@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { serviceNames } from '../src/apps/service-catalogue.js';
@@ -8,8 +8,10 @@ import { deleteRedisKeys } from '../src/platform/kv/redis-testing.js';
 import { deleteRabbitTopology } from '../src/platform/messaging/rabbitmq-testing.js';
 import { freePort } from '../test/support/free-port.js';
 import { startNode, stop, waitForHttp } from './processes.js';
+import { autovacuumForRun, AutovacuumRefused } from './autovacuum.js';
 import { printCapacityModel } from './capacity.js';
 import { runCheckoutScenario, type CheckoutFigures } from './checkout-scenario.js';
+import { printCheckouts } from './checkout-table.js';
 import { processTreeCpu, serverMeters } from './cpu.js';
 import { measureDbCeiling, writeTransactionCounter } from './db-ceiling.js';
 import { benchDistributed, layoutName } from './distributed.js';
@@ -20,10 +22,11 @@ import { printTable } from './table.js';
  * `npm run bench [-- embedded|real|both|distributed [checkout]]`: starts Emporium and a bare Fastify
  * baseline, loads each from separate processes and prints per scenario requests/s, p50, p99 and
  * errors with the ratio to the baseline; then the checkout scenario for each count of customers,
- * compared with PostgreSQL's own ceiling for a six-commit checkout. The real profile uses
- * DATABASE_URL's server (a fresh database), REDIS_URL and AMQP_URL, defaulting to the local
- * servers. `distributed` runs the real profile's one process and the distributed layout (every
+ * beside PostgreSQL alone running a six-commit checkout (its checkouts/s and CPU per checkout).
+ * The real profile uses DATABASE_URL's server (a fresh database), REDIS_URL and AMQP_URL,
+ * defaulting to the local servers. `distributed` runs the real profile's one process and the distributed layout (every
  * service a process of its own, nginx in front) side by side, then prints the capacity model.
+ * PostgreSQL's autovacuum is on for the run (bench/autovacuum.ts).
  */
 
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -46,6 +49,7 @@ if (!['embedded', 'real', 'both', 'distributed'].includes(choice))
   throw new Error('npm run bench -- embedded|real|both|distributed [checkout]');
 const profiles = choice === 'both' ? ['embedded', 'real'] : choice === 'distributed' ? [] : [choice];
 const read = { connections, durationSeconds };
+const readSettings = onlyCheckout ? '' : `: ${connections} connections, ${durationSeconds} s per read scenario`;
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const amqpUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -171,8 +175,11 @@ async function benchProfile(
   }
 }
 
+const checkoutHeading = (autovacuum: string) =>
+  `Checkout: ${products} products, ${checkoutSeconds} s per run (add to cart + checkout with tok_visa), PostgreSQL autovacuum ${autovacuum}`;
+
 const measureCeiling = () =>
-  measureDbCeiling(postgresUrl, 15).catch((err: unknown) => {
+  measureDbCeiling(postgresUrl, checkoutSeconds).catch((err: unknown) => {
     process.stdout.write(`(database ceiling not measured: ${(err as Error).message.split('\n')[0]})\n`);
     return undefined;
   });
@@ -189,55 +196,10 @@ function printReads(columns: string[], runs: [string, LoadResult][][], baselineR
   );
 }
 
-function printCheckouts(
-  columns: string[],
-  checkouts: CheckoutFigures[],
-  ceiling: number | undefined,
-  mailIn: string[],
-): void {
-  process.stdout.write(
-    `\nCheckout: ${products} products, ${checkoutSeconds} s per run (add to cart + checkout with tok_visa)\n\n`,
-  );
-  const figure = (name: string, value: (c: CheckoutFigures) => string) => [name, ...checkouts.map(value)];
-  const meterNames = [...new Set(checkouts.flatMap((c) => Object.keys(c.cpuMsPerCheckout)))];
-  printTable(
-    ['figure', ...columns],
-    [
-      figure(
-        'checkouts accepted',
-        (c) =>
-          `${c.accepted} (${c.rejected} refused, ${c.errors} errors${c.errors ? `: ${JSON.stringify(c.errorKinds)}` : ''})`,
-      ),
-      figure('accepted / s', (c) => c.acceptedPerSecond.toFixed(1)),
-      figure('confirmed', (c) => String(c.confirmed)),
-      figure('confirmed / s', (c) => c.confirmedPerSecond.toFixed(1)),
-      figure('POST /checkout p50 / p99 ms', (c) => `${c.checkoutP50.toFixed(1)} / ${c.checkoutP99.toFixed(1)}`),
-      figure(
-        'checkout → confirmed p50 / p99 ms',
-        (c) => `${c.toConfirmedP50.toFixed(0)} / ${c.toConfirmedP99.toFixed(0)}`,
-      ),
-      ...meterNames.map((name) =>
-        figure(`CPU ms per accepted checkout: ${name}`, (c) => c.cpuMsPerCheckout[name]?.toFixed(2) ?? '—'),
-      ),
-      figure('PostgreSQL writing transactions per checkout', (c) => c.writesPerCheckout?.toFixed(1) ?? 'n/a'),
-      figure('machine CPU busy during the load', (c) =>
-        c.machineBusy === null ? 'n/a' : `${(c.machineBusy * 100).toFixed(0)}%`,
-      ),
-      ['emails (.eml files) written to', ...mailIn],
-      figure('PostgreSQL ceiling (naive six-commit checkout) / s', () =>
-        ceiling === undefined ? 'n/a' : ceiling.toFixed(1),
-      ),
-      figure('confirmed / s vs ceiling', (c) =>
-        ceiling ? `${((c.confirmedPerSecond / ceiling) * 100).toFixed(0)}%` : 'n/a',
-      ),
-    ],
-  );
-}
-
 /** The real profile's one process and the distributed layout, one after the other for each count of customers. */
-async function compareLayouts(baselineUrl: string): Promise<void> {
+async function compareLayouts(baselineUrl: string, autovacuum: string): Promise<void> {
   process.stdout.write(
-    `\n## one process against the distributed layout (${layoutName}), real profile: ${connections} connections, ${durationSeconds} s per read scenario\n\n`,
+    `\n## one process against the distributed layout (${layoutName}), real profile${readSettings}\n\n`,
   );
   let baselineRps = 1;
   let mailIn = '';
@@ -261,25 +223,24 @@ async function compareLayouts(baselineUrl: string): Promise<void> {
   if (reads.length > 0) printReads(['one process', 'distributed'], reads, baselineRps);
   const ceiling = await measureCeiling();
   printCheckouts(
+    checkoutHeading(autovacuum),
     columns,
     checkouts,
     ceiling,
     checkouts.map((_, i) => (i % 2 === 0 ? mailIn : 'disk (the DATA_DIR of notifications)')),
   );
-  if (model) printCapacityModel(model.checkout, model.cpuMsPerRead, ceiling);
+  if (model) printCapacityModel(model.checkout, model.cpuMsPerRead, ceiling?.checkoutsPerSecond);
 }
 
-async function main(): Promise<void> {
+async function benchAll(autovacuum: string): Promise<void> {
   const baselinePort = await freePort();
   const baseline = startNode('bench/baseline-server.ts', [], { PORT: String(baselinePort) });
   const baselineUrl = `http://127.0.0.1:${baselinePort}`;
   try {
     await waitForHttp(`${baselineUrl}/`, 20_000);
-    if (choice === 'distributed') return await compareLayouts(baselineUrl);
+    if (choice === 'distributed') return await compareLayouts(baselineUrl, autovacuum);
     for (const profile of profiles) {
-      process.stdout.write(
-        `\n## ${profile} profile: ${connections} connections, ${durationSeconds} s per read scenario\n\n`,
-      );
+      process.stdout.write(`\n## ${profile} profile${readSettings}\n\n`);
       const runs = [];
       for (const [i, customers] of customerCounts.entries())
         runs.push(await benchProfile(profile, baselineUrl, customers, onlyCheckout || i > 0));
@@ -300,6 +261,7 @@ async function main(): Promise<void> {
         );
       const checkouts = runs.map((r) => r.checkout);
       printCheckouts(
+        checkoutHeading(autovacuum),
         checkouts.map((c) => `${c.customers} customers`),
         checkouts,
         await measureCeiling(),
@@ -311,4 +273,40 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+/**
+ * Without PostgreSQL the embedded profile still runs (the ceiling is then left out); the profiles
+ * that run on it, and a refusal to turn autovacuum on, stop the bench.
+ */
+const noAutovacuum = (err: unknown) => {
+  if (err instanceof AutovacuumRefused || choice !== 'embedded') throw err;
+  return { note: `not checked (${(err as Error).message.split('\n')[0]})`, restore: () => Promise.resolve(undefined) };
+};
+
+async function main(): Promise<void> {
+  const autovacuum = await autovacuumForRun(postgresUrl).catch(noAutovacuum);
+  // Ctrl-C must not leave the shared server with the bench's setting.
+  const onSignal = (signal: NodeJS.Signals) =>
+    void autovacuum
+      .restore()
+      .then(
+        (restored) => restored && process.stdout.write(`\n${restored}\n`),
+        (err: unknown) => process.stderr.write(`${(err as Error).message}\n`),
+      )
+      .finally(() => process.exit(128 + constants.signals[signal]));
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+  process.stdout.write(`PostgreSQL autovacuum: ${autovacuum.note}\n`);
+  try {
+    await benchAll(autovacuum.note);
+  } finally {
+    const restored = await autovacuum.restore();
+    if (restored) process.stdout.write(`\n${restored}\n`);
+  }
+}
+
+try {
+  await main();
+} catch (err) {
+  if (!(err instanceof AutovacuumRefused)) throw err;
+  process.stderr.write(`${err.message}\n`);
+  process.exitCode = 1;
+}
