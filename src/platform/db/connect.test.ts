@@ -1,7 +1,7 @@
-import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { createEmbeddedPglite } from '../../../test/support/embedded-db.js';
 import { createTestDatabase, realProfileEnabled } from '../../../test/support/infra.js';
 import { connectDatabase } from './connect.js';
 import type { Database } from './database.js';
@@ -10,7 +10,7 @@ const databases = realProfileEnabled ? (['pglite', 'postgres'] as const) : (['pg
 
 async function withDatabase(kind: (typeof databases)[number], use: (db: Database) => Promise<void>): Promise<void> {
   if (kind === 'pglite') {
-    const pglite = new PGlite();
+    const pglite = await createEmbeddedPglite();
     const db = await connectDatabase({ pglite });
     await use(db).finally(async () => {
       await db.close();

@@ -1,7 +1,7 @@
-import { PGlite } from '@electric-sql/pglite';
 import type { Kysely } from 'kysely';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, vi } from 'vitest';
+import { createEmbeddedPglite } from '../../../test/support/embedded-db.js';
 import { createTestDatabase, realInfra, realProfileEnabled, runId } from '../../../test/support/infra.js';
 import type { EventEnvelope } from '../../contracts/events/envelope.js';
 import { connectDatabase } from '../db/connect.js';
@@ -58,8 +58,7 @@ async function openDatabase(
   database: (typeof databases)[number],
 ): Promise<{ db: Database; close: () => Promise<void> }> {
   if (database === 'pglite') {
-    const pglite = new PGlite();
-    await pglite.waitReady;
+    const pglite = await createEmbeddedPglite();
     return { db: await connectDatabase({ pglite }), close: () => pglite.close() };
   }
   const created = await createTestDatabase();
