@@ -152,6 +152,20 @@ describe.each(profiles)('inventory and reservations (%s profile)', (profile) => 
     expect(await available(plenty.id)).toBe(2);
   });
 
+  it('reserves an order once for parallel retries, and answers a later retry after its stock ran short', async () => {
+    const product = await newProduct(4);
+    const orderId = randomUUID();
+    const lines = [{ productId: product.id, quantity: 3 }];
+    const answers = await Promise.all(Array.from({ length: 5 }, () => catalog.inventory.reserve(orderId, lines)));
+    for (const answer of answers) expect(answer).toMatchObject({ ok: true, lines: [{ quantity: 3 }] });
+    expect(await stockRow(product.id)).toEqual({ on_hand: 4, reserved: 3 });
+    expect(await outboxTypes(orderId)).toEqual(['inventory.reserved']);
+
+    await catalog.inventory.reserve(randomUUID(), [{ productId: product.id, quantity: 1 }]);
+    expect(await catalog.inventory.reserve(orderId, lines)).toMatchObject({ ok: true, lines: [{ quantity: 3 }] });
+    expect(await stockRow(product.id)).toEqual({ on_hand: 4, reserved: 4 });
+  });
+
   it('commits and releases idempotently', async () => {
     const product = await newProduct(10);
     const paid = randomUUID();

@@ -36,6 +36,26 @@ export interface Outbox<DB> {
    * `order.placed` (five round trips to one).
    */
   insertWith(inserts: Insert<DB>[], events: OutboxEvent[], options?: EmitOptions): Promise<EventEnvelope[]>;
+  /**
+   * Gives `events` to ONE statement of the caller's own, which writes them with its change when
+   * its SQL decides they go (`OutboxStatement`) and says whether it did: for the one hot statement
+   * whose rule runs where its rows are locked, the reservation of an order's stock.
+   */
+  inStatement<T>(
+    events: OutboxEvent[],
+    run: (outbox: OutboxStatement) => Promise<{ result: T; wrote: boolean }>,
+    options?: EmitOptions,
+  ): Promise<T>;
+}
+
+/**
+ * The outbox rows of some events as parameters of a statement: `rows` a JSON array of
+ * `{id, type, version, occurred_at, data, traceparent}`, `leaseMs` the lease to write them with
+ * (`claimed_until` = now() + leaseMs milliseconds, null when null).
+ */
+export interface OutboxStatement {
+  rows: string;
+  leaseMs: number | null;
 }
 
 /** An insert into one of the service's tables, built on the query creator it is given. */
@@ -62,6 +82,13 @@ export function createOutbox<DB>(options: { db: Kysely<DB>; publisher?: OutboxPu
       await outboxInsert(withInserts, envelopes, leaseMs).execute();
       if (leaseMs !== null) publisher?.take(envelopes);
       return envelopes;
+    },
+    async inStatement(events, run, emitOptions = {}) {
+      const leaseMs = publisher?.leaseMs() ?? null;
+      const envelopes = envelopesOf(events, emitOptions);
+      const { result, wrote } = await run({ rows: outboxRowsJson(envelopes), leaseMs });
+      if (wrote && leaseMs !== null) publisher?.take(envelopes);
+      return result;
     },
   };
 }
@@ -124,12 +151,8 @@ const outboxColumnTypes = {
   traceparent: 'text',
 };
 
-/**
- * The insert of the envelopes' rows, as one JSON parameter: one statement text whatever their
- * number, which PostgreSQL prepares once, and which Kysely builds without a node per value.
- */
-function outboxInsert<DB>(qc: QueryCreator<DB>, envelopes: EventEnvelope[], leaseMs: number | null) {
-  const rows = JSON.stringify(
+function outboxRowsJson(envelopes: EventEnvelope[]): string {
+  return JSON.stringify(
     envelopes.map((e) => ({
       id: e.id,
       type: e.type,
@@ -139,6 +162,14 @@ function outboxInsert<DB>(qc: QueryCreator<DB>, envelopes: EventEnvelope[], leas
       traceparent: e.traceparent,
     })),
   );
+}
+
+/**
+ * The insert of the envelopes' rows, as one JSON parameter: one statement text whatever their
+ * number, which PostgreSQL prepares once, and which Kysely builds without a node per value.
+ */
+function outboxInsert<DB>(qc: QueryCreator<DB>, envelopes: EventEnvelope[], leaseMs: number | null) {
+  const rows = outboxRowsJson(envelopes);
   // Leased by the database's clock, which every relay's claim compares with; a null lease leaves it null.
   const claimedUntil = sql<Date | null>`now() + ${leaseMs}::integer * interval '1 millisecond'`;
   return (qc as unknown as QueryCreator<MessagingTables>)

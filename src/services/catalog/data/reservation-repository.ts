@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { recordsetOfJson } from '../../../platform/db/json-recordset.js';
 import { sqlFile } from '../../../platform/db/sql-file.js';
+import type { OutboxStatement } from '../../../platform/messaging/outbox.js';
 import { byProductId, type HeldLine, type StockOffer } from '../domain/reservation-rules.js';
 import type { CatalogDb, ReservationStatus } from './catalog-db.js';
 
@@ -26,21 +27,21 @@ export async function takeOrderAdvisoryLocks(trx: Kysely<CatalogDb>, orderIds: s
     from (select id from unnest(${sorted}::text[]) with ordinality as given(id, n) order by n) as ordered`.execute(trx);
 }
 
-const takeAndHold = sqlFile<StockOffer>(new URL('./take-and-hold-stock.sql', import.meta.url));
+const reserveStock = sqlFile<StockOffer>(new URL('./reserve-stock.sql', import.meta.url));
 
 /**
- * Takes every line whose product is active and has the quantity free, and holds the lines taken
- * for the order, in ONE statement (take-and-hold-stock.sql: four steps that read more plainly as
- * SQL than as a query-builder chain). Answers, for each requested product that has stock, whether
- * its line is held now and what was free before. Lines not held stay as they were: all or nothing
- * is for the caller to decide, by rolling back.
+ * Holds every line of the order or none, takes the stock of the lines it holds, and writes the
+ * order's event when it held them all, in ONE autocommitted statement (reserve-stock.sql: steps
+ * that read more plainly as SQL than as a query-builder chain). Answers, for each requested
+ * product that has stock, whether its line is held now and what was free before.
  */
-export async function takeAndHoldStock(
-  trx: Kysely<CatalogDb>,
+export async function reserveStockWithEvent(
+  db: Kysely<CatalogDb>,
   order: { orderId: string; lines: { productId: string; quantity: number }[]; now: Date; expiresAt: Date },
+  event: OutboxStatement,
 ): Promise<StockOffer[]> {
   const lines = JSON.stringify(order.lines.map((l) => ({ product_id: l.productId, quantity: l.quantity })));
-  return takeAndHold(trx, [order.orderId, lines, order.now, order.expiresAt]);
+  return reserveStock(db, [order.orderId, lines, order.now, order.expiresAt, event.rows, event.leaseMs]);
 }
 
 /** Every line of the order with the product's data, in any status, sorted `byProductId`. */

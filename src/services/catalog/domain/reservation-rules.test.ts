@@ -36,7 +36,7 @@ describe('decideReservation', () => {
 
   it('holds every line, at the catalog price, when every line was held', () => {
     expect(decideReservation(lines, [offer('a'), offer('b', { unitPriceAmount: 250 })])).toEqual({
-      ok: true,
+      kind: 'held',
       lines: [
         { productId: 'a', sku: 'SKU-a', name: 'Name a', unitPriceAmount: 500, quantity: 2 },
         { productId: 'b', sku: 'SKU-b', name: 'Name b', unitPriceAmount: 250, quantity: 1 },
@@ -44,15 +44,15 @@ describe('decideReservation', () => {
     });
   });
 
-  it('holds nothing when one line is short, and says what that line had free', () => {
-    expect(decideReservation(lines, [offer('a'), offer('b', { held: false, available: 0 })])).toEqual({
-      ok: false,
+  it('names only the short lines, with what each had free', () => {
+    expect(decideReservation(lines, [offer('a', { held: false }), offer('b', { held: false, available: 0 })])).toEqual({
+      kind: 'short',
       shortages: [{ productId: 'b', requested: 1, available: 0 }],
     });
     expect(
       decideReservation(lines, [offer('a', { held: false, available: 1 }), offer('b', { held: false, available: 0 })]),
     ).toEqual({
-      ok: false,
+      kind: 'short',
       shortages: [
         { productId: 'a', requested: 2, available: 1 },
         { productId: 'b', requested: 1, available: 0 },
@@ -60,13 +60,25 @@ describe('decideReservation', () => {
     });
   });
 
+  it('holds exactly the quantity free', () => {
+    expect(decideReservation(lines, [offer('a', { available: 2 }), offer('b', { available: 1 })])).toMatchObject({
+      kind: 'held',
+    });
+  });
+
   it('counts nothing free for an unknown or archived product', () => {
     expect(decideReservation(lines, [offer('a', { held: false, active: false, available: 7 })])).toEqual({
-      ok: false,
+      kind: 'short',
       shortages: [
         { productId: 'a', requested: 2, available: 0 },
         { productId: 'b', requested: 1, available: 0 },
       ],
+    });
+  });
+
+  it('knows a retried call by lines that had enough free but were not held', () => {
+    expect(decideReservation(lines, [offer('a', { held: false }), offer('b', { held: false })])).toEqual({
+      kind: 'held-before',
     });
   });
 });

@@ -24,8 +24,9 @@ export interface HeldLine {
 }
 
 /**
- * A requested product's stock row as `takeAndHoldStock` found it, locked: whether the line is held
- * for the order now, and what was free before (on hand less reserved). Unknown products have none.
+ * A requested product's stock row as `reserveStockWithEvent` found it, locked: whether the line is
+ * held for the order now, and what was free before (on hand less reserved). Unknown products have
+ * none.
  */
 export interface StockOffer {
   productId: string;
@@ -37,7 +38,13 @@ export interface StockOffer {
   held: boolean;
 }
 
-export type ReservationDecision = { ok: true; lines: HeldLine[] } | { ok: false; shortages: Shortage[] };
+/**
+ * Held: every line is, by this call. Short: some line's product is unknown, archived or has too
+ * little free, so none is held. Neither: every line could be held but was not, as the order holds
+ * it already (a retried call).
+ */
+export type ReservationDecision =
+  { kind: 'held'; lines: HeldLine[] } | { kind: 'short'; shortages: Shortage[] } | { kind: 'held-before' };
 
 /**
  * The lines an order holds or has committed already, which a retried call gets again whatever
@@ -51,9 +58,8 @@ export function linesAlreadyReserved(lines: (HeldLine & { status: string })[]): 
 }
 
 /**
- * Every line or none: with one line not held the order holds nothing, and hears what each short
- * line had free (0 for an unknown or archived product). A line not held because the order held it
- * already counts as short here; the caller answers with what the order holds.
+ * Every line or none (reserve-stock.sql holds by the same rule): a line is short when its product
+ * is unknown or archived (0 free then) or has less free than asked, and one short line holds none.
  */
 export function decideReservation(lines: ReservationLineRequest[], offers: StockOffer[]): ReservationDecision {
   const offerOf = new Map(offers.map((o) => [o.productId, o]));
@@ -61,9 +67,11 @@ export function decideReservation(lines: ReservationLineRequest[], offers: Stock
   const shortages: Shortage[] = [];
   for (const { productId, quantity } of lines) {
     const offer = offerOf.get(productId);
-    if (offer?.held)
+    const available = offer?.active ? offer.available : 0;
+    if (available < quantity) shortages.push({ productId, requested: quantity, available });
+    else if (offer?.held)
       held.push({ productId, sku: offer.sku, name: offer.name, unitPriceAmount: offer.unitPriceAmount, quantity });
-    else shortages.push({ productId, requested: quantity, available: offer?.active ? offer.available : 0 });
   }
-  return shortages.length > 0 ? { ok: false, shortages } : { ok: true, lines: held };
+  if (shortages.length > 0) return { kind: 'short', shortages };
+  return held.length === lines.length ? { kind: 'held', lines: held } : { kind: 'held-before' };
 }
