@@ -41,7 +41,7 @@ export async function findProductRows(
     .selectFrom('products as p')
     .innerJoin('inventory as i', 'i.product_id', 'p.id')
     .select([...productColumns, availableColumn])
-    .where('p.id', 'in', ids)
+    .where('p.id', '=', (eb) => eb.fn.any(eb.val(ids)))
     .$if(options.activeOnly, (q) => q.where('p.active', '=', true))
     .$if(options.forUpdate === true, (q) => q.forUpdate('p'))
     .execute();
@@ -56,7 +56,7 @@ export async function findProductFacts(
   return db
     .selectFrom('products')
     .select(['id', 'sku', 'name', 'price_amount', 'active'])
-    .where('id', 'in', ids)
+    .where('id', '=', (eb) => eb.fn.any(eb.val(ids)))
     .execute();
 }
 

@@ -86,7 +86,7 @@ export async function reservationRowsOf(
   const rows = await trx
     .selectFrom('reservations')
     .select(['order_id as orderId', 'product_id as productId', 'quantity', 'status', 'expires_at as expiresAt'])
-    .where('order_id', 'in', orderIds)
+    .where('order_id', '=', (eb) => eb.fn.any(eb.val(orderIds)))
     .execute();
   const byOrder = new Map<string, ReservationRow[]>();
   for (const { orderId, ...row } of rows.sort(byProductId)) {
@@ -99,7 +99,7 @@ export async function reservationRowsOf(
 
 /**
  * Row locks on every stock row the orders' reservations touch, in product-id order as
- * `takeFreeStock` takes them: a transaction that goes on to change these rows in any order
+ * reserve-stock.sql takes them: a transaction that goes on to change these rows in any order
  * (`takeHeldStock`) never waits on a request that waits on it.
  */
 export async function lockStockRowsOf(trx: Kysely<CatalogDb>, orderIds: string[]): Promise<void> {
@@ -108,7 +108,10 @@ export async function lockStockRowsOf(trx: Kysely<CatalogDb>, orderIds: string[]
     .selectFrom('inventory')
     .select('product_id')
     .where('product_id', 'in', (eb) =>
-      eb.selectFrom('reservations').select('product_id').where('order_id', 'in', orderIds),
+      eb
+        .selectFrom('reservations')
+        .select('product_id')
+        .where('order_id', '=', (eb) => eb.fn.any(eb.val(orderIds))),
     )
     // Byte order, as `byProductId` compares in code.
     .orderBy(sql`product_id collate "C"`)
@@ -180,7 +183,7 @@ export async function setReservationStatus(
   await trx
     .updateTable('reservations')
     .set({ status: to, updated_at: now })
-    .where('order_id', 'in', orderIds)
+    .where('order_id', '=', (eb) => eb.fn.any(eb.val(orderIds)))
     .where('status', '=', from)
     .execute();
 }
@@ -206,7 +209,7 @@ export async function markMatched(db: Kysely<CatalogDb>, orderIds: string[]): Pr
   await db
     .updateTable('reservations')
     .set({ matched: true })
-    .where('order_id', 'in', orderIds)
+    .where('order_id', '=', (eb) => eb.fn.any(eb.val(orderIds)))
     .where('matched', '=', false)
     .execute();
 }

@@ -104,7 +104,13 @@ export async function findOrder(db: Kysely<OrdersDb>, id: string, userId?: strin
 /** Loads and locks the orders for the rest of the transaction `trx`, in id order (as every locker does). */
 export async function loadOrdersForUpdate(trx: Kysely<OrdersDb>, ids: string[]): Promise<Order[]> {
   if (ids.length === 0) return [];
-  const rows = await trx.selectFrom('orders').selectAll().where('id', 'in', ids).orderBy('id').forUpdate().execute();
+  const rows = await trx
+    .selectFrom('orders')
+    .selectAll()
+    .where('id', '=', (eb) => eb.fn.any(eb.val(ids)))
+    .orderBy('id')
+    .forUpdate()
+    .execute();
   return rows.map((row) => Order.restore(toSnapshot(row)));
 }
 
@@ -137,7 +143,11 @@ export async function listOrderPage(db: Kysely<OrdersDb>, q: OrderPageQuery): Pr
 
 /** Which of these orders exist. */
 export async function existingOrderIds(db: Kysely<OrdersDb>, ids: string[]): Promise<Set<string>> {
-  const rows = await db.selectFrom('orders').select('id').where('id', 'in', ids).execute();
+  const rows = await db
+    .selectFrom('orders')
+    .select('id')
+    .where('id', '=', (eb) => eb.fn.any(eb.val(ids)))
+    .execute();
   return new Set(rows.map((r) => r.id));
 }
 
