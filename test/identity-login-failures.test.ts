@@ -74,14 +74,15 @@ describe.each(profiles)('identity: failed logins per account (%s)', (profile) =>
     const user = await registerUser(app, 'patient');
     const firstFailure = Date.now();
     for (let i = 0; i < limit; i++) await login(user.email, `guess ${i} wrong`);
-    const refused = await login(user.email, user.password);
-    expectThrottled(refused);
-    while (Date.now() - firstFailure < windowSeconds * 1000 - 600) {
-      expectThrottled(await login(user.email, 'still guessing'));
-      await new Promise((resolve) => setTimeout(resolve, 300));
+    let answer = await login(user.email, user.password);
+    expectThrottled(answer);
+    while (answer.status === 429 && Date.now() - firstFailure < windowSeconds * 1000 + 5_000) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      answer = await login(user.email, user.password);
     }
-    await new Promise((resolve) => setTimeout(resolve, firstFailure + windowSeconds * 1000 + 100 - Date.now()));
-    expect((await login(user.email, user.password)).status).toBe(200);
+    expect(answer.status).toBe(200);
+    // Opened by the window's end, not by the tries made meanwhile.
+    expect(Date.now() - firstFailure).toBeGreaterThanOrEqual(windowSeconds * 1000);
   });
 
   it('keeps a hash of the email in the store, never the address', async () => {
