@@ -1,8 +1,17 @@
 import type { Shortage } from '../../../contracts/api/inventory.js';
 import { formatMoney, type Money } from '../../../contracts/money.js';
 import { AppError } from '../../../platform/http/errors.js';
-import { jsonAnswer, problemAnswer, type KeptAnswer } from '../../../platform/http/idempotency.js';
+import { isUniqueViolation } from '../../../platform/db/unique-violation.js';
+import {
+  answerFor,
+  jsonAnswer,
+  problemAnswer,
+  type IdempotencyKey,
+  type KeptAnswer,
+} from '../../../platform/http/idempotency.js';
+import { findRecordedAnswer, idempotencyRecordInsert } from '../data/idempotency-repository.js';
 import { maxOrderTotal } from './order.js';
+import type { OrdersContext } from './orders-context.js';
 import type { OrderView } from './order-view.js';
 
 /**
@@ -42,3 +51,51 @@ export const checkoutInProgress = (): AppError =>
     'checkout_in_progress',
     'Another checkout of this cart is running or has just placed its order: see your orders, or check out what you add next.',
   );
+
+/** A request whose answer is kept under its user's Idempotency-Key. */
+export interface KeyedRequest {
+  userId: string;
+  /** Held by this request (platform/http/idempotency.ts); its answer is recorded under it. */
+  idempotency: IdempotencyKey;
+  /** The request's URL, which refusals name as their problem's instance. */
+  url: string;
+}
+
+/** The answer to send; `replayed` when it is an earlier request's with this key. */
+export interface CheckoutAnswer {
+  answer: KeptAnswer;
+  replayed: boolean;
+}
+
+/** Keeps a refusal with the key (one small commit), so that a retry is answered the same way. */
+export async function refuse(ctx: OrdersContext, input: KeyedRequest, error: AppError): Promise<CheckoutAnswer> {
+  ctx.metrics.business.inc({ event: `checkout_${error.code}` });
+  const answer = refusal(error, input.url);
+  try {
+    await idempotencyRecordInsert(ctx.db, {
+      userId: input.userId,
+      ...input.idempotency,
+      orderId: null,
+      answer,
+      createdAt: ctx.clock.now(),
+    }).execute();
+  } catch (err) {
+    if (isUniqueViolation(err)) return recordedAnswerOr(ctx, input, err);
+    throw err;
+  }
+  return { answer, replayed: false };
+}
+
+/**
+ * The answer recorded for this key by an earlier attempt that the key-value store forgot (or
+ * whose process died), or `failure` when there is none. 422 when it answered another request.
+ */
+export async function recordedAnswerOr(
+  ctx: OrdersContext,
+  input: KeyedRequest,
+  failure: unknown,
+): Promise<CheckoutAnswer> {
+  const recorded = await findRecordedAnswer(ctx.db, input.userId, input.idempotency.key);
+  if (!recorded) throw failure;
+  return { answer: answerFor(recorded, input.idempotency.fingerprint), replayed: true };
+}

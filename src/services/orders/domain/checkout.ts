@@ -1,17 +1,19 @@
 import type { CartLineRef } from '../../../contracts/api/cart-api.js';
 import { isUniqueViolation } from '../../../platform/db/unique-violation.js';
 import { AppError } from '../../../platform/http/errors.js';
-import { answerFor, type IdempotencyKey, type KeptAnswer } from '../../../platform/http/idempotency.js';
 import { acquireLease } from '../../../platform/kv/lease.js';
-import { findRecordedAnswer, idempotencyRecordInsert } from '../data/idempotency-repository.js';
+import { idempotencyRecordInsert } from '../data/idempotency-repository.js';
 import { cartVersionKey, orderInsert } from '../data/order-repository.js';
 import {
   accepted,
   cartEmpty,
   checkoutInProgress,
   insufficientStock,
-  refusal,
+  recordedAnswerOr,
+  refuse,
   totalTooLarge,
+  type CheckoutAnswer,
+  type KeyedRequest,
 } from './checkout-answers.js';
 import { newOrderId } from './order-ids.js';
 import { toOrderView } from './order-view.js';
@@ -31,20 +33,9 @@ export const checkoutLockTtlMs = 5_000;
  */
 export const orderDeadlineMs = 15_000;
 
-export interface CheckoutInput {
-  userId: string;
-  /** Held by this request (platform/http/idempotency.ts); its answer is recorded under it. */
-  idempotency: IdempotencyKey;
+export interface CheckoutInput extends KeyedRequest {
   request: { shippingAddress: ShippingAddress; payment: { token: string } };
   traceparent: string | null;
-  /** The request's URL, which refusals name as their problem's instance. */
-  url: string;
-}
-
-/** The answer to send; `replayed` when it is an earlier request's with this key. */
-export interface CheckoutAnswer {
-  answer: KeptAnswer;
-  replayed: boolean;
 }
 
 /**
@@ -124,35 +115,6 @@ export async function checkout(ctx: OrdersContext, input: CheckoutInput): Promis
     if (cartTaken) await lock.end();
     else lock.leave();
   }
-}
-
-/** Keeps a refusal with the key (one small commit), so that a retry is answered the same way. */
-async function refuse(ctx: OrdersContext, input: CheckoutInput, error: AppError): Promise<CheckoutAnswer> {
-  ctx.metrics.business.inc({ event: `checkout_${error.code}` });
-  const answer = refusal(error, input.url);
-  try {
-    await idempotencyRecordInsert(ctx.db, {
-      userId: input.userId,
-      ...input.idempotency,
-      orderId: null,
-      answer,
-      createdAt: ctx.clock.now(),
-    }).execute();
-  } catch (err) {
-    if (isUniqueViolation(err)) return recordedAnswerOr(ctx, input, err);
-    throw err;
-  }
-  return { answer, replayed: false };
-}
-
-/**
- * The answer recorded for this key by an earlier attempt that the key-value store forgot (or
- * whose process died), or `failure` when there is none. 422 when it answered another request.
- */
-async function recordedAnswerOr(ctx: OrdersContext, input: CheckoutInput, failure: unknown): Promise<CheckoutAnswer> {
-  const recorded = await findRecordedAnswer(ctx.db, input.userId, input.idempotency.key);
-  if (!recorded) throw failure;
-  return { answer: answerFor(recorded, input.idempotency.fingerprint), replayed: true };
 }
 
 /** Compensation for `inventory.reserve`: the stock of an order that was not written goes back. */
