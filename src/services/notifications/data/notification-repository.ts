@@ -26,30 +26,61 @@ export interface NewNotification {
   data: unknown;
 }
 
-/** Queues each email unless its event already did, in one statement; the address is the recipient's as known now. */
+/**
+ * Queues each email unless its event already did, in one statement; the address is the recipient's
+ * as known now. The emails go in as one JSON parameter: one SQL text whatever their number.
+ */
 export async function insertNotifications(
   db: Kysely<NotificationsDb>,
   queued: NewNotification[],
   now: Date,
 ): Promise<void> {
   if (queued.length === 0) return;
+  const rows = JSON.stringify(
+    queued.map((n) => ({
+      id: n.id,
+      event_id: n.eventId,
+      template: n.template,
+      user_id: n.userId,
+      subject: n.subject,
+      data: n.data ?? {},
+    })),
+  );
+  const columns = { id: 'text', event_id: 'text', template: 'text', user_id: 'text', subject: 'text', data: 'jsonb' };
   await db
     .insertInto('notifications')
-    .values((eb) =>
-      queued.map((n) => ({
-        id: n.id,
-        event_id: n.eventId,
-        template: n.template,
-        user_id: n.userId,
-        channel: 'email' as const,
-        to_address: eb.selectFrom('recipients').select('email').where('user_id', '=', n.userId),
-        subject: n.subject,
-        data: JSON.stringify(n.data ?? {}),
-        status: 'pending' as const,
-        attempts: 0,
-        next_attempt_at: now,
-        created_at: now,
-      })),
+    .columns([
+      'id',
+      'event_id',
+      'template',
+      'user_id',
+      'channel',
+      'to_address',
+      'subject',
+      'data',
+      'status',
+      'attempts',
+      'next_attempt_at',
+      'created_at',
+    ])
+    .expression((eb) =>
+      eb
+        .selectFrom(recordsetOfJson<Record<keyof typeof columns, string>, 'queued'>('queued', columns, rows))
+        .leftJoin('recipients', 'recipients.user_id', 'queued.user_id')
+        .select([
+          'queued.id',
+          'queued.event_id',
+          'queued.template',
+          'queued.user_id',
+          sql.lit('email').as('channel'),
+          'recipients.email as to_address',
+          'queued.subject',
+          'queued.data',
+          sql.lit('pending').as('status'),
+          sql.lit(0).as('attempts'),
+          sql<Date>`${now}::timestamptz`.as('next_attempt_at'),
+          sql<Date>`${now}::timestamptz`.as('created_at'),
+        ]),
     )
     .onConflict((oc) => oc.columns(['event_id', 'template']).doNothing())
     .execute();

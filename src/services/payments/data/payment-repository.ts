@@ -27,12 +27,44 @@ export async function insertPayment(db: Kysely<PaymentsDb>, payment: NewPayment)
   return (await insertPayments(db, [payment])) > 0;
 }
 
-/** Inserts each payment whose order has none yet, in one statement; how many were inserted. */
+/**
+ * Inserts each payment whose order has none yet, in one statement; how many were inserted. The
+ * payments go in as one JSON parameter: one SQL text whatever their number.
+ */
 export async function insertPayments(db: Kysely<PaymentsDb>, payments: NewPayment[]): Promise<number> {
   if (payments.length === 0) return 0;
+  const columns = {
+    id: 'text',
+    order_id: 'text',
+    user_id: 'text',
+    amount: 'integer',
+    currency: 'text',
+    token: 'text',
+    status: 'text',
+    next_attempt_at: 'timestamptz',
+    created_at: 'timestamptz',
+  } as const;
   const inserted = await db
     .insertInto('payments')
-    .values(payments.map((p) => ({ ...p, attempts: 0, refund_attempts: 0, updated_at: p.created_at })))
+    .columns([...(Object.keys(columns) as (keyof typeof columns)[]), 'attempts', 'refund_attempts', 'updated_at'])
+    .expression((eb) =>
+      eb
+        .selectFrom(recordsetOfJson<NewPayment, 'p'>('p', columns, JSON.stringify(payments)))
+        .select([
+          'p.id',
+          'p.order_id',
+          'p.user_id',
+          'p.amount',
+          'p.currency',
+          'p.token',
+          'p.status',
+          'p.next_attempt_at',
+          'p.created_at',
+          sql.lit(0).as('attempts'),
+          sql.lit(0).as('refund_attempts'),
+          'p.created_at as updated_at',
+        ]),
+    )
     .onConflict((oc) => oc.column('order_id').doNothing())
     .returning('id')
     .execute();
