@@ -25,7 +25,12 @@ export function createIdentityService(deps: ServiceDeps): IdentityService {
     passwords: createPasswords(),
     tokens: sessionTokens({
       sessions: deps.sessions,
-      store: refreshTokenStore(deps.kv, config.refreshTokenTtlSeconds * 1000, config.refreshReuseGraceSeconds * 1000),
+      store: refreshTokenStore(
+        deps.kv,
+        config.refreshTokenTtlSeconds * 1000,
+        config.refreshReuseGraceSeconds * 1000,
+        deps.clock,
+      ),
       privateKey: signingKeys.privateKey,
       accessTtlSeconds: config.accessTokenTtlSeconds,
       refreshTtlSeconds: config.refreshTokenTtlSeconds,

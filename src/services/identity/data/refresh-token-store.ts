@@ -1,3 +1,4 @@
+import type { Clock } from '../../../platform/clock.js';
 import type { KvStore } from '../../../platform/kv/kv-store.js';
 
 /** What the store keeps per session: whose it is and the hash of its one valid refresh token. */
@@ -14,9 +15,10 @@ const encode = (record: RefreshRecord) => `${record.userId} ${record.tokenHash}`
  * The current refresh token of every live session, by hash only (a stolen store dump signs no
  * one in). Rotation is a compare-and-set, so of two requests with the same token only one wins.
  * For a short grace after an exchange the store also keeps what the spent token was exchanged
- * for, sealed so that only the spent token opens it.
+ * for, sealed so that only the spent token opens it, with when it was: the grace is measured on
+ * the service's clock (the store's expiry only clears it away).
  */
-export function refreshTokenStore(kv: KvStore, ttlMs: number, graceMs: number) {
+export function refreshTokenStore(kv: KvStore, ttlMs: number, graceMs: number, clock: Clock) {
   return {
     async save(sessionId: string, record: RefreshRecord): Promise<void> {
       await kv.set(key(sessionId), encode(record), { ttlMs });
@@ -35,11 +37,18 @@ export function refreshTokenStore(kv: KvStore, ttlMs: number, graceMs: number) {
 
     /** Records the successor of a token for the grace; false when another request did first. */
     claimSuccessor(sessionId: string, tokenHash: string, sealed: string): Promise<boolean> {
-      return kv.set(successorKey(sessionId, tokenHash), sealed, { ttlMs: graceMs, ifAbsent: true });
+      const value = `${clock.now().getTime()} ${sealed}`;
+      return kv.set(successorKey(sessionId, tokenHash), value, { ttlMs: graceMs, ifAbsent: true });
     },
 
-    successorOf: (sessionId: string, tokenHash: string): Promise<string | null> =>
-      kv.get(successorKey(sessionId, tokenHash)),
+    /** The sealed successor of a token, while the grace since its exchange lasts. */
+    async successorOf(sessionId: string, tokenHash: string): Promise<string | null> {
+      const value = await kv.get(successorKey(sessionId, tokenHash));
+      const space = value?.indexOf(' ') ?? -1;
+      if (!value || space < 0) return null;
+      const within = clock.now().getTime() - Number(value.slice(0, space)) <= graceMs;
+      return within ? value.slice(space + 1) : null;
+    },
 
     async dropSuccessor(sessionId: string, tokenHash: string): Promise<void> {
       await kv.del(successorKey(sessionId, tokenHash));
