@@ -40,8 +40,17 @@ export async function reserveStockWithEvent(
   order: { orderId: string; lines: { productId: string; quantity: number }[]; now: Date; expiresAt: Date },
   event: OutboxStatement,
 ): Promise<StockOffer[]> {
-  const lines = JSON.stringify(order.lines.map((l) => ({ product_id: l.productId, quantity: l.quantity })));
-  return reserveStock(db, [order.orderId, lines, order.now, order.expiresAt, event.rows, event.leaseMs]);
+  const productIds = order.lines.map((l) => l.productId);
+  const quantities = order.lines.map((l) => l.quantity);
+  return reserveStock(db, [
+    order.orderId,
+    productIds,
+    quantities,
+    order.now,
+    order.expiresAt,
+    event.rows,
+    event.leaseMs,
+  ]);
 }
 
 /** Every line of the order with the product's data, in any status, sorted `byProductId`. */
