@@ -10,6 +10,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     globalSetup: ['test/support/global-setup.ts'],
-    env: { LOG_LEVEL: 'silent' },
+    // What the processes the tests start inherit (test/support/infra.ts's testConfig for the rest).
+    env: { LOG_LEVEL: 'silent', PASSWORD_HASH_MEMORY_KIB: '1024' },
   },
 });
