@@ -2,8 +2,12 @@ import { readFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { inject } from 'vitest';
 
-/** An in-memory PGlite loaded from the run's template (see global-setup.ts). */
+/** An in-memory PGlite with an empty cluster, loaded from the run's template (see global-setup.ts). */
 export async function createEmbeddedPglite(): Promise<PGlite> {
-  const template = readFileSync(inject('pgliteTemplate'));
-  return PGlite.create({ loadDataDir: new Blob([template]) });
+  return PGlite.create({ loadDataDir: new Blob([readFileSync(inject('pgliteTemplate'))]) });
+}
+
+/** An in-memory PGlite with every service's schema migrated, as `emporium migrate` leaves it. */
+export async function createMigratedPglite(): Promise<PGlite> {
+  return PGlite.create({ loadDataDir: new Blob([readFileSync(inject('pgliteMigratedTemplate'))]) });
 }
