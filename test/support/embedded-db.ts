@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { inject } from 'vitest';
 
@@ -10,4 +11,15 @@ export async function createEmbeddedPglite(): Promise<PGlite> {
 /** An in-memory PGlite with every service's schema migrated, as `emporium migrate` leaves it. */
 export async function createMigratedPglite(): Promise<PGlite> {
   return PGlite.create({ loadDataDir: new Blob([readFileSync(inject('pgliteMigratedTemplate'))]) });
+}
+
+/**
+ * Writes the empty cluster where `emporium` keeps its embedded database under `dataDir`: what its
+ * first start would make, without the seconds initdb takes in every process that tests it.
+ */
+export async function placeEmptyDatabase(dataDir: string): Promise<void> {
+  const pglite = await PGlite.create(join(dataDir, 'pglite'), {
+    loadDataDir: new Blob([readFileSync(inject('pgliteTemplate'))]),
+  });
+  await pglite.close();
 }
