@@ -8,6 +8,7 @@ import { build } from '../../scripts/build.js';
 import { deleteRedisKeys } from '../../src/platform/kv/redis-testing.js';
 import { deleteRabbitTopology } from '../../src/platform/messaging/rabbitmq-testing.js';
 import { serviceNames } from '../../src/apps/service-catalogue.js';
+import { placeEmptyDatabase } from './embedded-db.js';
 import { createTestDatabase, realInfra, runId, type ProfileName } from './infra.js';
 
 export interface Running {
@@ -80,8 +81,9 @@ export const stopped = async (run: Running): Promise<number | null> => {
 };
 
 /**
- * The environment of CLI runs on one profile: a data directory of their own and, on the real
- * profile, a fresh database, Redis key prefix and broker names. `cleanup` removes them all.
+ * The environment of CLI runs on one profile: a data directory of their own, holding an empty
+ * embedded database on the embedded profile (test/cli.test.ts sees a first start make one), and
+ * on the real profile a fresh database, Redis key prefix and broker names. `cleanup` removes them all.
  */
 export async function cliEnvironment(
   profile: ProfileName,
@@ -91,6 +93,7 @@ export async function cliEnvironment(
   const dataDir = mkdtempSync(join(tmpdir(), `emporium-${label}-`));
   cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
   let env: NodeJS.ProcessEnv = { DATA_DIR: dataDir };
+  if (profile === 'embedded') await placeEmptyDatabase(dataDir);
   if (profile === 'real') {
     const database = await createTestDatabase();
     cleanups.push(database.drop);

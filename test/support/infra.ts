@@ -27,7 +27,7 @@ export const profiles: ProfileName[] = realProfileEnabled ? ['embedded', 'real']
  */
 export const layouts: ProfileName[] = realProfileEnabled ? [...profiles, 'split'] : profiles;
 
-/** What every test process runs with: quiet, no demo data, limits out of the way, fast retries. */
+/** What every test process runs with: quiet, no demo data, limits out of the way, fast retries and hashes. */
 export const testConfig = {
   logLevel: 'silent',
   // Any free port, should a test listen: runs side by side must not contend for one.
@@ -37,6 +37,9 @@ export const testConfig = {
   eventRetryBaseMs: 10,
   eventRetryAttempts: 3,
   outboxPollMs: 50,
+  // Argon2 at a fiftieth of the production memory: hundreds of sign-ups cost no more than a few.
+  // Tests that need the production cost ask for it; vitest.config.ts sets the same for processes.
+  passwordHashMemoryKib: 1024,
 } as const satisfies Partial<Config>;
 
 /** A name unique to this test run, for databases, Redis key prefixes and broker queues. */

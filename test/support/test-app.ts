@@ -12,7 +12,7 @@ import type { Logger } from '../../src/platform/logging/logger.js';
 import { buildProcess, type EmporiumProcess } from '../../src/apps/build-process.js';
 import type { Infrastructure } from '../../src/apps/infrastructure.js';
 import { serviceNames, type RunnableService } from '../../src/apps/service-catalogue.js';
-import { createEmbeddedPglite } from './embedded-db.js';
+import { createMigratedPglite } from './embedded-db.js';
 import { createTestDatabase, realInfra, runId, testConfig, type ProfileName } from './infra.js';
 import { createSplitApp } from './split-app.js';
 
@@ -72,7 +72,7 @@ export async function createTestApp(profile: ProfileName, options: TestAppOption
     // An app sharing another's key-value store leaves its keys to that app.
     if (!options.shareWith) cleanups.push(() => deleteRedisKeys(realInfra.redisUrl, `${id}:`));
   } else {
-    const pglite = await createEmbeddedPglite();
+    const pglite = await createMigratedPglite();
     const db = await connectDatabase({ pglite });
     infrastructure.db = db;
     cleanups.push(

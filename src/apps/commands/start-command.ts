@@ -29,8 +29,6 @@ export async function startCommand(config: Config, args: string[]): Promise<numb
   });
   await proc.startBackground();
   const address = await proc.listen();
-  if (cluster.isWorker) process.send?.({ ready: address } satisfies WorkerReady);
-  else process.stdout.write(readyLine(plan, address, (Date.now() - started) / 1000, 1));
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -55,7 +53,11 @@ export async function startCommand(config: Config, args: string[]): Promise<numb
         },
       );
   };
+  // Before it says it is ready: whoever reads that may stop it at once, and the default action of a
+  // signal without a handler ends the process on the spot, undrained, with no exit status.
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  if (cluster.isWorker) process.send?.({ ready: address } satisfies WorkerReady);
+  else process.stdout.write(readyLine(plan, address, (Date.now() - started) / 1000, 1));
   return -1;
 }

@@ -31,11 +31,15 @@ describe('access tokens', () => {
     const keys = generateSigningKeys();
     const verify = createAccessTokenVerifier(keys.publicKey);
     vi.useFakeTimers({ toFake: ['Date'] });
-    const token = await signAccessToken(keys.privateKey, principal, 60);
-    vi.advanceTimersByTime(59_000);
-    expect(await verify(token)).toEqual(principal);
-    vi.advanceTimersByTime(2_000);
-    expect(await verify(token)).toBeNull();
+    try {
+      const token = await signAccessToken(keys.privateKey, principal, 60);
+      vi.advanceTimersByTime(59_000);
+      expect(await verify(token)).toEqual(principal);
+      vi.advanceTimersByTime(2_000);
+      expect(await verify(token)).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('keeps accepting every valid token when it remembers fewer than it sees', async () => {

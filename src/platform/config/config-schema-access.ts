@@ -38,6 +38,12 @@ export const accessSettings = {
     default: 900,
     parse: int(1, 86_400),
   }),
+  passwordHashMemoryKib: setting({
+    env: 'PASSWORD_HASH_MEMORY_KIB',
+    doc: "Memory of each argon2id password hash, in KiB (2 passes, 1 lane). The default is OWASP's baseline; less makes stolen hashes cheaper to crack, so lower it only where the passwords are worthless (the test suite runs with 1024). Each hash keeps its own cost: changing this never locks anyone out.",
+    default: 19_456,
+    parse: int(1024, 4_194_304),
+  }),
   jwtPrivateKey: setting({
     env: 'JWT_PRIVATE_KEY',
     doc: 'Ed25519 private key (PKCS#8 PEM) that signs access tokens; needed where identity runs apart from the other services. Unset where every service runs from one data directory: generated once and kept under DATA_DIR/keys.',

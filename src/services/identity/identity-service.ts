@@ -22,7 +22,7 @@ export function createIdentityService(deps: ServiceDeps): IdentityService {
   const ctx: IdentityContext = {
     db: deps.db.forSchema<IdentityDb>('identity'),
     outbox: deps.outbox,
-    passwords: createPasswords(),
+    passwords: createPasswords(config.passwordHashMemoryKib),
     tokens: sessionTokens({
       sessions: deps.sessions,
       store: refreshTokenStore(

@@ -1,10 +1,6 @@
 import { hash, verify } from '@node-rs/argon2';
 import { newSecret } from './ids.js';
 
-// OWASP's argon2id baseline (19 MiB, 2 passes, 1 lane). The library's default algorithm is
-// argon2id; its `Algorithm` const enum does not exist at runtime, so it is not named here.
-const options = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
-
 export interface Passwords {
   hash(password: string): Promise<string>;
   /**
@@ -14,7 +10,14 @@ export interface Passwords {
   verify(storedHash: string | undefined, password: string): Promise<boolean>;
 }
 
-export function createPasswords(): Passwords {
+/**
+ * Hashes with argon2id, 2 passes, 1 lane and `memoryKib` of memory (PASSWORD_HASH_MEMORY_KIB,
+ * OWASP's baseline by default). The library's default algorithm is argon2id; its `Algorithm`
+ * const enum does not exist at runtime, so it is not named here. A hash records its own cost, so
+ * `verify` checks hashes made at any cost.
+ */
+export function createPasswords(memoryKib: number): Passwords {
+  const options = { memoryCost: memoryKib, timeCost: 2, parallelism: 1 } as const;
   // Made at once, so that even the first unknown-email login costs no more than one verification.
   const dummyHash = hash(newSecret(), options);
   return {
